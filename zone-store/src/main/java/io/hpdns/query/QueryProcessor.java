@@ -1,31 +1,230 @@
 package io.hpdns.query;
 
+import static io.hpdns.wire.DnsConstants.*;
+
+import io.hpdns.lookup.Answer;
+import io.hpdns.lookup.Lookup;
+import io.hpdns.wire.QueryReader;
+import io.hpdns.wire.ResponseWriter;
+import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
+import io.hpdns.zone.Zone;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Answers one DNS query message with one response message, wire format to wire format. One
- * instance per I/O thread: it owns scratch state and is not thread-safe. It never throws.
+ * Answers one DNS query message with one response message, wire format to wire format: checks
+ * the header (RFC 1035 §4.1.1), EDNS (RFC 6891), class and type, picks the zone, runs the lookup
+ * and writes the response within the transport's size limit. One instance per I/O thread: it owns
+ * scratch state and is not thread-safe. It never throws.
  */
 public final class QueryProcessor {
+    private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
 
     /** A response buffer of this size fits any answer, UDP or TCP. */
     public static final int MAX_RESPONSE = 65535;
 
     private final ServingStateHolder zones;
     private final AnswerSettings settings;
+    private final ChaosAnswers chaos;
+    private final QueryReader query = new QueryReader();
+    private final ResponseWriter writer = new ResponseWriter();
+    private final Lookup lookup = new Lookup();
+    private final Answer answer = new Answer();
+    private long internalErrors;
 
     public QueryProcessor(ServingStateHolder zones, AnswerSettings settings) {
         this.zones = zones;
         this.settings = settings;
+        this.chaos = new ChaosAnswers(settings.identity(), settings.version());
     }
 
     /**
-     * @param query the query message, {@code query[0..queryLength)}
+     * @param request the query message, {@code request[0..length)}
      * @param response where the response is written from index 0; at least {@link #MAX_RESPONSE} long
      * @return the response length, or -1 when the query must be dropped (too short to answer, or a
      *     response itself)
      */
-    public int process(byte[] query, int queryLength, byte[] response, Protocol protocol) {
-        return -1;
+    public int process(byte[] request, int length, byte[] response, Protocol protocol) {
+        try {
+            return respond(request, length, response, protocol);
+        } catch (RuntimeException e) {
+            // A bug must cost one answer, never the I/O thread: answer SERVFAIL if we can.
+            if (internalErrors++ % 10_000 == 0) {
+                log.error("internal error answering a query ({} so far); answered SERVFAIL", internalErrors, e);
+            }
+            return length >= HEADER_SIZE ? bareResponse(request, response, RCODE_SERVFAIL) : -1;
+        }
+    }
+
+    private int respond(byte[] request, int length, byte[] response, Protocol protocol) {
+        int status = query.read(request, length);
+        if (status == QueryReader.DROP) {
+            return -1;
+        }
+        boolean ok = status == QueryReader.OK;
+        boolean edns = ok && query.edns();
+        int limit = protocol == Protocol.TCP ? MAX_RESPONSE : udpLimit(edns);
+        writer.begin(response, limit);
+        if (query.opcode() != OPCODE_QUERY) {
+            // RFC 1035 §4.1.1: NOTIFY, UPDATE and the rest are not implemented here.
+            return error(RCODE_NOTIMP, edns);
+        }
+        if (!ok) {
+            return error(RCODE_FORMERR, false);
+        }
+        if (edns && query.ednsVersion() > 0) {
+            // RFC 6891 §6.1.3: we speak EDNS version 0 only.
+            return error(RCODE_BADVERS, true);
+        }
+        int qtype = query.qtype();
+        switch (qtype) {
+            case TYPE_OPT, TYPE_TSIG, TYPE_TKEY, 0:
+                // Meta-types that are never asked for (RFC 6895 §3.1).
+                return error(RCODE_FORMERR, edns);
+            case TYPE_MAILA, TYPE_MAILB:
+                return error(RCODE_NOTIMP, edns);
+            case TYPE_AXFR, TYPE_IXFR:
+                // Zone transfers are not offered (RFC 5936 §4.2: never over UDP).
+                return error(RCODE_REFUSED, edns);
+            default:
+                break;
+        }
+        return switch (query.qclass()) {
+            case CLASS_IN -> answerInternet(protocol, edns, limit);
+            case CLASS_CH -> answerChaos(edns, limit);
+            default -> error(RCODE_REFUSED, edns);
+        };
+    }
+
+    /** RFC 6891 §6.2.5: the smaller of the two sides' sizes, never below 512; 512 without EDNS. */
+    private int udpLimit(boolean edns) {
+        if (!edns) {
+            return CLASSIC_UDP_SIZE;
+        }
+        return Math.max(CLASSIC_UDP_SIZE, Math.min(query.ednsUdpSize(), settings.ednsUdpSize()));
+    }
+
+    private int answerInternet(Protocol protocol, boolean edns, int limit) {
+        ServingState state = zones.get();
+        Zone zone = findZone(state);
+        if (zone == null) {
+            // Not authoritative for the name: no referral to the root, just REFUSED (RFC 8906 §3.1.4).
+            return error(RCODE_REFUSED, edns);
+        }
+        lookup.lookup(zone, query.qnameLower(), query.qnameLength(), query.qtype(), protocol == Protocol.TCP, answer);
+        if (!writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength())) {
+            return error(RCODE_SERVFAIL, edns);
+        }
+        byte[] nsid = nsidFor(edns);
+        if (edns) {
+            writer.limit(limit - ResponseWriter.optSize(nsid));
+        }
+        boolean truncated = !writeSection(Answer.ANSWER) || !writeSection(Answer.AUTHORITY) || !writeSection(Answer.ADDITIONAL);
+        int rcode = answer.rcode();
+        if (edns) {
+            writer.limit(limit);
+            writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsid);
+        }
+        int flags = baseFlags();
+        if (answer.authoritative()) {
+            flags |= FLAG_AA;
+        }
+        if (truncated) {
+            flags |= FLAG_TC;
+        }
+        return writer.finish(query.id(), flags, rcode, 1);
+    }
+
+    /**
+     * DS for a name that is also a zone apex belongs to the parent zone (RFC 4035 §3.1.4.1), so for
+     * DS the zone search starts at the parent name when we serve the parent.
+     */
+    private Zone findZone(ServingState state) {
+        byte[] qname = query.qnameLower();
+        int len = query.qnameLength();
+        int[] starts = query.labelStarts();
+        int labels = query.labelCount();
+        if (query.qtype() == TYPE_DS && labels > 0) {
+            Zone parent = state.findZone(qname, len, starts, labels, 1);
+            if (parent != null) {
+                return parent;
+            }
+        }
+        return state.findZone(qname, len, starts, labels, 0);
+    }
+
+    /**
+     * Writes one section; false when a required RRset did not fit, which truncates the response.
+     * Additional data that does not fit is left out without truncation (RFC 2181 §9), except glue
+     * a referral needs (RFC 9471 §3).
+     */
+    private boolean writeSection(int section) {
+        for (int i = 0; i < answer.count(section); i++) {
+            Answer.Entry e = answer.entry(section, i);
+            boolean written = e.rrset != null
+                    ? writer.rrset(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rrset.rdata())
+                    : writer.record(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rdata, e.rdataOff, e.rdataLen);
+            if (!written && (section != Answer.ADDITIONAL || e.required)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int answerChaos(boolean edns, int limit) {
+        int qtype = query.qtype();
+        byte[][] txt = chaos.find(query.qnameLower());
+        if (txt == null || (qtype != TYPE_TXT && qtype != TYPE_ANY)) {
+            return error(RCODE_REFUSED, edns);
+        }
+        writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength());
+        byte[] nsid = nsidFor(edns);
+        if (edns) {
+            writer.limit(limit - ResponseWriter.optSize(nsid));
+        }
+        boolean fits = writer.rrset(ResponseWriter.ANSWER, null, ResponseWriter.OWNER_QNAME, TYPE_TXT, CLASS_CH, ChaosAnswers.TTL, txt);
+        if (edns) {
+            writer.limit(limit);
+            writer.opt(settings.ednsUdpSize(), 0, query.dnssecOk(), nsid);
+        }
+        int flags = baseFlags() | FLAG_AA | (fits ? 0 : FLAG_TC);
+        return writer.finish(query.id(), flags, RCODE_NOERROR, 1);
+    }
+
+    /** A response without records: the question when it could be read, and OPT when EDNS is in use. */
+    private int error(int rcode, boolean edns) {
+        int qdcount = 0;
+        if (query.questionRead() && writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength())) {
+            qdcount = 1;
+        }
+        if (edns) {
+            writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsidFor(true));
+        }
+        return writer.finish(query.id(), baseFlags(), rcode, qdcount);
+    }
+
+    /** QR set, opcode echoed, RD and CD copied (RFC 1035 §4.1.1, RFC 4035 §3.2.2); RA clear. */
+    private int baseFlags() {
+        return FLAG_QR | (query.flags() & (OPCODE_MASK | FLAG_RD | FLAG_CD));
+    }
+
+    /** RFC 5001 §2.1: NSID only to queries that carry the NSID option. */
+    private byte[] nsidFor(boolean edns) {
+        return edns && query.nsidRequested() ? settings.nsid() : null;
+    }
+
+    /** A header-only response for when nothing else can be trusted. */
+    private static int bareResponse(byte[] request, byte[] response, int rcode) {
+        response[0] = request[0];
+        response[1] = request[1];
+        int flags = ((request[2] & 0xff) << 8 | (request[3] & 0xff));
+        flags = FLAG_QR | (flags & (OPCODE_MASK | FLAG_RD | FLAG_CD)) | rcode;
+        response[2] = (byte) (flags >>> 8);
+        response[3] = (byte) flags;
+        for (int i = 4; i < HEADER_SIZE; i++) {
+            response[i] = 0;
+        }
+        return HEADER_SIZE;
     }
 }

@@ -2,17 +2,66 @@ package io.hpdns.zone;
 
 import org.xbill.DNS.Name;
 
-/** One loaded, validated zone. Immutable. */
+/**
+ * One loaded, validated zone, immutable: its nodes keyed by lowercased owner name, the apex SOA
+ * and the values derived from it once at load time.
+ */
 public final class Zone {
     private final Name origin;
+    private final byte[] originKey;
+    private final int originLabels;
+    private final Node apex;
+    private final RRset soa;
     private final long serial;
+    private final long negativeTtl;
+    private final NameTable<Node> nodes;
+    private final int recordCount;
 
-    Zone(Name origin, long serial) {
+    Zone(Name origin, NameTable<Node> nodes, Node apex, int recordCount) {
         this.origin = origin;
-        this.serial = serial;
+        this.originKey = NameTable.key(origin.toWire());
+        this.originLabels = origin.labels() - 1;
+        this.nodes = nodes;
+        this.apex = apex;
+        this.soa = apex.rrset(org.xbill.DNS.Type.SOA);
+        byte[] soaRdata = soa.rdata()[0];
+        int fixed = soaRdata.length - 20;
+        this.serial = u32(soaRdata, fixed);
+        long minimum = u32(soaRdata, fixed + 16);
+        // RFC 2308 §3: the TTL of the SOA in a negative answer is min(SOA TTL, SOA MINIMUM).
+        this.negativeTtl = Math.min(soa.ttl(), minimum);
+        this.recordCount = recordCount;
+    }
+
+    private static long u32(byte[] b, int p) {
+        return ((long) (b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
     }
 
     public Name origin() { return origin; }
 
+    /** The origin, lowercased, in wire format. */
+    byte[] originKey() { return originKey; }
+
+    /** Labels of the origin, root excluded. */
+    public int originLabels() { return originLabels; }
+
     public long serial() { return serial; }
+
+    public Node apex() { return apex; }
+
+    public RRset soa() { return soa; }
+
+    /** TTL for the SOA in NXDOMAIN and NODATA answers (RFC 2308 §3). */
+    public long negativeTtl() { return negativeTtl; }
+
+    /** The node owning the lowercased wire name {@code buf[off..off+len)}, or null. */
+    public Node node(byte[] buf, int off, int len) {
+        return nodes.get(buf, off, len);
+    }
+
+    /** Number of names in the zone, empty non-terminals included. */
+    public int nodeCount() { return nodes.size(); }
+
+    /** Number of records after duplicates were collapsed. */
+    public int recordCount() { return recordCount; }
 }

@@ -1,14 +1,38 @@
 package io.hpdns.zone;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.xbill.DNS.Name;
 
-/** Reads a master file with dnsjava and validates it into a {@link Zone}. */
+/**
+ * Reads a master file with dnsjava and validates it into a {@link Zone}, the way
+ * {@code kzonecheck} and {@code named-checkzone} do: errors make the zone unusable, warnings are
+ * reported and the data normalised.
+ */
 public final class ZoneLoader {
     private ZoneLoader() {}
 
     /** Never throws for bad zone content or an unreadable file: those come back as problems. */
     public static ZoneLoadResult load(Name origin, Path file) {
-        throw new UnsupportedOperationException();
+        if (!origin.isAbsolute()) {
+            throw new IllegalArgumentException("zone origin must be absolute: " + origin);
+        }
+        List<ZoneProblem> problems = new ArrayList<>();
+        List<SourcedRecord> records = MasterFileReader.read(origin, file, problems);
+        if (hasError(problems)) {
+            return new ZoneLoadResult(null, problems);
+        }
+        Zone zone = new ZoneBuilder(origin, file.toString(), problems).build(records);
+        return new ZoneLoadResult(hasError(problems) ? null : zone, problems);
+    }
+
+    private static boolean hasError(List<ZoneProblem> problems) {
+        for (ZoneProblem p : problems) {
+            if (p.isError()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,0 +1,272 @@
+package io.hpdns.lookup;
+
+import static io.hpdns.wire.DnsConstants.*;
+
+import io.hpdns.wire.WireNames;
+import io.hpdns.zone.Node;
+import io.hpdns.zone.RRset;
+import io.hpdns.zone.Zone;
+
+/**
+ * The authoritative part of the RFC 1034 §4.3.2 algorithm over one zone, with wildcards (RFC 4592)
+ * and DNAME (RFC 6672): finds the node for the name, or the zone cut or DNAME above it, or the
+ * closest encloser and its wildcard, and records the answer in an {@link Answer}. CNAMEs and
+ * DNAMEs are followed while the target stays inside the zone.
+ *
+ * <p>One instance per thread; it keeps the current name and synthesized names in scratch arrays
+ * and allocates nothing.
+ */
+public final class Lookup {
+    /** Longest CNAME/DNAME chain followed; a loop stops earlier, at the first repeated node. */
+    private static final int MAX_CHAIN = 12;
+    private static final int OWNER_QNAME = -1;
+
+    private final byte[] name = new byte[MAX_NAME_LENGTH];
+    private final int[] starts = new int[MAX_NAME_LENGTH / 2 + 2];
+    private int nameLen;
+    private int labels;
+    /** The current name as it should appear as an owner: the question, or a CNAME/DNAME target. */
+    private byte[] owner;
+    private int ownerOff;
+
+    private final byte[] synthesized = new byte[MAX_NAME_LENGTH * MAX_CHAIN];
+    private int synthesizedUsed;
+    private final byte[] wildcard = new byte[MAX_NAME_LENGTH + 2];
+    private final byte[] key = new byte[MAX_NAME_LENGTH];
+    private final int[] keyStarts = new int[MAX_NAME_LENGTH / 2 + 2];
+    private final Node[] visited = new Node[MAX_CHAIN + 1];
+    private int visitedCount;
+
+    private Zone zone;
+    private int qtype;
+    private boolean tcp;
+    private Answer answer;
+
+    /**
+     * Answers {@code qtype} for the lowercased question name within {@code zone}, which must
+     * contain it.
+     *
+     * @param tcp whether the full ANY answer may be given (RFC 8482 §4.1)
+     */
+    public void lookup(Zone zone, byte[] qname, int qnameLen, int qtype, boolean tcp, Answer answer) {
+        this.zone = zone;
+        this.qtype = qtype;
+        this.tcp = tcp;
+        this.answer = answer;
+        answer.reset();
+        synthesizedUsed = 0;
+        visitedCount = 0;
+        setName(qname, 0, null, OWNER_QNAME);
+        for (int hop = 0; hop <= MAX_CHAIN; hop++) {
+            if (!step(hop)) {
+                break;
+            }
+        }
+        this.zone = null;
+        this.answer = null;
+    }
+
+    /** Makes {@code src[off..]} (an uncompressed name) the current name; lowercases it. */
+    private void setName(byte[] src, int off, byte[] ownerArr, int ownerStart) {
+        nameLen = WireNames.copyLower(src, off, name, 0);
+        labels = WireNames.labelStarts(name, 0, starts);
+        owner = ownerArr;
+        ownerOff = ownerStart;
+    }
+
+    /** One pass of §4.3.2 step 3 for the current name; returns true when a CNAME/DNAME is to be followed. */
+    private boolean step(int hop) {
+        int below = labels - zone.originLabels();
+        Node encloser = zone.apex();
+        int encloserIndex = below;
+        for (int i = below - 1; i >= 0; i--) {
+            Node node = zone.node(name, starts[i], nameLen - starts[i]);
+            if (node == null) {
+                break;
+            }
+            encloser = node;
+            encloserIndex = i;
+            // RFC 4035 §3.1.4.1: DS lives on the parent side of the cut, so a DS query for the cut
+            // itself is answered here, not referred.
+            if (node.isZoneCut() && !(i == 0 && qtype == TYPE_DS)) {
+                referral(node, hop);
+                return false;
+            }
+            RRset dname = i > 0 ? node.rrset(TYPE_DNAME) : null;
+            if (dname != null) {
+                return substitute(node, dname, i);
+            }
+        }
+        if (encloserIndex == 0) {
+            return answerAt(encloser);
+        }
+        Node source = wildcardOf(encloserIndex);
+        if (source != null) {
+            // RFC 4592 §3.3.1: the answer is synthesized from the source of synthesis, with the
+            // query name as owner.
+            return answerAt(source);
+        }
+        answer.rcode(RCODE_NXDOMAIN);
+        negative();
+        return false;
+    }
+
+    /** The wildcard child {@code *.<closest encloser>} (RFC 4592 §3.3.1), or null. */
+    private Node wildcardOf(int encloserIndex) {
+        int off = starts[encloserIndex];
+        int len = nameLen - off;
+        if (len + 2 > MAX_NAME_LENGTH) {
+            return null;
+        }
+        wildcard[0] = 1;
+        wildcard[1] = '*';
+        System.arraycopy(name, off, wildcard, 2, len);
+        return zone.node(wildcard, 0, len + 2);
+    }
+
+    /** The current name (or the wildcard standing in for it) exists as {@code node}. */
+    private boolean answerAt(Node node) {
+        if (qtype == TYPE_ANY && !node.isEmptyNonTerminal()) {
+            anyAnswer(node);
+            return false;
+        }
+        RRset match = node.rrset(qtype);
+        if (match != null) {
+            answer.add(Answer.ANSWER, owner, ownerOff, match, match.ttl(), false);
+            additionalFor(match, null);
+            return false;
+        }
+        RRset cname = node.rrset(TYPE_CNAME);
+        if (cname != null) {
+            answer.add(Answer.ANSWER, owner, ownerOff, cname, cname.ttl(), false);
+            return follow(node, cname.rdata()[0], 0, cname.rdata()[0], 0);
+        }
+        negative();
+        return false;
+    }
+
+    /**
+     * ANY: every RRset over TCP; over UDP the minimal answer of RFC 8482 §4.1, one RRset of the
+     * name, as Knot DNS does.
+     */
+    private void anyAnswer(Node node) {
+        RRset[] all = node.rrsets();
+        int n = tcp ? all.length : 1;
+        for (int i = 0; i < n; i++) {
+            answer.add(Answer.ANSWER, owner, ownerOff, all[i], all[i].ttl(), false);
+        }
+    }
+
+    /**
+     * RFC 6672 §2.2: a DNAME at an ancestor replaces that suffix of the name: answer the DNAME and
+     * a CNAME synthesized from it (TTL of the DNAME), then continue with the new name.
+     */
+    private boolean substitute(Node node, RRset dname, int index) {
+        answer.add(Answer.ANSWER, node.owner(), 0, dname, dname.ttl(), false);
+        byte[] target = dname.rdata()[0];
+        int prefixLen = starts[index];
+        int targetLen = WireNames.length(target, 0);
+        if (prefixLen + targetLen > MAX_NAME_LENGTH) {
+            answer.rcode(RCODE_YXDOMAIN);
+            return false;
+        }
+        if (synthesizedUsed + prefixLen + targetLen > synthesized.length) {
+            return false;
+        }
+        int at = synthesizedUsed;
+        System.arraycopy(name, 0, synthesized, at, prefixLen);
+        System.arraycopy(target, 0, synthesized, at + prefixLen, targetLen);
+        synthesizedUsed += prefixLen + targetLen;
+        answer.addSynthesized(Answer.ANSWER, owner, ownerOff, TYPE_CNAME, dname.ttl(), synthesized, at, prefixLen + targetLen);
+        return follow(node, synthesized, at, synthesized, at);
+    }
+
+    /**
+     * Continues the lookup at a CNAME or DNAME target when it lies in this zone and its node was
+     * not visited yet (a loop ends the chain, RFC 1034 §3.6.2).
+     */
+    private boolean follow(Node from, byte[] target, int targetOff, byte[] ownerArr, int ownerStart) {
+        for (int i = 0; i < visitedCount; i++) {
+            if (visited[i] == from) {
+                return false;
+            }
+        }
+        if (visitedCount == visited.length) {
+            return false;
+        }
+        visited[visitedCount++] = from;
+        setName(target, targetOff, ownerArr, ownerStart);
+        if (!inZone()) {
+            return false;
+        }
+        return true;
+    }
+
+    private boolean inZone() {
+        int below = labels - zone.originLabels();
+        if (below < 0) {
+            return false;
+        }
+        int off = starts[below];
+        return zone.node(name, off, nameLen - off) == zone.apex();
+    }
+
+    /**
+     * RFC 1034 §4.3.2 step 3b: a referral to the zone cut, not authoritative on the first hop: the
+     * NS RRset in authority and the addresses of in-zone name servers in additional; glue below the
+     * cut is required (RFC 9471 §3).
+     */
+    private void referral(Node cut, int hop) {
+        if (hop == 0) {
+            answer.authoritative(false);
+        }
+        RRset ns = cut.rrset(TYPE_NS);
+        answer.add(Answer.AUTHORITY, cut.owner(), 0, ns, ns.ttl(), false);
+        additionalFor(ns, cut);
+    }
+
+    /** Whether the lowercased name {@code key} equals {@code ancestor} or lies below it. */
+    private boolean isAtOrBelow(byte[] key, byte[] ancestor) {
+        int keyLabels = WireNames.labelStarts(key, 0, keyStarts);
+        int extra = keyLabels - WireNames.labelCount(ancestor, 0);
+        return extra >= 0 && WireNames.equalsIgnoreCase(key, keyStarts[extra], ancestor, 0);
+    }
+
+    /** RFC 2308 §3/§5: NXDOMAIN and NODATA carry the zone's SOA with the negative TTL. */
+    private void negative() {
+        Node apex = zone.apex();
+        answer.add(Answer.AUTHORITY, apex.owner(), 0, zone.soa(), zone.negativeTtl(), false);
+    }
+
+    /**
+     * RFC 1034 §3.6.2 additional section processing: addresses of NS, MX and SRV targets in the
+     * zone. For a referral ({@code cut} given), addresses of targets below the cut are glue.
+     */
+    private void additionalFor(RRset rrset, Node cut) {
+        int nameAt;
+        switch (rrset.type()) {
+            case TYPE_NS -> nameAt = 0;
+            case TYPE_MX -> nameAt = 2;
+            case TYPE_SRV -> nameAt = 6;
+            default -> {
+                return;
+            }
+        }
+        for (byte[] rdata : rrset.rdata()) {
+            int len = WireNames.copyLower(rdata, nameAt, key, 0);
+            Node target = zone.node(key, 0, len);
+            if (target == null) {
+                continue;
+            }
+            boolean glue = cut != null && isAtOrBelow(key, cut.owner());
+            RRset a = target.rrset(TYPE_A);
+            RRset aaaa = target.rrset(TYPE_AAAA);
+            if (a != null) {
+                answer.add(Answer.ADDITIONAL, target.owner(), 0, a, a.ttl(), glue);
+            }
+            if (aaaa != null) {
+                answer.add(Answer.ADDITIONAL, target.owner(), 0, aaaa, aaaa.ttl(), glue);
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.hpdns.wire;
+
+import static io.hpdns.wire.DnsConstants.*;
+
+/**
+ * Reads a query message in place (RFC 1035 §4.1): header, the one question, and the OPT record
+ * (RFC 6891) from the additional section. Other records are only checked for being well formed.
+ * No objects are made; the fields are valid until the next {@link #read}.
+ */
+public final class QueryReader {
+    /** The query can be answered. */
+    public static final int OK = 0;
+    /** Not worth a response: shorter than a header, or a response itself (RFC 1035 §4.1.1 QR). */
+    public static final int DROP = 1;
+    /** Malformed after a readable header: answer FORMERR. */
+    public static final int FORMERR = 2;
+
+    private final byte[] qnameLower = new byte[MAX_NAME_LENGTH];
+    private final int[] labelStarts = new int[MAX_NAME_LENGTH / 2 + 2];
+
+    private byte[] message;
+    private int id;
+    private int flags;
+    private boolean questionRead;
+    private int qnameLen;
+    private int labelCount;
+    private int qtype;
+    private int qclass;
+    private boolean edns;
+    private int ednsUdpSize;
+    private int ednsVersion;
+    private boolean dnssecOk;
+    private boolean nsidRequested;
+
+    /** Reads {@code msg[0..len)}; returns {@link #OK}, {@link #DROP} or {@link #FORMERR}. */
+    public int read(byte[] msg, int len) {
+        message = msg;
+        questionRead = false;
+        edns = false;
+        dnssecOk = false;
+        nsidRequested = false;
+        if (len < HEADER_SIZE) {
+            return DROP;
+        }
+        id = u16(msg, 0);
+        flags = u16(msg, 2);
+        if ((flags & FLAG_QR) != 0) {
+            return DROP;
+        }
+        int qdcount = u16(msg, 4);
+        if (qdcount != 1) {
+            return FORMERR;
+        }
+        int p = readQuestion(msg, len);
+        if (p < 0) {
+            return FORMERR;
+        }
+        int ancount = u16(msg, 6);
+        int nscount = u16(msg, 8);
+        int arcount = u16(msg, 10);
+        // RFC 6891 §6.1.1: OPT may appear only once, and only in the additional section.
+        for (int i = 0; i < ancount + nscount; i++) {
+            p = skipRecord(msg, p, len, false);
+            if (p < 0) {
+                return FORMERR;
+            }
+        }
+        for (int i = 0; i < arcount; i++) {
+            p = skipRecord(msg, p, len, true);
+            if (p < 0) {
+                return FORMERR;
+            }
+        }
+        return p == len ? OK : FORMERR;
+    }
+
+    private int readQuestion(byte[] msg, int len) {
+        int p = HEADER_SIZE;
+        int q = 0;
+        int labels = 0;
+        while (true) {
+            if (p >= len) {
+                return -1;
+            }
+            int labelLen = msg[p] & 0xff;
+            if (labelLen == 0) {
+                break;
+            }
+            // The question is the first name of the message, so a pointer in it can only be bogus;
+            // 0x40 and 0x80 are obsolete extended label types (RFC 6891 §5).
+            if (labelLen > MAX_LABEL_LENGTH || p + 1 + labelLen >= len || q + labelLen + 2 > MAX_NAME_LENGTH) {
+                return -1;
+            }
+            labelStarts[labels++] = q;
+            qnameLower[q++] = (byte) labelLen;
+            p++;
+            for (int i = 0; i < labelLen; i++) {
+                qnameLower[q++] = (byte) WireNames.lower(msg[p++]);
+            }
+        }
+        qnameLower[q++] = 0;
+        labelStarts[labels] = q - 1;
+        p++;
+        if (p + 4 > len) {
+            return -1;
+        }
+        qnameLen = q;
+        labelCount = labels;
+        qtype = u16(msg, p);
+        qclass = u16(msg, p + 2);
+        questionRead = true;
+        return p + 4;
+    }
+
+    private int skipRecord(byte[] msg, int p, int len, boolean additional) {
+        int ownerStart = p;
+        p = skipName(msg, p, len);
+        if (p < 0 || p + 10 > len) {
+            return -1;
+        }
+        int type = u16(msg, p);
+        int rdlength = u16(msg, p + 8);
+        int rdata = p + 10;
+        if (rdata + rdlength > len) {
+            return -1;
+        }
+        if (type == TYPE_OPT && !readOpt(msg, ownerStart, p, rdata, rdlength, additional)) {
+            return -1;
+        }
+        return rdata + rdlength;
+    }
+
+    private boolean readOpt(byte[] msg, int ownerStart, int typeAt, int rdata, int rdlength, boolean additional) {
+        // RFC 6891 §6.1.1: one OPT, in the additional section, owned by the root.
+        if (!additional || edns || msg[ownerStart] != 0) {
+            return false;
+        }
+        edns = true;
+        ednsUdpSize = u16(msg, typeAt + 2);
+        ednsVersion = msg[typeAt + 5] & 0xff;
+        dnssecOk = (u16(msg, typeAt + 6) & EDNS_FLAG_DO) != 0;
+        int p = rdata;
+        int end = rdata + rdlength;
+        while (p < end) {
+            if (p + 4 > end) {
+                return false;
+            }
+            int code = u16(msg, p);
+            int optLen = u16(msg, p + 2);
+            p += 4 + optLen;
+            if (p > end) {
+                return false;
+            }
+            if (code == EDNS_OPTION_NSID) {
+                nsidRequested = true;
+            }
+        }
+        return true;
+    }
+
+    private static int skipName(byte[] msg, int p, int len) {
+        int seen = 0;
+        while (p < len) {
+            int labelLen = msg[p] & 0xff;
+            if (labelLen == 0) {
+                return p + 1;
+            }
+            if ((labelLen & 0xC0) == 0xC0) {
+                return p + 2 <= len ? p + 2 : -1;
+            }
+            if (labelLen > MAX_LABEL_LENGTH) {
+                return -1;
+            }
+            seen += labelLen + 1;
+            if (seen > MAX_NAME_LENGTH) {
+                return -1;
+            }
+            p += labelLen + 1;
+        }
+        return -1;
+    }
+
+    private static int u16(byte[] b, int p) {
+        return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+    }
+
+    public int id() { return id; }
+
+    /** The second header word: QR, opcode, AA, TC, RD, RA, Z, AD, CD and rcode. */
+    public int flags() { return flags; }
+
+    public int opcode() { return (flags & OPCODE_MASK) >>> OPCODE_SHIFT; }
+
+    /** Whether the question was read (it can be echoed even in an error response). */
+    public boolean questionRead() { return questionRead; }
+
+    /** The message last read; the question name in the client's letter case starts at offset 12. */
+    public byte[] qnameSource() { return message; }
+
+    /** The question name lowercased, uncompressed; see {@link #qnameLength()}. */
+    public byte[] qnameLower() { return qnameLower; }
+
+    /** Length of the question name in octets, root label included. */
+    public int qnameLength() { return qnameLen; }
+
+    public int labelCount() { return labelCount; }
+
+    /** Offsets of the labels in {@link #qnameLower()}; entry {@code labelCount} is the root label. */
+    public int[] labelStarts() { return labelStarts; }
+
+    public int qtype() { return qtype; }
+
+    public int qclass() { return qclass; }
+
+    public boolean edns() { return edns; }
+
+    public int ednsUdpSize() { return ednsUdpSize; }
+
+    public int ednsVersion() { return ednsVersion; }
+
+    public boolean dnssecOk() { return dnssecOk; }
+
+    public boolean nsidRequested() { return nsidRequested; }
+}

@@ -1,0 +1,235 @@
+package io.hpdns.wire;
+
+import static io.hpdns.wire.DnsConstants.*;
+
+/**
+ * Writes one response message into a caller-owned buffer: header, the question copied from the
+ * query, resource records with name compression, and the OPT record. Every record or RRset either
+ * fits whole or leaves the message as it was, so a truncated response never holds a partial RRset
+ * (RFC 2181 §9). Allocation-free and reused per message.
+ */
+public final class ResponseWriter {
+    public static final int ANSWER = 0;
+    public static final int AUTHORITY = 1;
+    public static final int ADDITIONAL = 2;
+
+    /** The owner offset that means "the question name", written as a pointer to offset 12. */
+    public static final int OWNER_QNAME = -1;
+    private static final int QNAME_POINTER = 0xC000 | HEADER_SIZE;
+
+    private final NameCompressor compressor = new NameCompressor();
+    private final int[] counts = new int[3];
+    private byte[] out;
+    private int pos;
+    private int limit;
+
+    /** Starts a message in {@code out}; records are written up to {@code limit} octets. */
+    public void begin(byte[] out, int limit) {
+        this.out = out;
+        this.limit = limit;
+        this.pos = HEADER_SIZE;
+        counts[0] = counts[1] = counts[2] = 0;
+        compressor.reset();
+    }
+
+    public int position() {
+        return pos;
+    }
+
+    /** Lowers or raises the limit for what follows (e.g. to reserve room for OPT). */
+    public void limit(int limit) {
+        this.limit = limit;
+    }
+
+    /**
+     * Copies the question (name, type, class) from the query. The name keeps the client's letter
+     * case and later owner names point at it. Returns false when it does not fit.
+     */
+    public boolean question(byte[] query, int nameOff, int nameLen) {
+        int len = nameLen + 4;
+        if (pos + len > limit) {
+            return false;
+        }
+        System.arraycopy(query, nameOff, out, pos, len);
+        int p = pos;
+        int labelLen;
+        while ((labelLen = out[p] & 0xff) != 0) {
+            compressor.add(p);
+            p += labelLen + 1;
+        }
+        pos += len;
+        return true;
+    }
+
+    /**
+     * Writes every record of an RRset, or none of them.
+     *
+     * @param owner owner name array, ignored when {@code ownerOff} is {@link #OWNER_QNAME}
+     */
+    public boolean rrset(int section, byte[] owner, int ownerOff, int type, int rrclass, long ttl, byte[][] rdatas) {
+        int startPos = pos;
+        int startMark = compressor.mark();
+        for (byte[] rdata : rdatas) {
+            if (!writeRecord(owner, ownerOff, type, rrclass, ttl, rdata, 0, rdata.length)) {
+                pos = startPos;
+                compressor.rollback(startMark);
+                return false;
+            }
+        }
+        counts[section] += rdatas.length;
+        return true;
+    }
+
+    /** Writes one record, or nothing when it does not fit. */
+    public boolean record(int section, byte[] owner, int ownerOff, int type, int rrclass, long ttl,
+                          byte[] rdata, int rdataOff, int rdataLen) {
+        int startPos = pos;
+        int startMark = compressor.mark();
+        if (!writeRecord(owner, ownerOff, type, rrclass, ttl, rdata, rdataOff, rdataLen)) {
+            pos = startPos;
+            compressor.rollback(startMark);
+            return false;
+        }
+        counts[section]++;
+        return true;
+    }
+
+    private boolean writeRecord(byte[] owner, int ownerOff, int type, int rrclass, long ttl,
+                                byte[] rdata, int rdataOff, int rdataLen) {
+        int p = pos;
+        if (ownerOff == OWNER_QNAME) {
+            if (p + 2 > limit) {
+                return false;
+            }
+            p = putShort(p, QNAME_POINTER);
+        } else {
+            p = compressor.write(out, p, limit, owner, ownerOff);
+            if (p < 0) {
+                return false;
+            }
+        }
+        if (p + 10 > limit) {
+            return false;
+        }
+        p = putShort(p, type);
+        p = putShort(p, rrclass);
+        p = putInt(p, ttl);
+        int rdlengthAt = p;
+        p += 2;
+        p = writeRdata(p, type, rdata, rdataOff, rdataLen);
+        if (p < 0) {
+            return false;
+        }
+        putShort(rdlengthAt, p - rdlengthAt - 2);
+        pos = p;
+        return true;
+    }
+
+    /**
+     * RFC 3597 §4: only the RFC 1035 types may have the names in their rdata compressed; all
+     * others are copied as they are.
+     */
+    private int writeRdata(int p, int type, byte[] rdata, int off, int len) {
+        switch (type) {
+            case TYPE_NS, TYPE_CNAME, TYPE_PTR, 3 /* MD */, 4 /* MF */, 7 /* MB */, 8 /* MG */, 9 /* MR */:
+                return compressor.write(out, p, limit, rdata, off);
+            case TYPE_MX: {
+                if (p + 2 > limit) {
+                    return -1;
+                }
+                out[p] = rdata[off];
+                out[p + 1] = rdata[off + 1];
+                return compressor.write(out, p + 2, limit, rdata, off + 2);
+            }
+            case TYPE_SOA, 14 /* MINFO */: {
+                int second = off + WireNames.length(rdata, off);
+                p = compressor.write(out, p, limit, rdata, off);
+                if (p < 0) {
+                    return -1;
+                }
+                p = compressor.write(out, p, limit, rdata, second);
+                if (p < 0) {
+                    return -1;
+                }
+                int restOff = second + WireNames.length(rdata, second);
+                int rest = off + len - restOff;
+                if (p + rest > limit) {
+                    return -1;
+                }
+                System.arraycopy(rdata, restOff, out, p, rest);
+                return p + rest;
+            }
+            default:
+                if (p + len > limit) {
+                    return -1;
+                }
+                System.arraycopy(rdata, off, out, p, len);
+                return p + len;
+        }
+    }
+
+    /**
+     * Appends the OPT pseudo-record (RFC 6891 §6.1.2), ignoring the record limit: callers reserve
+     * its room up front with {@link #optSize}.
+     */
+    public void opt(int udpSize, int extendedRcode, boolean dnssecOk, byte[] nsid) {
+        int p = pos;
+        out[p++] = 0; // root owner
+        p = putShort(p, TYPE_OPT);
+        p = putShort(p, udpSize);
+        out[p++] = (byte) extendedRcode;
+        out[p++] = 0; // version 0
+        p = putShort(p, dnssecOk ? EDNS_FLAG_DO : 0);
+        if (nsid == null) {
+            p = putShort(p, 0);
+        } else {
+            p = putShort(p, 4 + nsid.length);
+            p = putShort(p, EDNS_OPTION_NSID);
+            p = putShort(p, nsid.length);
+            System.arraycopy(nsid, 0, out, p, nsid.length);
+            p += nsid.length;
+        }
+        pos = p;
+        counts[ADDITIONAL]++;
+    }
+
+    /** Octets an OPT record written by {@link #opt} takes. */
+    public static int optSize(byte[] nsid) {
+        return 11 + (nsid == null ? 0 : 4 + nsid.length);
+    }
+
+    /**
+     * Writes the header and returns the message length.
+     *
+     * @param flags the second header word without the rcode (QR, opcode, AA, TC, RD, RA, CD...)
+     * @param qdcount 1 when {@link #question} was written, else 0
+     */
+    public int finish(int id, int flags, int rcode, int qdcount) {
+        putShort(0, id);
+        putShort(2, flags | (rcode & 0xF));
+        putShort(4, qdcount);
+        putShort(6, counts[ANSWER]);
+        putShort(8, counts[AUTHORITY]);
+        putShort(10, counts[ADDITIONAL]);
+        return pos;
+    }
+
+    /** Whether any record was written in the given section. */
+    public int count(int section) {
+        return counts[section];
+    }
+
+    private int putShort(int p, int v) {
+        out[p] = (byte) (v >>> 8);
+        out[p + 1] = (byte) v;
+        return p + 2;
+    }
+
+    private int putInt(int p, long v) {
+        out[p] = (byte) (v >>> 24);
+        out[p + 1] = (byte) (v >>> 16);
+        out[p + 2] = (byte) (v >>> 8);
+        out[p + 3] = (byte) v;
+        return p + 4;
+    }
+}

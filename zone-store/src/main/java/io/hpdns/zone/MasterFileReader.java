@@ -1,0 +1,116 @@
+package io.hpdns.zone;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Tokenizer;
+
+/**
+ * Reads every record of a master file (RFC 1035 §5) with dnsjava's parser, which handles
+ * {@code $ORIGIN}, {@code $TTL}, {@code $INCLUDE}, {@code $GENERATE}, escapes, multi-line records
+ * and RFC 3597 unknown types, and notes the file and line each record came from.
+ *
+ * <p>dnsjava reports the position of syntax errors but not of the records it returns, and
+ * validation errors must name the line too, so the position is read from the parser's tokenizer.
+ * If a future dnsjava renames those fields, records are reported with line 0 rather than failing.
+ */
+final class MasterFileReader {
+    private static final Pattern POSITIONED = Pattern.compile("^(.+?):(\\d+): (.*)$", Pattern.DOTALL);
+    private static final Field INCLUDED = field(Master.class, "included");
+    private static final Field TOKENIZER = field(Master.class, "st");
+    private static final Field FILE = field(Master.class, "file");
+    private static final Field LINE = field(Tokenizer.class, "line");
+
+    private MasterFileReader() {}
+
+    /** The records in file order; on a syntax error, those before it and the error in {@code problems}. */
+    static List<SourcedRecord> read(Name origin, Path file, List<ZoneProblem> problems) {
+        List<SourcedRecord> records = new ArrayList<>();
+        String name = file.toString();
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            String why = Files.exists(file) ? "not a readable file" : "no such file";
+            problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, name, 0, "cannot read zone file: " + why));
+            return records;
+        }
+        try (Master master = new Master(name, origin)) {
+            Record record;
+            while ((record = master.nextRecord()) != null) {
+                Master current = innermost(master);
+                records.add(new SourcedRecord(record, fileOf(current, name), lineOf(current)));
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add(positioned(e, name, records));
+        }
+        return records;
+    }
+
+    private static ZoneProblem positioned(Exception e, String file, List<SourcedRecord> before) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Matcher m = POSITIONED.matcher(message);
+        if (m.matches()) {
+            return new ZoneProblem(ZoneProblem.Severity.ERROR, m.group(1), Integer.parseInt(m.group(2)), m.group(3));
+        }
+        // Errors dnsjava does not position (a missing $INCLUDE file, say): point just past the last
+        // record read, which is where the parser stopped.
+        int line = before.isEmpty() ? 0 : before.getLast().line() + 1;
+        String where = before.isEmpty() ? file : before.getLast().file();
+        return new ZoneProblem(ZoneProblem.Severity.ERROR, where, line, message);
+    }
+
+    private static Master innermost(Master master) {
+        Master current = master;
+        try {
+            while (INCLUDED != null) {
+                Master inner = (Master) INCLUDED.get(current);
+                if (inner == null) {
+                    break;
+                }
+                current = inner;
+            }
+        } catch (IllegalAccessException e) {
+            return master;
+        }
+        return current;
+    }
+
+    private static String fileOf(Master master, String fallback) {
+        try {
+            File f = FILE == null ? null : (File) FILE.get(master);
+            return f == null ? fallback : f.getPath();
+        } catch (IllegalAccessException e) {
+            return fallback;
+        }
+    }
+
+    /** The line the record ended on: the tokenizer has just consumed its end of line. */
+    private static int lineOf(Master master) {
+        try {
+            if (TOKENIZER == null || LINE == null) {
+                return 0;
+            }
+            Tokenizer st = (Tokenizer) TOKENIZER.get(master);
+            return Math.max(1, LINE.getInt(st) - 1);
+        } catch (IllegalAccessException e) {
+            return 0;
+        }
+    }
+
+    private static Field field(Class<?> type, String name) {
+        try {
+            Field f = type.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

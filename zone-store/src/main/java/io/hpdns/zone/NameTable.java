@@ -1,0 +1,65 @@
+package io.hpdns.zone;
+
+import io.hpdns.wire.WireNames;
+
+/**
+ * An immutable open-addressing hash table from lowercased wire-format names to values, looked up
+ * straight from a range of a byte array so the query path makes no key objects.
+ */
+final class NameTable<V> {
+    private final byte[][] keys;
+    private final Object[] values;
+    private final int mask;
+    private final int size;
+
+    /** Builds the table from parallel arrays of lowercased names and their values. */
+    NameTable(byte[][] names, Object[] vals, int count) {
+        int capacity = Integer.highestOneBit(Math.max(4, count * 2 - 1)) << 1;
+        keys = new byte[capacity][];
+        values = new Object[capacity];
+        mask = capacity - 1;
+        size = count;
+        for (int i = 0; i < count; i++) {
+            byte[] key = names[i];
+            int slot = hash(key, 0, key.length) & mask;
+            while (keys[slot] != null) {
+                slot = (slot + 1) & mask;
+            }
+            keys[slot] = key;
+            values[slot] = vals[i];
+        }
+    }
+
+    /** The value for the lowercased name {@code buf[off..off+len)}, or null. */
+    @SuppressWarnings("unchecked")
+    V get(byte[] buf, int off, int len) {
+        int slot = hash(buf, off, len) & mask;
+        byte[] key;
+        while ((key = keys[slot]) != null) {
+            if (key.length == len && java.util.Arrays.equals(key, 0, len, buf, off, off + len)) {
+                return (V) values[slot];
+            }
+            slot = (slot + 1) & mask;
+        }
+        return null;
+    }
+
+    int size() {
+        return size;
+    }
+
+    private static int hash(byte[] b, int off, int len) {
+        int h = 0x811c9dc5;
+        for (int i = off; i < off + len; i++) {
+            h = (h ^ b[i]) * 0x01000193;
+        }
+        return h ^ (h >>> 16);
+    }
+
+    /** Lowercased copy of an uncompressed wire name. */
+    static byte[] key(byte[] name) {
+        byte[] k = new byte[name.length];
+        WireNames.copyLower(name, 0, k, 0);
+        return k;
+    }
+}

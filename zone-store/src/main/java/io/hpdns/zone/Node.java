@@ -1,0 +1,41 @@
+package io.hpdns.zone;
+
+/**
+ * One owner name in a zone's tree and the RRsets it owns. A node with no RRset is an empty
+ * non-terminal (RFC 8020 §2, RFC 4592 §2.2.2): it exists, so names below it make it answer NODATA,
+ * and it blocks wildcards above it.
+ */
+public final class Node {
+    private static final RRset[] NONE = new RRset[0];
+
+    private final byte[] owner;
+    private final RRset[] rrsets;
+    private final boolean zoneCut;
+
+    Node(byte[] owner, RRset[] rrsets, boolean zoneCut) {
+        this.owner = owner;
+        this.rrsets = rrsets == null ? NONE : rrsets;
+        this.zoneCut = zoneCut;
+    }
+
+    /** The owner name in uncompressed wire format, with the letter case of the zone file. */
+    public byte[] owner() { return owner; }
+
+    /** RRsets ordered by type. */
+    public RRset[] rrsets() { return rrsets; }
+
+    /** The RRset of the given type, or null. */
+    public RRset rrset(int type) {
+        for (RRset r : rrsets) {
+            if (r.type() == type) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** A delegation point: NS below the apex (RFC 1034 §4.2.1). */
+    public boolean isZoneCut() { return zoneCut; }
+
+    public boolean isEmptyNonTerminal() { return rrsets.length == 0; }
+}
