@@ -212,7 +212,8 @@ final class ZoneBuilder {
                 problems.add(r.warning("duplicate record ignored: " + r.record()));
                 return;
             }
-            if (r.record().getTTL() != ttl) {
+            // RFC 4034 §3: RRSIGs at one name cover RRsets of different TTLs, so theirs may differ.
+            if (r.record().getTTL() != ttl && type != Type.RRSIG) {
                 problems.add(r.warning("TTL " + r.record().getTTL() + " differs from the TTL " + ttl + " of the "
                         + Type.string(type) + " RRset at " + r.record().getName() + "; using " + ttl + " (RFC 2181 §5.2)"));
             }

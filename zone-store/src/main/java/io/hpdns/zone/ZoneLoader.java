@@ -2,6 +2,7 @@ package io.hpdns.zone;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.xbill.DNS.Name;
 
@@ -24,6 +25,8 @@ public final class ZoneLoader {
             return new ZoneLoadResult(null, problems);
         }
         Zone zone = new ZoneBuilder(origin, file.toString(), problems).build(records);
+        // Report in the order an operator reads the file: whole-zone findings, then by line.
+        problems.sort(Comparator.comparing(ZoneProblem::file).thenComparingInt(ZoneProblem::line));
         return new ZoneLoadResult(hasError(problems) ? null : zone, problems);
     }
 

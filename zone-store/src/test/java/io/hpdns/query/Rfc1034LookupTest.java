@@ -25,7 +25,7 @@ class Rfc1034LookupTest {
         "child.example.org. 3600 IN NS ns1.child.example.org.", "child.example.org. 3600 IN NS ns2.child.example.org."
     };
     static final String[] CHILD_GLUE = {
-        "ns1.child.example.org. 3600 IN A 192.0.2.201", "ns2.child.example.org. 3600 IN AAAA 2001:db8::202"
+        "ns1.child.example.org. 3600 IN A 192.0.2.201", "ns2.child.example.org. 3600 IN AAAA 2001:db8:0:0:0:0:0:202"
     };
 
     private final EngineFixture engine = EngineFixture.parentOnly();
@@ -50,7 +50,7 @@ class Rfc1034LookupTest {
 
             assertThat(reply.count(Section.QUESTION)).isEqualTo(1);
             assertThat(Reply.text(reply.question())).isEqualTo("www.example.org. 0 IN AAAA ");
-            assertThat(reply.answer()).containsExactly("www.example.org. 3600 IN AAAA 2001:db8::80");
+            assertThat(reply.answer()).containsExactly("www.example.org. 3600 IN AAAA 2001:db8:0:0:0:0:0:80");
         }
 
         @Test
@@ -343,9 +343,9 @@ class Rfc1034LookupTest {
             assertThat(reply.authority()).isEmpty();
             assertThat(reply.additional()).containsExactlyInAnyOrder(
                     "ns1.example.org. 3600 IN A 192.0.2.1",
-                    "ns1.example.org. 3600 IN AAAA 2001:db8::1",
+                    "ns1.example.org. 3600 IN AAAA 2001:db8:0:0:0:0:0:1",
                     "ns2.example.org. 3600 IN A 192.0.2.2",
-                    "ns2.example.org. 3600 IN AAAA 2001:db8::2");
+                    "ns2.example.org. 3600 IN AAAA 2001:db8:0:0:0:0:0:2");
         }
 
         @Test
@@ -355,7 +355,7 @@ class Rfc1034LookupTest {
 
             assertThat(reply.answer()).containsExactly("example.org. 3600 IN MX 10 mail.example.org.");
             assertThat(reply.additional()).containsExactlyInAnyOrder(
-                    "mail.example.org. 3600 IN A 192.0.2.25", "mail.example.org. 3600 IN AAAA 2001:db8::25");
+                    "mail.example.org. 3600 IN A 192.0.2.25", "mail.example.org. 3600 IN AAAA 2001:db8:0:0:0:0:0:25");
         }
 
         @Test

@@ -1,0 +1,99 @@
+package io.hpdns.udp.ffm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A preallocated, off-heap {@code struct mmsghdr[]} for recvmmsg/sendmmsg (x86_64 layout): per
+ * datagram one header, one iovec pointing at its own payload slot, and room for the peer's
+ * sockaddr. Built once per thread; the hot loop only reads and writes lengths and copies bytes.
+ */
+final class DatagramBatch {
+    // struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; }, 64 bytes on x86_64.
+    private static final int MMSGHDR_SIZE = 64;
+    private static final int MSG_NAME = 0;
+    private static final int MSG_NAMELEN = 8;
+    private static final int MSG_IOV = 16;
+    private static final int MSG_IOVLEN = 24;
+    private static final int MSG_FLAGS = 48;
+    private static final int MSG_LEN = 56;
+    // struct iovec { void *iov_base; size_t iov_len; }
+    private static final int IOVEC_SIZE = 16;
+    private static final int IOV_LEN = 8;
+
+    private final int capacity;
+    private final int slotSize;
+    private final MemorySegment headers;
+    private final MemorySegment iovecs;
+    private final MemorySegment names;
+    private final MemorySegment payloads;
+
+    DatagramBatch(Arena arena, int capacity, int slotSize) {
+        this.capacity = capacity;
+        this.slotSize = slotSize;
+        headers = arena.allocate((long) MMSGHDR_SIZE * capacity, 8);
+        iovecs = arena.allocate((long) IOVEC_SIZE * capacity, 8);
+        names = arena.allocate((long) LinuxSockets.SOCKADDR_SIZE * capacity, 8);
+        payloads = arena.allocate((long) slotSize * capacity, 64);
+        for (int i = 0; i < capacity; i++) {
+            long h = (long) i * MMSGHDR_SIZE;
+            headers.set(ADDRESS, h + MSG_NAME, names.asSlice((long) i * LinuxSockets.SOCKADDR_SIZE));
+            headers.set(JAVA_INT, h + MSG_NAMELEN, LinuxSockets.SOCKADDR_SIZE);
+            headers.set(ADDRESS, h + MSG_IOV, iovecs.asSlice((long) i * IOVEC_SIZE));
+            headers.set(JAVA_LONG, h + MSG_IOVLEN, 1);
+            iovecs.set(ADDRESS, (long) i * IOVEC_SIZE, payloads.asSlice((long) i * slotSize));
+            iovecs.set(JAVA_LONG, (long) i * IOVEC_SIZE + IOV_LEN, slotSize);
+        }
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** The vector to hand to recvmmsg/sendmmsg. */
+    MemorySegment headers() {
+        return headers;
+    }
+
+    /** Headers from datagram {@code first} on, for resuming a partial sendmmsg (rare: allocates a slice). */
+    MemorySegment headersFrom(int first) {
+        return headers.asSlice((long) first * MMSGHDR_SIZE);
+    }
+
+    /** Bytes the kernel received into datagram {@code i}'s slot. */
+    int receivedLength(int i) {
+        return headers.get(JAVA_INT, (long) i * MMSGHDR_SIZE + MSG_LEN);
+    }
+
+    /** Re-arms datagram {@code i} for the next receive: the kernel overwrote its name length. */
+    void rearm(int i) {
+        long h = (long) i * MMSGHDR_SIZE;
+        headers.set(JAVA_INT, h + MSG_NAMELEN, LinuxSockets.SOCKADDR_SIZE);
+        headers.set(JAVA_INT, h + MSG_FLAGS, 0);
+    }
+
+    /** Copies datagram {@code i}'s payload into {@code to}. */
+    void copyPayload(int i, byte[] to, int length) {
+        MemorySegment.copy(payloads, JAVA_BYTE, (long) i * slotSize, to, 0, length);
+    }
+
+    /**
+     * Fills datagram {@code i} for sending: payload from {@code from[0..length)}, destination the
+     * peer of datagram {@code peer} of {@code received}.
+     */
+    void prepareReply(int i, byte[] from, int length, DatagramBatch received, int peer) {
+        long h = (long) i * MMSGHDR_SIZE;
+        MemorySegment.copy(from, 0, payloads, JAVA_BYTE, (long) i * slotSize, length);
+        iovecs.set(JAVA_LONG, (long) i * IOVEC_SIZE + IOV_LEN, length);
+        long peerHeader = (long) peer * MMSGHDR_SIZE;
+        int nameLength = received.headers.get(JAVA_INT, peerHeader + MSG_NAMELEN);
+        MemorySegment.copy(received.names, (long) peer * LinuxSockets.SOCKADDR_SIZE,
+                names, (long) i * LinuxSockets.SOCKADDR_SIZE, LinuxSockets.SOCKADDR_SIZE);
+        headers.set(JAVA_INT, h + MSG_NAMELEN, nameLength);
+    }
+}

@@ -1,0 +1,165 @@
+package io.hpdns.udp.ffm;
+
+import io.hpdns.query.QueryProcessor;
+import io.hpdns.udp.UdpTransport;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * UDP through {@code recvmmsg}/{@code sendmmsg} called directly with the JDK's Foreign Function
+ * and Memory API: for each listen address, {@code socketsPerAddress} sockets bound to the same port
+ * with {@code SO_REUSEPORT}, each read by its own platform thread ({@link SocketWorker}). The kernel
+ * spreads clients over the sockets by address hash; no two threads share anything but the
+ * read-only serving state. Replies leave from the address the socket is bound to, so each local
+ * address gets sockets of its own.
+ */
+public final class FfmUdpTransport implements UdpTransport {
+    private static final Logger log = LoggerFactory.getLogger(FfmUdpTransport.class);
+
+    /** Datagrams per recvmmsg/sendmmsg call. */
+    static final int BATCH = 64;
+    /** Receive slot per datagram; a larger query is cut and then fails to parse (FORMERR). */
+    static final int MAX_QUERY = 4096;
+    /** Socket buffers that absorb bursts between two wake-ups (NSD uses 2 MiB+ for the same reason). */
+    static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /** How long a blocked receive waits before it looks at the stop flag again. */
+    private static final int RECEIVE_TIMEOUT_MILLIS = 250;
+
+    private final int socketsPerAddress;
+    private final Supplier<QueryProcessor> processors;
+    private final List<Bound> bound = new ArrayList<>();
+
+    private record Socket(int fd, SocketWorker worker, Thread thread) {}
+
+    private record Bound(InetSocketAddress address, List<Socket> sockets) {}
+
+    private FfmUdpTransport(int socketsPerAddress, Supplier<QueryProcessor> processors) {
+        this.socketsPerAddress = socketsPerAddress;
+        this.processors = processors;
+    }
+
+    /**
+     * @throws IOException when this platform cannot run the transport (not Linux x86_64, or native
+     *     access is not enabled)
+     */
+    public static FfmUdpTransport open(int socketsPerAddress, Supplier<QueryProcessor> processors) throws IOException {
+        if (socketsPerAddress < 1) {
+            throw new IllegalArgumentException("sockets per address must be at least 1, got " + socketsPerAddress);
+        }
+        String unsupported = LinuxSockets.unsupportedReason();
+        if (unsupported != null) {
+            throw new IOException("the FFM UDP transport " + unsupported + "; use the netty transport");
+        }
+        try {
+            Class.forName(LinuxSockets.class.getName(), true, FfmUdpTransport.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError | IllegalCallerException e) {
+            throw new IOException("the FFM UDP transport cannot bind libc's socket calls (" + e
+                    + "); run java with --enable-native-access=ALL-UNNAMED or use the netty transport", e);
+        }
+        return new FfmUdpTransport(socketsPerAddress, processors);
+    }
+
+    @Override
+    public synchronized InetSocketAddress bind(InetSocketAddress address) throws IOException {
+        List<Socket> sockets = new ArrayList<>(socketsPerAddress);
+        InetSocketAddress target = address;
+        try {
+            for (int i = 0; i < socketsPerAddress; i++) {
+                int fd;
+                try {
+                    fd = LinuxSockets.openBound(target, SOCKET_BUFFER_BYTES, RECEIVE_TIMEOUT_MILLIS);
+                } catch (IOException e) {
+                    BindException failure = new BindException(e.getMessage());
+                    failure.initCause(e);
+                    throw failure;
+                }
+                // The first socket of a port-0 address learns the port; the rest join it.
+                target = LinuxSockets.localAddress(fd);
+                SocketWorker worker = new SocketWorker(fd, processors.get(), BATCH, MAX_QUERY);
+                Thread thread = Thread.ofPlatform().daemon().name("dns-udp-" + target.getPort() + "-" + i).unstarted(worker);
+                sockets.add(new Socket(fd, worker, thread));
+            }
+        } catch (IOException | RuntimeException e) {
+            stopAll(sockets);
+            throw e;
+        }
+        for (Socket s : sockets) {
+            s.thread().start();
+        }
+        reportSocketBuffers(target, sockets.getFirst().fd());
+        bound.add(new Bound(target, List.copyOf(sockets)));
+        return target;
+    }
+
+    /** Linux reports twice the granted size (socket(7)) and caps requests at net.core.rmem_max. */
+    private static void reportSocketBuffers(InetSocketAddress address, int fd) {
+        int receive = LinuxSockets.receiveBufferSize(fd) / 2;
+        int send = LinuxSockets.sendBufferSize(fd) / 2;
+        if (receive < SOCKET_BUFFER_BYTES || send < SOCKET_BUFFER_BYTES) {
+            log.info("UDP port {}: the kernel granted socket buffers of {} KiB (receive) and {} KiB (send) of the {} KiB"
+                            + " requested; raise net.core.rmem_max and net.core.wmem_max (sysctl) to {} to absorb"
+                            + " bursts without drops",
+                    address.getPort(), receive >> 10, send >> 10, SOCKET_BUFFER_BYTES >> 10, SOCKET_BUFFER_BYTES);
+        }
+    }
+
+    @Override
+    public synchronized List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>(bound.size());
+        for (Bound b : bound) {
+            addresses.add(b.address());
+        }
+        return List.copyOf(addresses);
+    }
+
+    @Override
+    public synchronized String description() {
+        return "FFM recvmmsg/sendmmsg, " + socketsPerAddress
+                + (socketsPerAddress == 1 ? " socket" : " SO_REUSEPORT sockets")
+                + " per address with one platform thread each, up to " + BATCH + " datagrams per call";
+    }
+
+    /** Datagrams received per recvmmsg call so far, over every socket: the batching achieved. */
+    public synchronized double datagramsPerReceiveCall() {
+        long datagrams = 0;
+        long calls = 0;
+        for (Bound b : bound) {
+            for (Socket s : b.sockets()) {
+                datagrams += s.worker().datagrams();
+                calls += s.worker().receiveCalls();
+            }
+        }
+        return calls == 0 ? 0 : (double) datagrams / calls;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Bound b : bound) {
+            stopAll(b.sockets());
+        }
+        bound.clear();
+    }
+
+    /** Wakes every thread, waits for it, then closes its socket, so the port is free on return. */
+    private static void stopAll(List<Socket> sockets) {
+        for (Socket s : sockets) {
+            s.worker().stop();
+        }
+        for (Socket s : sockets) {
+            if (s.thread().isAlive()) {
+                try {
+                    s.thread().join(2 * RECEIVE_TIMEOUT_MILLIS + 1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            LinuxSockets.close(s.fd());
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.hpdns.udp.ffm;
+
+import io.hpdns.query.Protocol;
+import io.hpdns.query.QueryProcessor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop of one UDP socket on its own platform thread: one blocking {@code recvmmsg} takes every
+ * datagram already queued (at least one), each is answered by this thread's {@link QueryProcessor},
+ * and one {@code sendmmsg} returns all replies of the batch. Nothing is allocated or locked per
+ * datagram; the only syscalls are the two batched ones.
+ */
+final class SocketWorker implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(SocketWorker.class);
+
+    private final int fd;
+    private final QueryProcessor processor;
+    private final int batchSize;
+    private final int maxQuery;
+    private volatile boolean stopping;
+
+    private volatile long datagrams;
+    private volatile long receiveCalls;
+    private volatile long replies;
+    private volatile long sendCalls;
+    private volatile long sendFailures;
+
+    SocketWorker(int fd, QueryProcessor processor, int batchSize, int maxQuery) {
+        this.fd = fd;
+        this.processor = processor;
+        this.batchSize = batchSize;
+        this.maxQuery = maxQuery;
+    }
+
+    @Override
+    public void run() {
+        try (Arena arena = Arena.ofConfined()) {
+            DatagramBatch in = new DatagramBatch(arena, batchSize, maxQuery);
+            DatagramBatch out = new DatagramBatch(arena, batchSize, QueryProcessor.MAX_RESPONSE);
+            MemorySegment state = LinuxSockets.callState(arena);
+            byte[] query = new byte[maxQuery];
+            byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
+            while (!stopping) {
+                int received = LinuxSockets.recvmmsg(state, fd, in.headers(), batchSize, LinuxSockets.MSG_WAITFORONE);
+                if (received <= 0) {
+                    if (received < 0) {
+                        receiveFailed(LinuxSockets.errno(state));
+                    }
+                    continue;
+                }
+                int answers = 0;
+                for (int i = 0; i < received; i++) {
+                    int length = Math.min(in.receivedLength(i), maxQuery);
+                    in.copyPayload(i, query, length);
+                    int responseLength = processor.process(query, length, response, Protocol.UDP);
+                    if (responseLength > 0) {
+                        out.prepareReply(answers++, response, responseLength, in, i);
+                    }
+                    in.rearm(i);
+                }
+                send(state, out, answers);
+                datagrams += received;
+                receiveCalls++;
+            }
+        } catch (RuntimeException | Error e) {
+            if (!stopping) {
+                log.error("UDP socket thread stopped by an unexpected error; its socket no longer answers", e);
+            }
+        }
+    }
+
+    private void send(MemorySegment state, DatagramBatch out, int count) {
+        int sent = 0;
+        while (sent < count) {
+            MemorySegment from = sent == 0 ? out.headers() : out.headersFrom(sent);
+            int n = LinuxSockets.sendmmsg(state, fd, from, count - sent);
+            sendCalls++;
+            if (n > 0) {
+                sent += n;
+                continue;
+            }
+            int errno = LinuxSockets.errno(state);
+            if (n < 0 && errno == LinuxSockets.EINTR) {
+                continue;
+            }
+            // The first datagram failed (e.g. a peer the kernel will not route to): skip just it.
+            sendFailures++;
+            sent++;
+        }
+        replies += count;
+    }
+
+    private void receiveFailed(int errno) {
+        if (errno == LinuxSockets.EAGAIN || errno == LinuxSockets.EINTR || stopping) {
+            return; // the receive timeout: a chance to notice a stop
+        }
+        log.warn("recvmmsg failed: {}", LinuxSockets.strerror(errno));
+    }
+
+    void stop() {
+        stopping = true;
+        LinuxSockets.shutdown(fd);
+    }
+
+    long datagrams() { return datagrams; }
+
+    long receiveCalls() { return receiveCalls; }
+
+    long replies() { return replies; }
+
+    long sendCalls() { return sendCalls; }
+
+    long sendFailures() { return sendFailures; }
+}

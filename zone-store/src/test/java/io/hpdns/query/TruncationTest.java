@@ -1,0 +1,151 @@
+package io.hpdns.query;
+
+import static io.hpdns.query.EngineFixture.query;
+import static io.hpdns.query.EngineFixture.withEdns;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * UDP size limits and the TC bit: 512 bytes without EDNS (RFC 1035 §4.2.1), the smaller of both
+ * payload sizes with EDNS, never below 512 (RFC 6891 §6.2.5), whole RRsets or nothing (RFC 2181 §9),
+ * and no limit but 64 KiB over TCP (RFC 7766 §8). The zone has RRsets of 20 A (about 370 bytes
+ * answered), 40 A (about 690) and 100 A (about 1650). {@link EngineFixture#udp} checks every UDP
+ * response against the negotiated limit.
+ */
+class TruncationTest {
+
+    private final EngineFixture engine = EngineFixture.parentOnly();
+
+    @Test
+    void oversizedAnswerWithoutEdnsIsTruncatedAt512() {
+        Reply reply = engine.ask("big.example.org.", Type.A);
+
+        assertTruncatedWithoutPartialRRset(reply, "big.example.org.", 100);
+        assertThat(reply.length()).isLessThanOrEqualTo(512);
+    }
+
+    @Test
+    void answerOver512WithoutEdnsIsTruncatedEvenIfItFitsTheServerSize() {
+        Reply reply = engine.ask("mid.example.org.", Type.A);
+
+        assertTruncatedWithoutPartialRRset(reply, "mid.example.org.", 40);
+        assertThat(reply.length()).isLessThanOrEqualTo(512);
+    }
+
+    @Test
+    void answerUnder512WithoutEdnsIsComplete() {
+        Reply reply = engine.ask("twenty.example.org.", Type.A);
+
+        assertThat(reply.flag(Flags.TC)).isFalse();
+        assertThat(reply.answer()).hasSize(20);
+    }
+
+    @Test
+    void ednsLimitIsTheServerSizeWhenTheClientOffersMore() {
+        // client 4096, server 1232: 40 A fit, 100 A do not
+        Reply fits = engine.udp(withEdns(query("mid.example.org.", Type.A), 4096));
+        Reply tooBig = engine.udp(withEdns(query("big.example.org.", Type.A), 4096));
+
+        assertThat(fits.flag(Flags.TC)).isFalse();
+        assertThat(fits.answer()).hasSize(40);
+        assertThat(fits.length()).isGreaterThan(512);
+        assertTruncatedWithoutPartialRRset(tooBig, "big.example.org.", 100);
+        assertThat(tooBig.length()).isLessThanOrEqualTo(1232);
+    }
+
+    @Test
+    void ednsLimitIsTheClientSizeWhenTheServerOffersMore() {
+        EngineFixture server = EngineFixture.serving(new AnswerSettings(4096, null, null, null), EngineFixture.parentZone());
+
+        Reply fits = server.udp(withEdns(query("big.example.org.", Type.A), 4096));
+        Reply tooBig = server.udp(withEdns(query("big.example.org.", Type.A), 1232));
+
+        assertThat(fits.flag(Flags.TC)).isFalse();
+        assertThat(fits.answer()).hasSize(100);
+        assertTruncatedWithoutPartialRRset(tooBig, "big.example.org.", 100);
+        assertThat(tooBig.length()).isLessThanOrEqualTo(1232);
+    }
+
+    @Test
+    void ednsPayloadOf512LimitsTo512() {
+        Reply reply = engine.udp(withEdns(query("mid.example.org.", Type.A), 512));
+
+        assertTruncatedWithoutPartialRRset(reply, "mid.example.org.", 40);
+        assertThat(reply.length()).isLessThanOrEqualTo(512);
+    }
+
+    @Test
+    void ednsPayloadBelow512IsTreatedAs512() {
+        // RFC 6891 §6.2.5: values lower than 512 MUST be treated as equal to 512
+        Reply reply = engine.udp(withEdns(query("twenty.example.org.", Type.A), 100));
+
+        assertThat(reply.flag(Flags.TC)).isFalse();
+        assertThat(reply.answer()).hasSize(20);
+        assertThat(reply.length()).isGreaterThan(100);
+    }
+
+    @Test
+    void truncatedEdnsResponseKeepsTheOpt() {
+        // RFC 6891 §7: a truncated response still carries the OPT RR
+        Reply reply = engine.udp(withEdns(query("big.example.org.", Type.A), 1232));
+
+        assertThat(reply.flag(Flags.TC)).isTrue();
+        assertThat(reply.opt()).isNotNull();
+        assertThat(reply.opt().getPayloadSize()).isEqualTo(1232);
+    }
+
+    @Test
+    void truncatedResponseKeepsTheHeaderAndQuestion() {
+        Reply reply = engine.ask("big.example.org.", Type.A);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(reply.flag(Flags.AA)).isTrue();
+        assertThat(Reply.text(reply.question())).isEqualTo("big.example.org. 0 IN A ");
+    }
+
+    @Test
+    void tcpIsNeverTruncated() {
+        Reply reply = engine.tcp(query("big.example.org.", Type.A));
+
+        assertThat(reply.flag(Flags.TC)).isFalse();
+        assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(reply.answer()).hasSize(100).allMatch(line -> line.startsWith("big.example.org. 3600 IN A 10.0.100."));
+        assertThat(reply.length()).isGreaterThan(1232);
+    }
+
+    @Test
+    void tcpIgnoresTheEdnsPayloadSize() {
+        // RFC 6891 §6.2.3: the payload size only concerns UDP
+        Reply reply = engine.tcp(withEdns(query("big.example.org.", Type.A), 512));
+
+        assertThat(reply.flag(Flags.TC)).isFalse();
+        assertThat(reply.answer()).hasSize(100);
+    }
+
+    @Test
+    void everyRecordOfTheBigRRsetIsServedOverTcp() {
+        Reply reply = engine.tcp(query("big.example.org.", Type.A));
+
+        for (int i = 1; i <= 100; i++) {
+            assertThat(reply.answer()).contains("big.example.org. 3600 IN A 10.0.100." + i);
+        }
+    }
+
+    private static void assertTruncatedWithoutPartialRRset(Reply reply, String owner, int rrsetSize) {
+        assertThat(reply.flag(Flags.TC)).as("TC").isTrue();
+        long served = 0;
+        for (Record record : reply.records(Section.ANSWER)) {
+            if (record.getName().toString().equals(owner) && record.getType() == Type.A) {
+                served++;
+            }
+        }
+        assertThat(served).as("records of the RRset in a truncated answer: all or none (RFC 2181 §9)")
+                .isIn(0L, (long) rrsetSize);
+    }
+}
