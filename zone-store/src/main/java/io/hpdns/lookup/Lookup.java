@@ -146,14 +146,15 @@ public final class Lookup {
     }
 
     /**
-     * ANY: every RRset over TCP; over UDP the minimal answer of RFC 8482 §4.1, one RRset of the
-     * name, as Knot DNS does.
+     * ANY: every RRset over TCP; over UDP the minimal answer of RFC 8482 §4.1: one RRset of the
+     * name, the one with the lowest type, as Knot DNS does.
      */
     private void anyAnswer(Node node) {
         RRset[] all = node.rrsets();
         int n = tcp ? all.length : 1;
         for (int i = 0; i < n; i++) {
             answer.add(Answer.ANSWER, owner, ownerOff, all[i], all[i].ttl(), false);
+            additionalFor(all[i], null);
         }
     }
 

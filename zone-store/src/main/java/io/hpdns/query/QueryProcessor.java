@@ -24,6 +24,10 @@ public final class QueryProcessor {
     /** A response buffer of this size fits any answer, UDP or TCP. */
     public static final int MAX_RESPONSE = 65535;
 
+    /** RFC 8914 §4.21: Extended DNS Error "Not Authoritative". */
+    private static final int EDE_NOT_AUTHORITATIVE = 20;
+    private static final int NO_EDE = ResponseWriter.NO_EXTENDED_ERROR;
+
     private final ServingStateHolder zones;
     private final AnswerSettings settings;
     private final ChaosAnswers chaos;
@@ -64,34 +68,33 @@ public final class QueryProcessor {
         }
         boolean ok = status == QueryReader.OK;
         boolean edns = ok && query.edns();
-        int limit = protocol == Protocol.TCP ? MAX_RESPONSE : udpLimit(edns);
+        int limit = protocol == Protocol.TCP ? MAX_RESPONSE : udpLimit(query.recordsRead() && query.edns());
         writer.begin(response, limit);
         if (query.opcode() != OPCODE_QUERY) {
             // RFC 1035 §4.1.1: NOTIFY, UPDATE and the rest are not implemented here.
             return error(RCODE_NOTIMP, edns);
         }
         if (!ok) {
-            return error(RCODE_FORMERR, false);
+            // The OPT is only trusted when everything after the header parsed (RFC 6891 §7).
+            return error(RCODE_FORMERR, query.recordsRead() && query.edns());
         }
         if (edns && query.ednsVersion() > 0) {
             // RFC 6891 §6.1.3: we speak EDNS version 0 only.
             return error(RCODE_BADVERS, true);
         }
-        int qtype = query.qtype();
-        switch (qtype) {
-            case TYPE_OPT, TYPE_TSIG, TYPE_TKEY, 0:
-                // Meta-types that are never asked for (RFC 6895 §3.1).
-                return error(RCODE_FORMERR, edns);
-            case TYPE_MAILA, TYPE_MAILB:
+        switch (query.qtype()) {
+            case 0:
+                // RFC 6895 §3.1: type 0 is reserved and never asked for.
                 return error(RCODE_NOTIMP, edns);
             case TYPE_AXFR, TYPE_IXFR:
-                // Zone transfers are not offered (RFC 5936 §4.2: never over UDP).
-                return error(RCODE_REFUSED, edns);
+                // RFC 5936 §4.2: transfers run over TCP only; there they are not offered to anyone.
+                return error(protocol == Protocol.UDP ? RCODE_NOTIMP : RCODE_REFUSED, edns);
             default:
                 break;
         }
         return switch (query.qclass()) {
-            case CLASS_IN -> answerInternet(protocol, edns, limit);
+            // Class ANY asks for whatever class has the name: here that is IN (RFC 1035 §3.2.5).
+            case CLASS_IN, CLASS_ANY -> answerInternet(protocol, edns, limit);
             case CLASS_CH -> answerChaos(edns, limit);
             default -> error(RCODE_REFUSED, edns);
         };
@@ -109,8 +112,9 @@ public final class QueryProcessor {
         ServingState state = zones.get();
         Zone zone = findZone(state);
         if (zone == null) {
-            // Not authoritative for the name: no referral to the root, just REFUSED (RFC 8906 §3.1.4).
-            return error(RCODE_REFUSED, edns);
+            // Not authoritative for the name: no referral to the root, just REFUSED (RFC 8906 §3.1.4),
+            // saying why with Extended DNS Error 20 (RFC 8914 §4.21).
+            return error(RCODE_REFUSED, edns, EDE_NOT_AUTHORITATIVE);
         }
         lookup.lookup(zone, query.qnameLower(), query.qnameLength(), query.qtype(), protocol == Protocol.TCP, answer);
         if (!writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength())) {
@@ -118,13 +122,13 @@ public final class QueryProcessor {
         }
         byte[] nsid = nsidFor(edns);
         if (edns) {
-            writer.limit(limit - ResponseWriter.optSize(nsid));
+            writer.limit(limit - ResponseWriter.optSize(nsid, NO_EDE));
         }
-        boolean truncated = !writeSection(Answer.ANSWER) || !writeSection(Answer.AUTHORITY) || !writeSection(Answer.ADDITIONAL);
+        boolean truncated = !writeSection(Answer.ANSWER) || !writeSection(Answer.AUTHORITY) || !writeAdditional();
         int rcode = answer.rcode();
         if (edns) {
             writer.limit(limit);
-            writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsid);
+            writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsid, NO_EDE);
         }
         int flags = baseFlags();
         if (answer.authoritative()) {
@@ -154,52 +158,70 @@ public final class QueryProcessor {
         return state.findZone(qname, len, starts, labels, 0);
     }
 
-    /**
-     * Writes one section; false when a required RRset did not fit, which truncates the response.
-     * Additional data that does not fit is left out without truncation (RFC 2181 §9), except glue
-     * a referral needs (RFC 9471 §3).
-     */
+    /** Writes the answer or authority section; false when an RRset did not fit, which truncates. */
     private boolean writeSection(int section) {
         for (int i = 0; i < answer.count(section); i++) {
-            Answer.Entry e = answer.entry(section, i);
-            boolean written = e.rrset != null
-                    ? writer.rrset(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rrset.rdata())
-                    : writer.record(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rdata, e.rdataOff, e.rdataLen);
-            if (!written && (section != Answer.ADDITIONAL || e.required)) {
+            if (!write(section, answer.entry(section, i))) {
                 return false;
             }
         }
         return true;
     }
 
+    /**
+     * Additional data that does not fit is left out without truncation (RFC 2181 §9), except glue
+     * a referral needs (RFC 9471 §3); whatever else fits is still written.
+     */
+    private boolean writeAdditional() {
+        boolean complete = true;
+        for (int i = 0; i < answer.count(Answer.ADDITIONAL); i++) {
+            Answer.Entry e = answer.entry(Answer.ADDITIONAL, i);
+            if (!write(Answer.ADDITIONAL, e) && e.required) {
+                complete = false;
+            }
+        }
+        return complete;
+    }
+
+    private boolean write(int section, Answer.Entry e) {
+        return e.rrset != null
+                ? writer.rrset(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rrset.rdata())
+                : writer.record(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rdata, e.rdataOff, e.rdataLen);
+    }
+
     private int answerChaos(boolean edns, int limit) {
         int qtype = query.qtype();
         byte[][] txt = chaos.find(query.qnameLower());
-        if (txt == null || (qtype != TYPE_TXT && qtype != TYPE_ANY)) {
+        if (txt == null || qtype != TYPE_TXT) {
             return error(RCODE_REFUSED, edns);
         }
         writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength());
         byte[] nsid = nsidFor(edns);
         if (edns) {
-            writer.limit(limit - ResponseWriter.optSize(nsid));
+            writer.limit(limit - ResponseWriter.optSize(nsid, NO_EDE));
         }
         boolean fits = writer.rrset(ResponseWriter.ANSWER, null, ResponseWriter.OWNER_QNAME, TYPE_TXT, CLASS_CH, ChaosAnswers.TTL, txt);
         if (edns) {
             writer.limit(limit);
-            writer.opt(settings.ednsUdpSize(), 0, query.dnssecOk(), nsid);
+            writer.opt(settings.ednsUdpSize(), 0, query.dnssecOk(), nsid, NO_EDE);
         }
-        int flags = baseFlags() | FLAG_AA | (fits ? 0 : FLAG_TC);
+        // Not AA: these names are no zone's data (Knot DNS answers them the same way).
+        int flags = baseFlags() | (fits ? 0 : FLAG_TC);
         return writer.finish(query.id(), flags, RCODE_NOERROR, 1);
     }
 
-    /** A response without records: the question when it could be read, and OPT when EDNS is in use. */
     private int error(int rcode, boolean edns) {
+        return error(rcode, edns, NO_EDE);
+    }
+
+    /** A response without records: the question when it could be read, and OPT when EDNS is in use. */
+    private int error(int rcode, boolean edns, int extendedError) {
         int qdcount = 0;
         if (query.questionRead() && writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength())) {
             qdcount = 1;
         }
         if (edns) {
-            writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsidFor(true));
+            writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsidFor(true), extendedError);
         }
         return writer.finish(query.id(), baseFlags(), rcode, qdcount);
     }

@@ -59,9 +59,13 @@ public final class DnsConstants {
     public static final int TYPE_MAILB = 253;
     public static final int TYPE_MAILA = 254;
     public static final int TYPE_ANY = 255;
+    /** RFC 1035 §3.2.5: QCLASS * (any class). */
+    public static final int CLASS_ANY = 255;
 
     /** RFC 5001: the NSID EDNS option code. */
     public static final int EDNS_OPTION_NSID = 3;
+    /** RFC 8914: the Extended DNS Error option code. */
+    public static final int EDNS_OPTION_EDE = 15;
     /** RFC 6891 §6.1.3: the DO bit in the OPT TTL's flags. */
     public static final int EDNS_FLAG_DO = 0x8000;
 }

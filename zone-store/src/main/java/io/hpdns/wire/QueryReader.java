@@ -22,6 +22,7 @@ public final class QueryReader {
     private int id;
     private int flags;
     private boolean questionRead;
+    private boolean recordsRead;
     private int qnameLen;
     private int labelCount;
     private int qtype;
@@ -36,6 +37,7 @@ public final class QueryReader {
     public int read(byte[] msg, int len) {
         message = msg;
         questionRead = false;
+        recordsRead = false;
         edns = false;
         dnssecOk = false;
         nsidRequested = false;
@@ -48,12 +50,15 @@ public final class QueryReader {
             return DROP;
         }
         int qdcount = u16(msg, 4);
-        if (qdcount != 1) {
+        if (qdcount > 1) {
             return FORMERR;
         }
-        int p = readQuestion(msg, len);
-        if (p < 0) {
-            return FORMERR;
+        int p = HEADER_SIZE;
+        if (qdcount == 1) {
+            p = readQuestion(msg, len);
+            if (p < 0) {
+                return FORMERR;
+            }
         }
         int ancount = u16(msg, 6);
         int nscount = u16(msg, 8);
@@ -71,7 +76,12 @@ public final class QueryReader {
                 return FORMERR;
             }
         }
-        return p == len ? OK : FORMERR;
+        if (p != len) {
+            return FORMERR;
+        }
+        recordsRead = true;
+        // RFC 1035 §4.1.2: a query asks exactly one question.
+        return qdcount == 1 ? OK : FORMERR;
     }
 
     private int readQuestion(byte[] msg, int len) {
@@ -113,7 +123,6 @@ public final class QueryReader {
     }
 
     private int skipRecord(byte[] msg, int p, int len, boolean additional) {
-        int ownerStart = p;
         p = skipName(msg, p, len);
         if (p < 0 || p + 10 > len) {
             return -1;
@@ -124,15 +133,16 @@ public final class QueryReader {
         if (rdata + rdlength > len) {
             return -1;
         }
-        if (type == TYPE_OPT && !readOpt(msg, ownerStart, p, rdata, rdlength, additional)) {
+        if (type == TYPE_OPT && !readOpt(msg, p, rdata, rdlength, additional)) {
             return -1;
         }
         return rdata + rdlength;
     }
 
-    private boolean readOpt(byte[] msg, int ownerStart, int typeAt, int rdata, int rdlength, boolean additional) {
-        // RFC 6891 §6.1.1: one OPT, in the additional section, owned by the root.
-        if (!additional || edns || msg[ownerStart] != 0) {
+    private boolean readOpt(byte[] msg, int typeAt, int rdata, int rdlength, boolean additional) {
+        // RFC 6891 §6.1.1: one OPT, in the additional section. Its owner should be the root; like
+        // Knot DNS, another owner is tolerated rather than failing the query.
+        if (!additional || edns) {
             return false;
         }
         edns = true;
@@ -207,6 +217,9 @@ public final class QueryReader {
 
     /** Offsets of the labels in {@link #qnameLower()}; entry {@code labelCount} is the root label. */
     public int[] labelStarts() { return labelStarts; }
+
+    /** Whether every record after the header was well formed, so the OPT values can be trusted. */
+    public boolean recordsRead() { return recordsRead; }
 
     public int qtype() { return qtype; }
 

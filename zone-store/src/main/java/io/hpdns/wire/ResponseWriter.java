@@ -168,11 +168,17 @@ public final class ResponseWriter {
         }
     }
 
+    /** For {@link #opt}: no Extended DNS Error option. */
+    public static final int NO_EXTENDED_ERROR = -1;
+
     /**
      * Appends the OPT pseudo-record (RFC 6891 §6.1.2), ignoring the record limit: callers reserve
      * its room up front with {@link #optSize}.
+     *
+     * @param nsid the RFC 5001 NSID option's payload, or null for none
+     * @param extendedError the RFC 8914 INFO-CODE, or {@link #NO_EXTENDED_ERROR}
      */
-    public void opt(int udpSize, int extendedRcode, boolean dnssecOk, byte[] nsid) {
+    public void opt(int udpSize, int extendedRcode, boolean dnssecOk, byte[] nsid, int extendedError) {
         int p = pos;
         out[p++] = 0; // root owner
         p = putShort(p, TYPE_OPT);
@@ -180,22 +186,27 @@ public final class ResponseWriter {
         out[p++] = (byte) extendedRcode;
         out[p++] = 0; // version 0
         p = putShort(p, dnssecOk ? EDNS_FLAG_DO : 0);
-        if (nsid == null) {
-            p = putShort(p, 0);
-        } else {
-            p = putShort(p, 4 + nsid.length);
+        int rdlengthAt = p;
+        p += 2;
+        if (nsid != null) {
             p = putShort(p, EDNS_OPTION_NSID);
             p = putShort(p, nsid.length);
             System.arraycopy(nsid, 0, out, p, nsid.length);
             p += nsid.length;
         }
+        if (extendedError != NO_EXTENDED_ERROR) {
+            p = putShort(p, EDNS_OPTION_EDE);
+            p = putShort(p, 2);
+            p = putShort(p, extendedError);
+        }
+        putShort(rdlengthAt, p - rdlengthAt - 2);
         pos = p;
         counts[ADDITIONAL]++;
     }
 
     /** Octets an OPT record written by {@link #opt} takes. */
-    public static int optSize(byte[] nsid) {
-        return 11 + (nsid == null ? 0 : 4 + nsid.length);
+    public static int optSize(byte[] nsid, int extendedError) {
+        return 11 + (nsid == null ? 0 : 4 + nsid.length) + (extendedError == NO_EXTENDED_ERROR ? 0 : 6);
     }
 
     /**
