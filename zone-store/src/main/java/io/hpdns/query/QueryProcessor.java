@@ -2,6 +2,7 @@ package io.hpdns.query;
 
 import static io.hpdns.wire.DnsConstants.*;
 
+import io.hpdns.log.ThrottledWarning;
 import io.hpdns.lookup.Answer;
 import io.hpdns.lookup.Lookup;
 import io.hpdns.wire.QueryReader;
@@ -9,6 +10,7 @@ import io.hpdns.wire.ResponseWriter;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,10 @@ public final class QueryProcessor {
     private static final int EDE_NOT_AUTHORITATIVE = 20;
     private static final int NO_EDE = ResponseWriter.NO_EXTENDED_ERROR;
 
+    /** Shared by every processor: one log line per interval however many threads hit the bug. */
+    private static final ThrottledWarning internalErrors =
+            new ThrottledWarning(log, "internal error answering a query", Duration.ofSeconds(10));
+
     private final ServingStateHolder zones;
     private final AnswerSettings settings;
     private final ChaosAnswers chaos;
@@ -35,7 +41,6 @@ public final class QueryProcessor {
     private final ResponseWriter writer = new ResponseWriter();
     private final Lookup lookup = new Lookup();
     private final Answer answer = new Answer();
-    private long internalErrors;
 
     public QueryProcessor(ServingStateHolder zones, AnswerSettings settings) {
         this.zones = zones;
@@ -54,9 +59,7 @@ public final class QueryProcessor {
             return respond(request, length, response, protocol);
         } catch (RuntimeException e) {
             // A bug must cost one answer, never the I/O thread: answer SERVFAIL if we can.
-            if (internalErrors++ % 10_000 == 0) {
-                log.error("internal error answering a query ({} so far); answered SERVFAIL", internalErrors, e);
-            }
+            internalErrors.occurred("answered SERVFAIL: " + e, e);
             return length >= HEADER_SIZE ? bareResponse(request, response, RCODE_SERVFAIL) : -1;
         }
     }

@@ -13,6 +13,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -224,6 +225,97 @@ class HeaderHandlingTest {
         assertThat(reply.answer().getFirst()).startsWith("A.eXaMpLe.OrG. 3600 IN CNAME ")
                 .isEqualToIgnoringCase("a.example.org. 3600 IN CNAME b.example.org.");
         assertThat(reply.answer().getLast()).isEqualToIgnoringCase("www.example.org. 3600 IN A 192.0.2.80");
+    }
+
+    @Test
+    void compressionPointerLoopInTheQuestionIsFormerr() {
+        // RFC 1035 §4.1.4: a pointer points to a prior occurrence; one pointing at itself never ends
+        byte[] wire = concat(header(0x1234, 0, 1), new byte[] {(byte) 0xc0, 12, 0, 1, 0, 1});
+
+        Reply reply = engine.replyTo(wire, Protocol.UDP);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.FORMERR);
+    }
+
+    @Test
+    void compressionPointerBeyondTheMessageIsFormerr() {
+        byte[] wire = concat(header(0x1234, 0, 1), new byte[] {3, 'w', 'w', 'w', (byte) 0xc1, 0x00, 0, 1, 0, 1});
+
+        Reply reply = engine.replyTo(wire, Protocol.UDP);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.FORMERR);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0x40, 0x80})
+    void reservedLabelTypeIsFormerr(int labelType) {
+        // RFC 1035 §4.1.4: 01 and 10 label types are reserved (RFC 6891 §5 retired extended labels)
+        byte[] wire = concat(header(0x1234, 0, 1), new byte[] {(byte) (labelType | 1), 'x', 0, 0, 1, 0, 1});
+
+        Reply reply = engine.replyTo(wire, Protocol.UDP);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.FORMERR);
+    }
+
+    @Test
+    void questionNameLongerThan255OctetsIsFormerr() {
+        // RFC 1035 §2.3.4: names are 255 octets or less; five 63-octet labels are 321
+        byte[] label = new byte[64];
+        label[0] = 63;
+        Arrays.fill(label, 1, 64, (byte) 'a');
+        byte[] wire = header(0x1234, 0, 1);
+        for (int i = 0; i < 5; i++) {
+            wire = concat(wire, label);
+        }
+        wire = concat(wire, new byte[] {0, 0, 1, 0, 1});
+
+        Reply reply = engine.replyTo(wire, Protocol.UDP);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.FORMERR);
+    }
+
+    @Test
+    void questionNameOfExactly255OctetsIsAnswered() {
+        // 3 x 64 + 50 + 13 ("example.org.") = 255 octets
+        String qname = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(49) + ".example.org.";
+        assertThat(EngineFixture.name(qname).length()).isEqualTo((short) 255);
+
+        Reply reply = engine.ask(qname, Type.A);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.NXDOMAIN);
+        assertThat(reply.question().getName().toString()).isEqualTo(qname);
+    }
+
+    @Test
+    void axfrOverUdpIsNotImplemented() {
+        // RFC 5936 §4.2: AXFR over UDP is not defined; Knot DNS answers NOTIMP
+        Reply reply = engine.ask("example.org.", Type.AXFR);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.NOTIMP);
+        assertThat(reply.count(Section.ANSWER)).isZero();
+    }
+
+    @Test
+    void ixfrOverUdpIsAnsweredWithTheCurrentSoa() {
+        // RFC 1995 §2: when the transfer does not go over UDP, the reply is the single current SOA,
+        // which tells the client to retry over TCP (Knot DNS always does this over UDP)
+        Message query = query("example.org.", Type.IXFR);
+        query.addRecord(new SOARecord(EngineFixture.name("example.org."), DClass.IN, 0,
+                EngineFixture.name("ns1.example.org."), EngineFixture.name("hostmaster.example.org."),
+                2026112300L, 0, 0, 0, 0), Section.AUTHORITY);
+
+        Reply reply = engine.udp(query);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(reply.flag(Flags.AA)).isTrue();
+        assertThat(reply.answer()).containsExactly(
+                "example.org. 3600 IN SOA ns1.example.org. hostmaster.example.org. 2026112301 7200 3600 1209600 300");
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private static byte[] header(int id, int flags, int qdcount) {

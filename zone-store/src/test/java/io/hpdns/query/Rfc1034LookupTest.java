@@ -235,6 +235,25 @@ class Rfc1034LookupTest {
         }
 
         @Test
+        void dsBelowTheCutIsAReferral() {
+            // only the cut's own DS is parent-side data; below it the child is authoritative
+            Reply reply = engine.ask("www.child.example.org.", Type.DS);
+
+            assertReferralToChild(reply);
+        }
+
+        @Test
+        void dsAtAnApexWhoseParentIsNotServedIsNodataFromTheZoneItself() {
+            // RFC 4035 §3.1.4.1: not authoritative for the parent, the server answers from the child side
+            Reply reply = engine.ask("example.org.", Type.DS);
+
+            assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(reply.flag(Flags.AA)).isTrue();
+            assertThat(reply.answer()).isEmpty();
+            assertThat(reply.authority()).containsExactly(SOA_NEGATIVE);
+        }
+
+        @Test
         void referralToServersOutsideTheZoneHasNoAdditional() {
             Reply reply = engine.ask("host.ext.example.org.", Type.A);
 

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.GenericEDNSOption;
@@ -74,10 +76,11 @@ class Rfc6891EdnsTest {
         assertThat(reply.opt().getFlags() & ExtendedFlags.DO).isZero();
     }
 
-    @Test
-    void unsupportedVersionIsBadvers() {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 255})
+    void unsupportedVersionIsBadvers(int version) {
         // RFC 6891 §6.1.3: BADVERS (extended RCODE 16), with an OPT carrying the version we do speak
-        Reply reply = engine.udp(withEdns(query("www.example.org.", Type.A), 1232, 1, 0));
+        Reply reply = engine.udp(withEdns(query("www.example.org.", Type.A), 1232, version, 0));
 
         assertThat(reply.rcode()).isEqualTo(Rcode.BADVERS);
         assertThat(reply.message().getHeader().getRcode()).as("low 4 bits in the header").isZero();
@@ -121,6 +124,40 @@ class Rfc6891EdnsTest {
 
         assertThat(reply.rcode()).isEqualTo(Rcode.FORMERR);
         assertThat(reply.answer()).isEmpty();
+    }
+
+    @Test
+    void optOwnedByANameOtherThanTheRootIsFormerr() {
+        // RFC 6891 §6.1.2: the OPT RR's NAME MUST be 0 (the root); here it points at the question name
+        byte[] wire = withAdditionalCount(query("www.example.org.", Type.A).toWire(),
+                new byte[] {(byte) 0xc0, 12, 0, 41, 0x04, (byte) 0xd0, 0, 0, 0, 0, 0, 0});
+
+        Reply reply = engine.replyTo(wire, Protocol.UDP);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.FORMERR);
+        assertThat(reply.answer()).isEmpty();
+    }
+
+    @Test
+    void optionOverrunningTheOptRdataIsFormerr() {
+        // RFC 6891 §6.1.2: RDLENGTH 4 holds only the option's code and length; the length claims 10 more
+        byte[] wire = withAdditionalCount(query("www.example.org.", Type.A).toWire(),
+                new byte[] {0, 0, 41, 0x04, (byte) 0xd0, 0, 0, 0, 0, 0, 4, 0, 3, 0, 10});
+
+        Reply reply = engine.replyTo(wire, Protocol.UDP);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.FORMERR);
+        assertThat(reply.answer()).isEmpty();
+    }
+
+    @Test
+    void optRdataOverrunningTheMessageIsFormerr() {
+        byte[] wire = withAdditionalCount(query("www.example.org.", Type.A).toWire(),
+                new byte[] {0, 0, 41, 0x04, (byte) 0xd0, 0, 0, 0, 0, 0, 8, 0, 3, 0, 0});
+
+        Reply reply = engine.replyTo(wire, Protocol.UDP);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.FORMERR);
     }
 
     @Test
@@ -179,6 +216,14 @@ class Rfc6891EdnsTest {
         assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
         assertThat(reply.answer()).containsExactly("www.example.org. 3600 IN A 192.0.2.80");
         assertThat(reply.opt().getOptions(65001)).isEmpty();
+    }
+
+    /** The query with one hand-made additional record appended and ARCOUNT set to 1. */
+    private static byte[] withAdditionalCount(byte[] query, byte[] record) {
+        byte[] wire = Arrays.copyOf(query, query.length + record.length);
+        System.arraycopy(record, 0, wire, query.length, record.length);
+        wire[11] = 1;
+        return wire;
     }
 
     private static EDNSOption nsidRequest() {

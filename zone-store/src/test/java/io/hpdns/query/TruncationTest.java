@@ -137,6 +137,27 @@ class TruncationTest {
         }
     }
 
+    @Test
+    void referralWhoseInDomainGlueDoesNotFitIsTruncated() {
+        // RFC 9471 §3.1: every in-domain glue record MUST be sent; when they do not all fit, TC=1.
+        // wide.example.org has 13 name servers below the cut, 26 glue records: about 870 bytes
+        Reply reply = engine.ask("www.wide.example.org.", Type.A);
+
+        assertThat(reply.flag(Flags.TC)).isTrue();
+        assertThat(reply.flag(Flags.AA)).isFalse();
+        assertThat(reply.answer()).isEmpty();
+    }
+
+    @Test
+    void referralWithAllInDomainGlueIsNotTruncatedWhenItFits() {
+        Reply reply = engine.udp(withEdns(query("www.wide.example.org.", Type.A), 1232));
+
+        assertThat(reply.flag(Flags.TC)).isFalse();
+        assertThat(reply.flag(Flags.AA)).isFalse();
+        assertThat(reply.authority()).hasSize(13).allMatch(line -> line.startsWith("wide.example.org. 3600 IN NS ns"));
+        assertThat(reply.additional()).hasSize(26);
+    }
+
     private static void assertTruncatedWithoutPartialRRset(Reply reply, String owner, int rrsetSize) {
         assertThat(reply.flag(Flags.TC)).as("TC").isTrue();
         long served = 0;

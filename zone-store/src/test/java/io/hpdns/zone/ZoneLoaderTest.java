@@ -83,6 +83,15 @@ class ZoneLoaderTest {
     }
 
     @Test
+    void secondCnameAtANameIsAnErrorAtItsLine() {
+        // RFC 2181 §10.1: one name, one canonical name
+        ZoneProblem problem = onlyError("two-cnames.zone");
+
+        assertAtMarkedLine(problem, "two-cnames.zone");
+        assertThat(problem.message()).contains("CNAME");
+    }
+
+    @Test
     void recordOutsideTheZoneIsAnErrorAtItsLine() {
         ZoneProblem problem = onlyError("out-of-zone.zone");
 

@@ -1,0 +1,40 @@
+package io.hpdns.udp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * DNS over UDP (RFC 1035 §4.2.1): receives query datagrams on bound sockets, answers each one with
+ * a {@link io.hpdns.query.QueryProcessor} owned by the receiving thread, and sends the response
+ * back to the sender. Implementations differ in how they move datagrams between the kernel and the
+ * processors (netty native epoll, or recvmmsg/sendmmsg directly through the FFM API).
+ */
+public interface UdpTransport extends AutoCloseable {
+
+    /**
+     * Binds the sockets for one listen address and starts answering on them.
+     *
+     * @param address the local address and port; port 0 lets the kernel choose one free port, shared
+     *     by all of this address's sockets
+     * @return the bound address, with the chosen port
+     * @throws IOException when a socket cannot be bound, with the system's reason as its message
+     *     (e.g. {@code Permission denied}, as the JDK's own {@link java.net.BindException} words
+     *     it); the caller knows the protocol and address to name. Sockets bound by this call are
+     *     closed again; earlier calls are unaffected.
+     */
+    InetSocketAddress bind(InetSocketAddress address) throws IOException;
+
+    /** Every address bound so far, in bind order. */
+    List<InetSocketAddress> boundAddresses();
+
+    /**
+     * One line for the start-up log: which transport this is and which capabilities it found, e.g.
+     * {@code netty native epoll, 2 SO_REUSEPORT sockets per address, recvmmsg yes, sendmmsg yes}.
+     */
+    String description();
+
+    /** Stops answering and closes every socket; the ports are free again when this returns. */
+    @Override
+    void close();
+}
