@@ -125,25 +125,41 @@ public final class FfmUdpTransport implements UdpTransport {
                 + " per address with one platform thread each, up to " + BATCH + " datagrams per call";
     }
 
-    /** Datagrams received per recvmmsg call so far, over every socket: the batching achieved. */
-    public synchronized double datagramsPerReceiveCall() {
-        long datagrams = 0;
-        long calls = 0;
-        for (Bound b : bound) {
-            for (Socket s : b.sockets()) {
-                datagrams += s.worker().datagrams();
-                calls += s.worker().receiveCalls();
-            }
-        }
-        return calls == 0 ? 0 : (double) datagrams / calls;
-    }
-
     @Override
     public synchronized void close() {
         for (Bound b : bound) {
             stopAll(b.sockets());
         }
+        if (!bound.isEmpty()) {
+            logTotals();
+        }
         bound.clear();
+    }
+
+    /**
+     * What the sockets did over their life, the figures that show the design works: datagrams per
+     * recvmmsg (batching), sendmmsg calls, and heap bytes the serving loops allocated (none in
+     * steady state, so a few thousand at most from start-up).
+     */
+    private void logTotals() {
+        long datagrams = 0;
+        long receiveCalls = 0;
+        long sendCalls = 0;
+        long sendFailures = 0;
+        long allocated = 0;
+        for (Bound b : bound) {
+            for (Socket s : b.sockets()) {
+                datagrams += s.worker().datagrams();
+                receiveCalls += s.worker().receiveCalls();
+                sendCalls += s.worker().sendCalls();
+                sendFailures += s.worker().sendFailures();
+                allocated += Math.max(0, s.worker().allocatedBytes());
+            }
+        }
+        log.info("UDP totals: {} datagrams in {} recvmmsg calls ({} per call), {} sendmmsg calls, {} replies not sent;"
+                        + " the serving threads allocated {} bytes ({} per datagram)",
+                datagrams, receiveCalls, String.format("%.1f", receiveCalls == 0 ? 0.0 : (double) datagrams / receiveCalls),
+                sendCalls, sendFailures, allocated, String.format("%.3f", datagrams == 0 ? 0.0 : (double) allocated / datagrams));
     }
 
     /** Wakes every thread, waits for it, then closes its socket, so the port is free on return. */

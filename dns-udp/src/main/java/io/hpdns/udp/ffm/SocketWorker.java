@@ -27,6 +27,11 @@ final class SocketWorker implements Runnable {
     private volatile long replies;
     private volatile long sendCalls;
     private volatile long sendFailures;
+    /** Heap bytes the serving loop allocated, known once it has stopped: the hot path should make none. */
+    private volatile long allocatedBytes = -1;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
     SocketWorker(int fd, QueryProcessor processor, int batchSize, int maxQuery) {
         this.fd = fd;
@@ -43,32 +48,38 @@ final class SocketWorker implements Runnable {
             MemorySegment state = LinuxSockets.callState(arena);
             byte[] query = new byte[maxQuery];
             byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
-            while (!stopping) {
-                int received = LinuxSockets.recvmmsg(state, fd, in.headers(), batchSize, LinuxSockets.MSG_WAITFORONE);
-                if (received <= 0) {
-                    if (received < 0) {
-                        receiveFailed(LinuxSockets.errno(state));
-                    }
-                    continue;
-                }
-                int answers = 0;
-                for (int i = 0; i < received; i++) {
-                    int length = Math.min(in.receivedLength(i), maxQuery);
-                    in.copyPayload(i, query, length);
-                    int responseLength = processor.process(query, length, response, Protocol.UDP);
-                    if (responseLength > 0) {
-                        out.prepareReply(answers++, response, responseLength, in, i);
-                    }
-                    in.rearm(i);
-                }
-                send(state, out, answers);
-                datagrams += received;
-                receiveCalls++;
-            }
+            long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+            serve(in, out, state, query, response);
+            allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
         } catch (RuntimeException | Error e) {
             if (!stopping) {
                 log.error("UDP socket thread stopped by an unexpected error; its socket no longer answers", e);
             }
+        }
+    }
+
+    private void serve(DatagramBatch in, DatagramBatch out, MemorySegment state, byte[] query, byte[] response) {
+        while (!stopping) {
+            int received = LinuxSockets.recvmmsg(state, fd, in.headers(), batchSize, LinuxSockets.MSG_WAITFORONE);
+            if (received <= 0) {
+                if (received < 0) {
+                    receiveFailed(LinuxSockets.errno(state));
+                }
+                continue;
+            }
+            int answers = 0;
+            for (int i = 0; i < received; i++) {
+                int length = Math.min(in.receivedLength(i), maxQuery);
+                in.copyPayload(i, query, length);
+                int responseLength = processor.process(query, length, response, Protocol.UDP);
+                if (responseLength > 0) {
+                    out.prepareReply(answers++, response, responseLength, in, i);
+                }
+                in.rearm(i);
+            }
+            send(state, out, answers);
+            datagrams += received;
+            receiveCalls++;
         }
     }
 
@@ -114,4 +125,6 @@ final class SocketWorker implements Runnable {
     long sendCalls() { return sendCalls; }
 
     long sendFailures() { return sendFailures; }
+
+    long allocatedBytes() { return allocatedBytes; }
 }
