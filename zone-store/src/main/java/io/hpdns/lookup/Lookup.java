@@ -179,7 +179,8 @@ public final class Lookup {
         System.arraycopy(target, 0, synthesized, at + prefixLen, targetLen);
         synthesizedUsed += prefixLen + targetLen;
         answer.addSynthesized(Answer.ANSWER, owner, ownerOff, TYPE_CNAME, dname.ttl(), synthesized, at, prefixLen + targetLen);
-        return follow(node, synthesized, at, synthesized, at);
+        // A CNAME query is answered by the synthesized CNAME itself (RFC 6672 §3.2).
+        return qtype != TYPE_CNAME && follow(node, synthesized, at, synthesized, at);
     }
 
     /**

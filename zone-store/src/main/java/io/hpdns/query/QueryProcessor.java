@@ -81,6 +81,10 @@ public final class QueryProcessor {
             // The OPT is only trusted when everything after the header parsed (RFC 6891 §7).
             return error(RCODE_FORMERR, query.recordsRead() && query.edns());
         }
+        if (query.tsig()) {
+            // RFC 8945 §5.2: no TSIG key is configured, so any signed query names an unknown key.
+            return unknownKey(edns);
+        }
         if (edns && query.ednsVersion() > 0) {
             // RFC 6891 §6.1.3: we speak EDNS version 0 only.
             return error(RCODE_BADVERS, true);
@@ -227,6 +231,17 @@ public final class QueryProcessor {
             writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsidFor(true), extendedError);
         }
         return writer.finish(query.id(), baseFlags(), rcode, qdcount);
+    }
+
+    /** NOTAUTH with an unsigned TSIG record carrying BADKEY (RFC 8945 §5.2.1). */
+    private int unknownKey(boolean edns) {
+        writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength());
+        if (edns) {
+            writer.opt(settings.ednsUdpSize(), 0, query.dnssecOk(), nsidFor(true), NO_EDE);
+        }
+        writer.tsigError(query.tsigKeyName(), query.tsigKeyLength(), query.qnameSource(), query.tsigAlgorithm(),
+                query.tsigAlgorithmLength(), query.tsigTimeSigned(), query.tsigOriginalId(), TSIG_BADKEY);
+        return writer.finish(query.id(), baseFlags(), RCODE_NOTAUTH, 1);
     }
 
     /** QR set, opcode echoed, RD and CD copied (RFC 1035 §4.1.1, RFC 4035 §3.2.2); RA clear. */

@@ -33,6 +33,8 @@ public final class DnsConstants {
     public static final int RCODE_NOTAUTH = 9;
     /** RFC 6891 §6.1.3: extended rcode 16, carried as 1 in the OPT TTL's upper 8 bits. */
     public static final int RCODE_BADVERS = 16;
+    /** RFC 8945 §5.2: the TSIG error "key not recognised". */
+    public static final int TSIG_BADKEY = 17;
 
     public static final int CLASS_IN = 1;
     public static final int CLASS_CH = 3;

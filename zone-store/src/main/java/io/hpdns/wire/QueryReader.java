@@ -32,10 +32,17 @@ public final class QueryReader {
     private int ednsVersion;
     private boolean dnssecOk;
     private boolean nsidRequested;
+    private boolean tsig;
+    private final byte[] tsigKeyName = new byte[MAX_NAME_LENGTH];
+    private int tsigKeyLength;
+    private int tsigAlgorithm;
+    private int tsigAlgorithmLength;
+    private int tsigOriginalIdAt;
 
     /** Reads {@code msg[0..len)}; returns {@link #OK}, {@link #DROP} or {@link #FORMERR}. */
     public int read(byte[] msg, int len) {
         message = msg;
+        tsig = false;
         questionRead = false;
         recordsRead = false;
         edns = false;
@@ -71,6 +78,10 @@ public final class QueryReader {
             }
         }
         for (int i = 0; i < arcount; i++) {
+            // RFC 8945 §5.1: a TSIG record must be the last one of the message.
+            if (tsig) {
+                return FORMERR;
+            }
             p = skipRecord(msg, p, len, true);
             if (p < 0) {
                 return FORMERR;
@@ -123,6 +134,7 @@ public final class QueryReader {
     }
 
     private int skipRecord(byte[] msg, int p, int len, boolean additional) {
+        int owner = p;
         p = skipName(msg, p, len);
         if (p < 0 || p + 10 > len) {
             return -1;
@@ -134,6 +146,9 @@ public final class QueryReader {
             return -1;
         }
         if (type == TYPE_OPT && !readOpt(msg, p, rdata, rdlength, additional)) {
+            return -1;
+        }
+        if (type == TYPE_TSIG && !readTsig(msg, owner, rdata, rdlength, additional)) {
             return -1;
         }
         return rdata + rdlength;
@@ -166,6 +181,59 @@ public final class QueryReader {
             }
         }
         return true;
+    }
+
+    /**
+     * Checks a TSIG record's layout (RFC 8945 §4.2) and keeps what an error response must echo: the
+     * key name (decompressed), the algorithm name and the request's time, fudge and original ID.
+     */
+    private boolean readTsig(byte[] msg, int owner, int rdata, int rdlength, boolean additional) {
+        if (!additional) {
+            return false;
+        }
+        int end = rdata + rdlength;
+        tsigKeyLength = decompress(msg, end, owner, tsigKeyName);
+        int algorithmEnd = skipName(msg, rdata, end);
+        if (tsigKeyLength < 0 || algorithmEnd < 0 || msg[algorithmEnd - 1] != 0 || algorithmEnd + 10 > end) {
+            return false; // a compressed algorithm name is not allowed either
+        }
+        int macSize = u16(msg, algorithmEnd + 8);
+        int originalIdAt = algorithmEnd + 10 + macSize;
+        if (originalIdAt + 6 > end || originalIdAt + 6 + u16(msg, originalIdAt + 4) != end) {
+            return false;
+        }
+        tsig = true;
+        tsigAlgorithm = rdata;
+        tsigAlgorithmLength = algorithmEnd - rdata;
+        tsigOriginalIdAt = originalIdAt;
+        return true;
+    }
+
+    /** Copies the possibly compressed name at {@code off} into {@code to}; its length, or -1. */
+    private static int decompress(byte[] msg, int len, int off, byte[] to) {
+        int p = off;
+        int q = 0;
+        for (int jumps = 0; jumps < MAX_NAME_LENGTH && p < len; ) {
+            int labelLen = msg[p] & 0xff;
+            if ((labelLen & 0xC0) == 0xC0) {
+                if (p + 1 >= len) {
+                    return -1;
+                }
+                p = ((labelLen & 0x3F) << 8) | (msg[p + 1] & 0xff);
+                jumps++;
+                continue;
+            }
+            if (labelLen > MAX_LABEL_LENGTH || q + labelLen + 1 > MAX_NAME_LENGTH || p + labelLen >= len) {
+                return -1;
+            }
+            System.arraycopy(msg, p, to, q, labelLen + 1);
+            q += labelLen + 1;
+            if (labelLen == 0) {
+                return q;
+            }
+            p += labelLen + 1;
+        }
+        return -1;
     }
 
     private static int skipName(byte[] msg, int p, int len) {
@@ -234,4 +302,23 @@ public final class QueryReader {
     public boolean dnssecOk() { return dnssecOk; }
 
     public boolean nsidRequested() { return nsidRequested; }
+
+    /** Whether the query is signed with TSIG (RFC 8945); the accessors below describe the record. */
+    public boolean tsig() { return tsig; }
+
+    /** The TSIG key name, uncompressed, in {@code tsigKeyName()[0..tsigKeyLength())}. */
+    public byte[] tsigKeyName() { return tsigKeyName; }
+
+    public int tsigKeyLength() { return tsigKeyLength; }
+
+    /** Offset in {@link #qnameSource()} of the TSIG algorithm name, which is never compressed. */
+    public int tsigAlgorithm() { return tsigAlgorithm; }
+
+    public int tsigAlgorithmLength() { return tsigAlgorithmLength; }
+
+    /** Offset in {@link #qnameSource()} of the time signed (6 octets) and fudge (2 octets). */
+    public int tsigTimeSigned() { return tsigAlgorithm + tsigAlgorithmLength; }
+
+    /** Offset in {@link #qnameSource()} of the TSIG original ID (2 octets). */
+    public int tsigOriginalId() { return tsigOriginalIdAt; }
 }

@@ -204,6 +204,37 @@ public final class ResponseWriter {
         counts[ADDITIONAL]++;
     }
 
+    /**
+     * Appends an unsigned TSIG record that reports a TSIG error (RFC 8945 §5.3.2): key and
+     * algorithm names, time signed and fudge as in the request, no MAC, the request's original ID.
+     * Written last, after OPT (RFC 8945 §5.1).
+     *
+     * @param request the query; {@code timeAt} is where its time signed and fudge are
+     */
+    public void tsigError(byte[] keyName, int keyLength, byte[] request, int algorithmAt, int algorithmLength,
+                          int timeAt, int originalIdAt, int error) {
+        int p = pos;
+        System.arraycopy(keyName, 0, out, p, keyLength);
+        p += keyLength;
+        p = putShort(p, TYPE_TSIG);
+        p = putShort(p, CLASS_ANY);
+        p = putInt(p, 0);
+        int rdlengthAt = p;
+        p += 2;
+        System.arraycopy(request, algorithmAt, out, p, algorithmLength);
+        p += algorithmLength;
+        System.arraycopy(request, timeAt, out, p, 8);
+        p += 8;
+        p = putShort(p, 0); // MAC size
+        out[p++] = request[originalIdAt];
+        out[p++] = request[originalIdAt + 1];
+        p = putShort(p, error);
+        p = putShort(p, 0); // other length
+        putShort(rdlengthAt, p - rdlengthAt - 2);
+        pos = p;
+        counts[ADDITIONAL]++;
+    }
+
     /** Octets an OPT record written by {@link #opt} takes. */
     public static int optSize(byte[] nsid, int extendedError) {
         return 11 + (nsid == null ? 0 : 4 + nsid.length) + (extendedError == NO_EXTENDED_ERROR ? 0 : 6);
