@@ -12,7 +12,10 @@ public final class Answer {
     public static final int ANSWER = 0;
     public static final int AUTHORITY = 1;
     public static final int ADDITIONAL = 2;
-    private static final int MAX_ENTRIES = 64;
+    /** Entries per section before it grows; answers beyond it are rare (big referrals, ANY over TCP). */
+    private static final int INITIAL_ENTRIES = 16;
+    /** More RRsets than fit in any message (65535 octets / 11+ octets per record). */
+    private static final int MAX_ENTRIES = 8192;
 
     /** One RRset (or one synthesized record) to write. */
     public static final class Entry {
@@ -30,7 +33,7 @@ public final class Answer {
         public boolean required;
     }
 
-    private final Entry[][] entries = new Entry[3][MAX_ENTRIES];
+    private final Entry[][] entries = new Entry[3][INITIAL_ENTRIES];
     private final int[] counts = new int[3];
     private int rcode;
     private boolean authoritative;
@@ -51,7 +54,7 @@ public final class Answer {
 
     /** Adds a zone RRset; returns false when the section is full or it is already there. */
     boolean add(int section, byte[] owner, int ownerOff, RRset rrset, long ttl, boolean required) {
-        if (counts[section] == MAX_ENTRIES || contains(section, rrset)) {
+        if (contains(section, rrset) || !room(section)) {
             return false;
         }
         Entry e = entries[section][counts[section]++];
@@ -67,7 +70,7 @@ public final class Answer {
 
     /** Adds a synthesized record whose rdata is {@code rdata[off..off+len)}. */
     boolean addSynthesized(int section, byte[] owner, int ownerOff, int type, long ttl, byte[] rdata, int off, int len) {
-        if (counts[section] == MAX_ENTRIES) {
+        if (!room(section)) {
             return false;
         }
         Entry e = entries[section][counts[section]++];
@@ -80,6 +83,23 @@ public final class Answer {
         e.rdataOff = off;
         e.rdataLen = len;
         e.required = false;
+        return true;
+    }
+
+    /** Makes room for one more entry, growing the section once in a while (not in steady state). */
+    private boolean room(int section) {
+        Entry[] s = entries[section];
+        if (counts[section] < s.length) {
+            return true;
+        }
+        if (s.length == MAX_ENTRIES) {
+            return false;
+        }
+        Entry[] grown = java.util.Arrays.copyOf(s, Math.min(MAX_ENTRIES, s.length * 2));
+        for (int i = s.length; i < grown.length; i++) {
+            grown[i] = new Entry();
+        }
+        entries[section] = grown;
         return true;
     }
 

@@ -79,6 +79,11 @@ public final class Lookup {
         int below = labels - zone.originLabels();
         Node encloser = zone.apex();
         int encloserIndex = below;
+        // RFC 6672 §2.3: a DNAME may sit at the apex too, redirecting every name below it.
+        RRset apexDname = below > 0 ? encloser.rrset(TYPE_DNAME) : null;
+        if (apexDname != null) {
+            return substitute(encloser, apexDname, below);
+        }
         for (int i = below - 1; i >= 0; i--) {
             Node node = zone.node(name, starts[i], nameLen - starts[i]);
             if (node == null) {

@@ -71,15 +71,16 @@ public final class QueryProcessor {
         }
         boolean ok = status == QueryReader.OK;
         boolean edns = ok && query.edns();
-        int limit = protocol == Protocol.TCP ? MAX_RESPONSE : udpLimit(query.recordsRead() && query.edns());
+        int limit = protocol == Protocol.TCP ? MAX_RESPONSE : udpLimit(query.edns());
         writer.begin(response, limit);
         if (query.opcode() != OPCODE_QUERY) {
             // RFC 1035 §4.1.1: NOTIFY, UPDATE and the rest are not implemented here.
             return error(RCODE_NOTIMP, edns);
         }
         if (!ok) {
-            // The OPT is only trusted when everything after the header parsed (RFC 6891 §7).
-            return error(RCODE_FORMERR, query.recordsRead() && query.edns());
+            // RFC 6891 §7: when the requestor sent a readable OPT, the FORMERR carries one too, so
+            // it can tell a format error from a server without EDNS.
+            return error(RCODE_FORMERR, query.edns());
         }
         if (query.tsig()) {
             // RFC 8945 §5.2: no TSIG key is configured, so any signed query names an unknown key.

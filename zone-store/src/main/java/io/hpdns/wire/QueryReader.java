@@ -22,7 +22,6 @@ public final class QueryReader {
     private int id;
     private int flags;
     private boolean questionRead;
-    private boolean recordsRead;
     private int qnameLen;
     private int labelCount;
     private int qtype;
@@ -44,7 +43,6 @@ public final class QueryReader {
         message = msg;
         tsig = false;
         questionRead = false;
-        recordsRead = false;
         edns = false;
         dnssecOk = false;
         nsidRequested = false;
@@ -90,7 +88,6 @@ public final class QueryReader {
         if (p != len) {
             return FORMERR;
         }
-        recordsRead = true;
         // RFC 1035 §4.1.2: a query asks exactly one question.
         return qdcount == 1 ? OK : FORMERR;
     }
@@ -286,13 +283,11 @@ public final class QueryReader {
     /** Offsets of the labels in {@link #qnameLower()}; entry {@code labelCount} is the root label. */
     public int[] labelStarts() { return labelStarts; }
 
-    /** Whether every record after the header was well formed, so the OPT values can be trusted. */
-    public boolean recordsRead() { return recordsRead; }
-
     public int qtype() { return qtype; }
 
     public int qclass() { return qclass; }
 
+    /** Whether the query carried an OPT whose fixed fields could be read (its options may still be bad). */
     public boolean edns() { return edns; }
 
     public int ednsUdpSize() { return ednsUdpSize; }

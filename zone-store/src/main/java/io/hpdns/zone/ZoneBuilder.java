@@ -39,6 +39,7 @@ final class ZoneBuilder {
             checkNode(e.getKey(), e.getValue());
         }
         checkNameServerAddresses(cuts);
+        checkOccluded(cuts);
         for (ZoneProblem p : problems) {
             if (p.isError()) {
                 return null;
@@ -134,6 +135,42 @@ final class ZoneBuilder {
                     problems.add(r.warning(what + "NS target " + target + " of " + e.getKey() + " has no A or AAAA record in the zone"));
                 }
             }
+        }
+    }
+
+    /**
+     * Data that no query can reach: below a DNAME (RFC 6672 §2.4), or below a zone cut other than
+     * the glue addresses a referral carries (RFC 1034 §4.2.1). Served never, so reported.
+     */
+    private void checkOccluded(Set<Name> cuts) {
+        for (Map.Entry<Name, Map<Integer, PendingRRset>> e : owners.entrySet()) {
+            for (Name n = e.getKey(); n.labels() > origin.labels() + 1; ) {
+                n = new Name(n, 1);
+                Map<Integer, PendingRRset> ancestor = owners.get(n);
+                if (ancestor == null) {
+                    continue;
+                }
+                if (ancestor.containsKey(Type.DNAME)) {
+                    warnOccluded(e.getValue(), "below the DNAME at " + n + " (RFC 6672 §2.4)");
+                    break;
+                }
+                if (cuts.contains(n)) {
+                    for (PendingRRset rrset : e.getValue().values()) {
+                        if (rrset.type != Type.A && rrset.type != Type.AAAA) {
+                            problems.add(rrset.first.warning(Type.string(rrset.type) + " at " + e.getKey()
+                                    + " is below the zone cut at " + n + " and is never served (RFC 1034 §4.2.1)"));
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    private void warnOccluded(Map<Integer, PendingRRset> rrsets, String where) {
+        for (PendingRRset rrset : rrsets.values()) {
+            problems.add(rrset.first.warning(Type.string(rrset.type) + " at " + rrset.first.record().getName()
+                    + " is " + where + " and is never served"));
         }
     }
 

@@ -60,6 +60,14 @@ class ChaosTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {Type.A, Type.ANY, Type.NS})
+    void identityNamesWithATypeOtherThanTxtAreRefused(int type) {
+        Reply reply = revealing.udp(query("id.server.", type, DClass.CH));
+
+        assertRefused(reply, "id.server.");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"id.server.", "version.bind."})
     void identityNamesInClassInAreNotSpecial(String qname) {
         // the names are only special in class CH; in IN they are ordinary names outside every zone

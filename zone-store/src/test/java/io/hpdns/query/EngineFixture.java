@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -28,29 +29,29 @@ import org.xbill.DNS.TextParseException;
  * The engine as the transports drive it: zone files from the test resources, one
  * {@link QueryProcessor}, queries built with dnsjava (or by hand) and responses parsed back with
  * dnsjava. Every response it hands out has already been checked for the invariants every answer
- * must keep: QR set, the query's ID, and over UDP a size within the negotiated limit.
+ * must keep: QR set, the query's ID, no record twice in a section, and over UDP a size within the
+ * negotiated limit.
  */
 public final class EngineFixture {
-
-    public static final Name PARENT_ORIGIN = name("example.org.");
-    public static final Name CHILD_ORIGIN = name("child.example.org.");
 
     /** The ID of every query built here, unless a test sets its own. */
     public static final int QUERY_ID = 0x2a5c;
 
     private static final Map<String, Zone> LOADED = new ConcurrentHashMap<>();
 
+    private final ServingStateHolder holder;
     private final QueryProcessor processor;
     private final AnswerSettings settings;
     private final byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
 
-    private EngineFixture(AnswerSettings settings, List<Zone> zones) {
+    private EngineFixture(AnswerSettings settings, ServingStateHolder holder) {
         this.settings = settings;
-        this.processor = new QueryProcessor(new ServingStateHolder(ServingState.of(zones)), settings);
+        this.holder = holder;
+        this.processor = new QueryProcessor(holder, settings);
     }
 
     public static EngineFixture serving(AnswerSettings settings, Zone... zones) {
-        return new EngineFixture(settings, List.of(zones));
+        return new EngineFixture(settings, new ServingStateHolder(ServingState.of(List.of(zones))));
     }
 
     public static EngineFixture serving(Zone... zones) {
@@ -127,6 +128,16 @@ public final class EngineFixture {
         return withEdns(query, udpPayloadSize, 0, 0);
     }
 
+    /** Another I/O thread's engine: its own processor and buffer over the same serving state. */
+    public EngineFixture anotherThread() {
+        return new EngineFixture(settings, holder);
+    }
+
+    /** Replaces the served zones the way a reload does: one atomic publish of a new state. */
+    public void publish(Zone... zones) {
+        holder.publish(ServingState.of(List.of(zones)));
+    }
+
     public AnswerSettings settings() {
         return settings;
     }
@@ -194,6 +205,13 @@ public final class EngineFixture {
             if (message.getHeader().getID() != queryId) {
                 throw new AssertionError("response ID " + message.getHeader().getID() + " is not the query's " + queryId
                         + " (RFC 1035 §4.1.1)");
+            }
+        }
+        for (int section = Section.ANSWER; section <= Section.ADDITIONAL; section++) {
+            List<Record> records = message.getSection(section);
+            if (new HashSet<>(records).size() != records.size()) {
+                throw new AssertionError("a record appears twice in section " + Section.string(section)
+                        + " (RFC 2181 §5: an RRset is a set): " + message);
             }
         }
         return new Reply(wire, message);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
@@ -110,6 +113,43 @@ class Rfc1034LookupTest {
     }
 
     @Nested
+    class NameMatching {
+
+        @Test
+        void asciiLettersMatchInEitherCase() {
+            // RFC 1034 §3.1, RFC 4343 §3: the zone has "MiXeD"; the answer owner is the question's spelling
+            assertThat(engine.ask("mixed.example.org.", Type.A).answer())
+                    .containsExactly("mixed.example.org. 3600 IN A 192.0.2.78");
+            assertThat(engine.ask("MIXED.EXAMPLE.ORG.", Type.A).answer())
+                    .containsExactly("MIXED.EXAMPLE.ORG. 3600 IN A 192.0.2.78");
+        }
+
+        @Test
+        void octetsAboveAsciiAreMatchedExactly() {
+            // RFC 4343 §3: only A-Z/a-z fold; 0xE1 and 0xC1 are different names (unlike Latin-1 á and Á)
+            assertThat(engine.ask("\\225.example.org.", Type.A).answer())
+                    .containsExactly("\\225.example.org. 3600 IN A 192.0.2.77");
+
+            Reply other = engine.ask("\\193.example.org.", Type.A);
+
+            assertThat(other.rcode()).isEqualTo(Rcode.NXDOMAIN);
+            assertThat(other.answer()).isEmpty();
+        }
+
+        @Test
+        void dotAndNulOctetsInsideALabelAreOrdinaryOctets() {
+            // RFC 2181 §11: a label is any octets; "www\\000" is not "www", "a\\.b" is one label
+            Reply nul = engine.ask("www\\000.example.org.", Type.A);
+            Reply dot = engine.ask("a\\.b.example.org.", Type.A);
+
+            assertThat(nul.rcode()).isEqualTo(Rcode.NXDOMAIN);
+            assertThat(nul.question().getName().toString()).isEqualTo("www\\000.example.org.");
+            assertThat(dot.rcode()).isEqualTo(Rcode.NXDOMAIN);
+            assertThat(dot.question().getName().toString()).isEqualTo("a\\.b.example.org.");
+        }
+    }
+
+    @Nested
     class Cnames {
 
         @Test
@@ -155,6 +195,40 @@ class Rfc1034LookupTest {
             assertThat(reply.flag(Flags.AA)).isTrue();
             assertThat(reply.answer()).containsExactly("dangling.example.org. 3600 IN CNAME nowhere.example.org.");
             assertThat(reply.authority()).containsExactly(SOA_NEGATIVE);
+        }
+
+        @Test
+        void cnameIntoADelegationIsFollowedByTheReferral() {
+            // RFC 1034 §4.3.2 step 3b after a restart at the CNAME target; AA describes the first
+            // owner of the answer, which is authoritative (RFC 6604 §2.1)
+            Reply reply = engine.ask("tochild.example.org.", Type.A);
+
+            assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(reply.flag(Flags.AA)).isTrue();
+            assertThat(reply.answer()).containsExactly("tochild.example.org. 3600 IN CNAME www.child.example.org.");
+            assertThat(reply.authority()).containsExactlyInAnyOrder(CHILD_NS);
+            assertThat(reply.additional()).containsExactlyInAnyOrder(CHILD_GLUE);
+        }
+
+        @Test
+        void cnameToAWildcardCoveredNameGetsTheSynthesizedRecord() {
+            Reply reply = engine.ask("towild.example.org.", Type.A);
+
+            assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(reply.answer()).containsExactly(
+                    "towild.example.org. 3600 IN CNAME x.wild.example.org.", "x.wild.example.org. 3600 IN A 192.0.2.100");
+        }
+
+        @Test
+        void cnameIntoADnameSubtreeIsRedirectedAgain() {
+            Reply reply = engine.ask("todname.example.org.", Type.A);
+
+            assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(reply.answer()).containsExactly(
+                    "todname.example.org. 3600 IN CNAME www.inner.example.org.",
+                    "inner.example.org. 1800 IN DNAME tgt.example.org.",
+                    "www.inner.example.org. 1800 IN CNAME www.tgt.example.org.",
+                    "www.tgt.example.org. 3600 IN A 192.0.2.90");
         }
 
         @Test
@@ -254,6 +328,29 @@ class Rfc1034LookupTest {
         }
 
         @Test
+        void dsAtACutWithoutDsIsNodataFromTheParent() {
+            // RFC 4035 §3.1.4.1: the parent is authoritative for the (absent) DS at its cut
+            Reply reply = engine.ask("ext.example.org.", Type.DS);
+
+            assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(reply.flag(Flags.AA)).isTrue();
+            assertThat(reply.answer()).isEmpty();
+            assertThat(reply.authority()).containsExactly(SOA_NEGATIVE);
+        }
+
+        @Test
+        void referralCarriesAuthoritativeAddressesOfNameServersElsewhereInTheZone() {
+            // RFC 1034 §4.3.2 step 3b "whatever addresses are available"; RFC 9471 §3.2 sibling glue
+            Reply reply = engine.ask("www.side.example.org.", Type.A);
+
+            assertThat(reply.flag(Flags.AA)).isFalse();
+            assertThat(reply.answer()).isEmpty();
+            assertThat(reply.authority()).containsExactly("side.example.org. 3600 IN NS ns1.example.org.");
+            assertThat(reply.additional()).containsExactlyInAnyOrder(
+                    "ns1.example.org. 3600 IN A 192.0.2.1", "ns1.example.org. 3600 IN AAAA 2001:db8:0:0:0:0:0:1");
+        }
+
+        @Test
         void referralToServersOutsideTheZoneHasNoAdditional() {
             Reply reply = engine.ask("host.ext.example.org.", Type.A);
 
@@ -320,6 +417,16 @@ class Rfc1034LookupTest {
         }
 
         @Test
+        void dsBelowTheChildApexIsAnsweredByTheChild() {
+            Reply reply = both.ask("www.child.example.org.", Type.DS);
+
+            assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(reply.flag(Flags.AA)).isTrue();
+            assertThat(reply.answer()).isEmpty();
+            assertThat(reply.authority()).containsExactly(CHILD_SOA_NEGATIVE);
+        }
+
+        @Test
         void parentNamesAreStillAnsweredByTheParent() {
             Reply reply = both.ask("www.example.org.", Type.A);
 
@@ -337,6 +444,26 @@ class Rfc1034LookupTest {
         void nameAboveTheServedZonesIsRefused() {
             assertRefusedWithQuestionOnly(both.ask("org.", Type.NS), "org. 0 IN NS ");
             assertRefusedWithQuestionOnly(both.ask(".", Type.NS), ". 0 IN NS ");
+        }
+
+        @Test
+        void qclassAnyIsAnsweredFromTheInData() {
+            // RFC 1035 §3.2.5: QCLASS * matches any class; the zones are class IN
+            Reply reply = both.udp(query("www.example.org.", Type.A, DClass.ANY));
+
+            assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(reply.flag(Flags.AA)).isTrue();
+            assertThat(reply.answer()).containsExactly("www.example.org. 3600 IN A 192.0.2.80");
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {DClass.NONE, DClass.HS, 42})
+        void otherClassesAreRefused(int dclass) {
+            Reply reply = both.udp(query("www.example.org.", Type.A, dclass));
+
+            assertThat(reply.rcode()).isEqualTo(Rcode.REFUSED);
+            assertThat(reply.flag(Flags.AA)).isFalse();
+            assertThat(reply.count(Section.ANSWER)).isZero();
         }
 
         private void assertRefusedWithQuestionOnly(Reply reply, String question) {

@@ -41,6 +41,15 @@ class Rfc6672DnameTest {
     }
 
     @Test
+    void anyQtypeBelowTheDnameIsRedirectedEvenCname() {
+        // RFC 6672 §3.1: below the owner every query is redirected, qtype CNAME and DNAME included
+        assertThat(engine.ask("www.dn.example.org.", Type.CNAME).answer())
+                .containsExactly(DN, "www.dn.example.org. 1800 IN CNAME www.example.net.");
+        assertThat(engine.ask("www.dn.example.org.", Type.DNAME).answer())
+                .containsExactly(DN, "www.dn.example.org. 1800 IN CNAME www.example.net.");
+    }
+
+    @Test
     void synthesizedCnameIntoTheZoneIsFollowed() {
         Reply reply = engine.ask("www.inner.example.org.", Type.A);
 
@@ -50,6 +59,15 @@ class Rfc6672DnameTest {
                 INNER,
                 "www.inner.example.org. 1800 IN CNAME www.tgt.example.org.",
                 "www.tgt.example.org. 3600 IN A 192.0.2.90");
+    }
+
+    @Test
+    void synthesizedCnameIntoTheZoneEndingInNodataCarriesTheSoa() {
+        Reply reply = engine.ask("www.inner.example.org.", Type.MX);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(reply.answer()).containsExactly(INNER, "www.inner.example.org. 1800 IN CNAME www.tgt.example.org.");
+        assertThat(reply.authority()).containsExactly(SOA_NEGATIVE);
     }
 
     @Test
@@ -82,6 +100,28 @@ class Rfc6672DnameTest {
     }
 
     @Test
+    void dnameAtTheZoneApexRedirectsTheNamesBelowIt() {
+        // RFC 6672 §2.3: a DNAME may sit at the apex beside SOA and NS; it redirects everything below
+        EngineFixture apexDname = EngineFixture.serving(EngineFixture.zone("apex-dname.example.", "apex-dname.example.zone"));
+
+        Reply reply = apexDname.ask("www.apex-dname.example.", Type.A);
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(reply.flag(Flags.AA)).isTrue();
+        assertThat(reply.answer()).containsExactly(
+                "apex-dname.example. 3600 IN DNAME example.net.", "www.apex-dname.example. 3600 IN CNAME www.example.net.");
+    }
+
+    @Test
+    void dnameAtTheZoneApexLeavesTheApexItself() {
+        EngineFixture apexDname = EngineFixture.serving(EngineFixture.zone("apex-dname.example.", "apex-dname.example.zone"));
+
+        Reply reply = apexDname.ask("apex-dname.example.", Type.A);
+
+        assertThat(reply.answer()).containsExactly("apex-dname.example. 3600 IN A 192.0.2.242");
+    }
+
+    @Test
     void substitutionOfExactly255OctetsIsSynthesized() {
         // "abcde" (6 octets with its length) + the 249-octet target = 255, the limit of RFC 1035 §2.3.4;
         // over TCP, as the two long names need more than 512 bytes
@@ -99,6 +139,9 @@ class Rfc6672DnameTest {
         Reply reply = engine.tcp(EngineFixture.query("abcdef.long.example.org.", Type.A));
 
         assertThat(reply.rcode()).isEqualTo(Rcode.YXDOMAIN);
-        assertThat(reply.answer()).as("no CNAME can be synthesized").noneMatch(line -> line.contains(" CNAME "));
+        assertThat(reply.flag(Flags.AA)).isTrue();
+        assertThat(reply.answer()).as("the DNAME, and no CNAME as none can be synthesized")
+                .containsExactly("long.example.org. 3600 IN DNAME " + LONG_TARGET);
+        assertThat(reply.authority()).isEmpty();
     }
 }

@@ -138,6 +138,16 @@ class TruncationTest {
     }
 
     @Test
+    void cnameThatFitsIsKeptWhenItsTargetRRsetDoesNot() {
+        // RFC 2181 §9: whole RRsets; the CNAME fits and stays, the 100 A do not and go entirely
+        Reply reply = engine.ask("tobig.example.org.", Type.A);
+
+        assertThat(reply.flag(Flags.TC)).isTrue();
+        assertThat(reply.answer()).startsWith("tobig.example.org. 3600 IN CNAME big.example.org.");
+        assertTruncatedWithoutPartialRRset(reply, "big.example.org.", 100);
+    }
+
+    @Test
     void referralWhoseInDomainGlueDoesNotFitIsTruncated() {
         // RFC 9471 §3.1: every in-domain glue record MUST be sent; when they do not all fit, TC=1.
         // wide.example.org has 13 name servers below the cut, 26 glue records: about 870 bytes
@@ -146,6 +156,8 @@ class TruncationTest {
         assertThat(reply.flag(Flags.TC)).isTrue();
         assertThat(reply.flag(Flags.AA)).isFalse();
         assertThat(reply.answer()).isEmpty();
+        assertThat(reply.authority()).as("the NS RRset is whole or absent")
+                .satisfiesAnyOf(ns -> assertThat(ns).isEmpty(), ns -> assertThat(ns).hasSize(13));
     }
 
     @Test
@@ -156,6 +168,40 @@ class TruncationTest {
         assertThat(reply.flag(Flags.AA)).isFalse();
         assertThat(reply.authority()).hasSize(13).allMatch(line -> line.startsWith("wide.example.org. 3600 IN NS ns"));
         assertThat(reply.additional()).hasSize(26);
+    }
+
+    @Test
+    void referralOverTcpCarriesEveryInDomainGlueRecordOfManyNameServers() {
+        // RFC 9471 §3.1: all in-domain glue MUST be in the referral, or TC set; over TCP all of it fits
+        EngineFixture huge = EngineFixture.serving(EngineFixture.zone("huge.example.", "huge.example.zone"));
+
+        Reply reply = huge.tcp(query("www.deleg.huge.example.", Type.A));
+
+        assertThat(reply.flag(Flags.AA)).isFalse();
+        assertThat(reply.authority()).hasSize(40);
+        assertThat(reply.additional().size() == 80 || reply.flag(Flags.TC))
+                .as("all 80 glue records of the 40 name servers, or TC; got %d and TC=%s",
+                        reply.additional().size(), reply.flag(Flags.TC))
+                .isTrue();
+    }
+
+    @Test
+    void additionalAddressesThatDoNotFitAreLeftOutWithoutTc() {
+        // RFC 2181 §9: TC is not set merely because extra information could not be included
+        Reply reply = engine.ask("manymx.example.org.", Type.MX);
+
+        assertThat(reply.flag(Flags.TC)).isFalse();
+        assertThat(reply.answer()).hasSize(20);
+        assertThat(reply.additional()).hasSizeLessThan(40).allMatch(line -> line.matches("mx\\d\\d\\.manymx\\..*"));
+        assertThat(reply.length()).isLessThanOrEqualTo(512);
+    }
+
+    @Test
+    void additionalAddressesAllComeOverTcp() {
+        Reply reply = engine.tcp(query("manymx.example.org.", Type.MX));
+
+        assertThat(reply.answer()).hasSize(20);
+        assertThat(reply.additional()).hasSize(40);
     }
 
     private static void assertTruncatedWithoutPartialRRset(Reply reply, String owner, int rrsetSize) {

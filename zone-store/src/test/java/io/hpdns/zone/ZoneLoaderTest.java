@@ -116,6 +116,64 @@ class ZoneLoaderTest {
     }
 
     @Test
+    void lineOfAnErrorCountsTheLinesOfMultiLineRecordsBeforeIt() {
+        ZoneProblem problem = onlyError("error-after-multiline-soa.zone");
+
+        assertAtMarkedLine(problem, "error-after-multiline-soa.zone");
+    }
+
+    @Test
+    void lineOfAnErrorAfterAnIncludeIsCountedInTheIncludingFile() {
+        ZoneProblem problem = onlyError("error-after-include.zone");
+
+        assertAtMarkedLine(problem, "error-after-include.zone");
+    }
+
+    @Test
+    void errorFromAGenerateDirectiveIsReportedAtItsLine() {
+        ZoneLoadResult result = load("generate-error.zone");
+
+        assertThat(result.ok()).isFalse();
+        assertThat(errors(result)).isNotEmpty()
+                .allSatisfy(problem -> assertAtMarkedLine(problem, "generate-error.zone"));
+    }
+
+    @Test
+    void dataBelowADnameIsRefusedOrOccluded() {
+        // RFC 6672 §2.4: no data below a DNAME owner; a server MAY refuse the zone, else the data is
+        // occluded and the DNAME answers for the name
+        ZoneLoadResult result = load("dname-with-child.zone");
+
+        assertThat(result.problems()).as("a finding, if any, names the occluded record")
+                .allSatisfy(problem -> assertAtMarkedLine(problem, "dname-with-child.zone"));
+        if (result.ok()) {
+            Reply reply = EngineFixture.serving(result.zone()).ask("www.dn.example.org.", Type.A);
+            assertThat(reply.answer()).containsExactly(
+                    "dn.example.org. 3600 IN DNAME example.net.", "www.dn.example.org. 3600 IN CNAME www.example.net.");
+        }
+    }
+
+    @Test
+    void zoneWithoutOriginDirectiveUsesTheOriginItIsLoadedAs() {
+        ZoneLoadResult result = ZoneLoader.load(name("implicit.example."), zoneFile("implicit-origin.zone"));
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.zone().serial()).isEqualTo(7L);
+        assertThat(EngineFixture.serving(result.zone()).ask("www.implicit.example.", Type.A).answer())
+                .containsExactly("www.implicit.example. 600 IN A 192.0.2.231");
+    }
+
+    @Test
+    void originGivenInAnyLetterCaseServesTheZone() {
+        // RFC 4343 §3: EXAMPLE.ORG. and example.org. are one name
+        ZoneLoadResult result = ZoneLoader.load(name("EXAMPLE.Org."), zoneFile("example.org.zone"));
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(EngineFixture.serving(result.zone()).ask("www.example.org.", Type.A).answer())
+                .containsExactly("www.example.org. 3600 IN A 192.0.2.80");
+    }
+
+    @Test
     void missingGlueIsAWarningAndTheZoneStillLoads() {
         // RFC 1034 §4.2.1: an in-bailiwick name server needs glue, else the delegation is unusable
         ZoneLoadResult result = load("missing-glue.zone");
