@@ -5,6 +5,7 @@ import io.hpdns.query.QueryProcessor;
 import io.hpdns.tcp.TcpServer;
 import io.hpdns.udp.NettyUdpTransport;
 import io.hpdns.udp.UdpTransport;
+import io.hpdns.udp.ffm.FfmUdpTransport;
 import io.hpdns.zone.ServingStateHolder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -68,7 +69,7 @@ public final class DnsServer implements AutoCloseable {
         TcpServer tcp = new TcpServer(processors, options.tcpIdleTimeout(), options.tcpMaxConnections());
         UdpTransport udp = null;
         try {
-            udp = NettyUdpTransport.open(options.udpThreads(), processors);
+            udp = openUdp(options, processors);
             List<InetSocketAddress> bound = new ArrayList<>(options.listen().size());
             for (ListenAddress listen : options.listen()) {
                 bound.add(bindBoth(listen, tcp, udp));
@@ -83,6 +84,18 @@ public final class DnsServer implements AutoCloseable {
             tcp.close();
             throw e;
         }
+    }
+
+    /** The configured UDP transport; where FFM cannot run (not Linux x86_64), netty's epoll instead. */
+    private static UdpTransport openUdp(ServerOptions options, Supplier<QueryProcessor> processors) throws IOException {
+        if (options.udpTransport() == UdpTransportKind.FFM) {
+            try {
+                return FfmUdpTransport.open(options.udpThreads(), processors);
+            } catch (IOException e) {
+                log.warn("{}; falling back to the netty transport", e.getMessage());
+            }
+        }
+        return NettyUdpTransport.open(options.udpThreads(), processors);
     }
 
     private static InetSocketAddress bindBoth(ListenAddress listen, TcpServer tcp, UdpTransport udp)

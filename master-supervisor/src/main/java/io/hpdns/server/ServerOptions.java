@@ -15,8 +15,10 @@ import java.util.Set;
  * @param udpThreads SO_REUSEPORT sockets, each with its own thread, per listen address
  * @param tcpIdleTimeout a TCP connection silent this long is closed (RFC 7766 §6.2.3)
  * @param tcpMaxConnections concurrent TCP connections beyond which new ones are closed at once
+ * @param udpTransport how UDP datagrams are moved; FFM falls back to netty where it cannot run
  */
-public record ServerOptions(List<ListenAddress> listen, int udpThreads, Duration tcpIdleTimeout, int tcpMaxConnections) {
+public record ServerOptions(List<ListenAddress> listen, int udpThreads, Duration tcpIdleTimeout, int tcpMaxConnections,
+                            UdpTransportKind udpTransport) {
 
     public static final int DEFAULT_UDP_THREADS = 2;
     public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = TcpServer.DEFAULT_IDLE_TIMEOUT;
@@ -31,6 +33,7 @@ public record ServerOptions(List<ListenAddress> listen, int udpThreads, Duration
 
     public ServerOptions {
         listen = List.copyOf(listen);
+        java.util.Objects.requireNonNull(udpTransport, "udpTransport");
         if (listen.isEmpty()) {
             throw new IllegalArgumentException("server.listen is empty: give at least one address, e.g. 127.0.0.1:5353");
         }
@@ -49,9 +52,26 @@ public record ServerOptions(List<ListenAddress> listen, int udpThreads, Duration
         }
     }
 
+    /** With the default UDP transport. */
+    public ServerOptions(List<ListenAddress> listen, int udpThreads, Duration tcpIdleTimeout, int tcpMaxConnections) {
+        this(listen, udpThreads, tcpIdleTimeout, tcpMaxConnections, UdpTransportKind.DEFAULT);
+    }
+
     /** The given addresses with every other option at its default. */
     public static ServerOptions withDefaults(List<ListenAddress> listen) {
         return new ServerOptions(listen, DEFAULT_UDP_THREADS, DEFAULT_TCP_IDLE_TIMEOUT, DEFAULT_TCP_MAX_CONNECTIONS);
+    }
+
+    public ServerOptions withListen(List<ListenAddress> newListen) {
+        return new ServerOptions(newListen, udpThreads, tcpIdleTimeout, tcpMaxConnections, udpTransport);
+    }
+
+    public ServerOptions withUdpThreads(int newUdpThreads) {
+        return new ServerOptions(listen, newUdpThreads, tcpIdleTimeout, tcpMaxConnections, udpTransport);
+    }
+
+    public ServerOptions withUdpTransport(UdpTransportKind newUdpTransport) {
+        return new ServerOptions(listen, udpThreads, tcpIdleTimeout, tcpMaxConnections, newUdpTransport);
     }
 
     /**

@@ -1,0 +1,14 @@
+package io.hpdns.cli;
+
+/**
+ * An operational failure (a bad zone, a port in use): the command stops and exits 1, and the
+ * message is printed as the one-line reason, after {@code hpdns: }.
+ */
+final class CommandFailure extends RuntimeException {
+
+    static final int EXIT_CODE = 1;
+
+    CommandFailure(String reason) {
+        super(reason, null, false, false);
+    }
+}

@@ -1,0 +1,242 @@
+package io.hpdns.cli;
+
+import io.hpdns.conf.ConfigException;
+import io.hpdns.conf.ConfigProblem;
+import io.hpdns.conf.ConfigReader;
+import io.hpdns.conf.HpdnsConfig;
+import io.hpdns.conf.ZoneConfig;
+import io.hpdns.server.DnsServer;
+import io.hpdns.server.ListenAddress;
+import io.hpdns.server.ServerOptions;
+import io.hpdns.server.UdpTransportKind;
+import io.hpdns.zone.ServingState;
+import io.hpdns.zone.ServingStateHolder;
+import io.hpdns.zone.Zone;
+import io.hpdns.zone.ZoneProblem;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hpdns start}: serve in the foreground until SIGTERM or SIGINT (systemd-friendly). Every
+ * zone must load: a server that silently started without one of its zones would answer REFUSED
+ * for it, which is worse than not starting.
+ */
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
+        versionProvider = ManifestVersion.class,
+        description = {
+            "Serve the configured zones over UDP and TCP in the foreground until SIGTERM or SIGINT.",
+            "Logs a line containing 'ready' once every listen address is bound."
+        })
+final class StartCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(StartCommand.class);
+    /** How long a signal waits for the server to close before the JVM exits anyway. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Configuration file (default: conf/hpdns.yaml in the working directory, else in the"
+                    + " hpdns installation directory; not needed when --zone is given).")
+    private Path configFile;
+
+    @Option(names = "--listen", paramLabel = "ADDR:PORT", converter = ListenAddressConverter.class,
+            description = "Serve UDP and TCP on this address, such as 127.0.0.1:5353, [::1]:5353 or *:53;"
+                    + " repeatable; replaces server.listen.")
+    private List<ListenAddress> listen;
+
+    @Option(names = "--zone", paramLabel = "ORIGIN=FILE", converter = ZoneOptionConverter.class,
+            description = "Serve this zone from this file (relative to the working directory); repeatable;"
+                    + " replaces the configured zones.")
+    private List<ZoneConfig> zones;
+
+    @Option(names = "--udp-threads", paramLabel = "N",
+            description = "UDP sockets (one thread each) per listen address; replaces server.udp-threads.")
+    private Integer udpThreads;
+
+    @Option(names = "--udp-transport", paramLabel = "ffm|netty", converter = UdpTransportConverter.class,
+            description = "How UDP is served: ffm (recvmmsg/sendmmsg through the FFM API, the default) or netty"
+                    + " (native epoll); replaces server.udp-transport.")
+    private UdpTransportKind udpTransport;
+
+    private final CompletableFuture<List<InetSocketAddress>> serving = new CompletableFuture<>();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() {
+        try {
+            return serve(configuration());
+        } finally {
+            serving.completeExceptionally(new IllegalStateException("the server stopped before it was ready"));
+            stopped.countDown();
+        }
+    }
+
+    /** Asks a running {@code start} to close its server and return 0; safe from any thread, any time. */
+    void stop() {
+        stopRequested.countDown();
+    }
+
+    /**
+     * Waits until the server is serving.
+     *
+     * @return the bound UDP and TCP addresses (the real ports when port 0 was asked for)
+     * @throws IllegalStateException when the command ended without serving, or did not get there in time
+     */
+    List<InetSocketAddress> awaitReady(Duration timeout) throws InterruptedException {
+        try {
+            return serving.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("not ready after " + timeout, e);
+        }
+    }
+
+    private HpdnsConfig configuration() {
+        if (udpThreads != null && (udpThreads < 1 || udpThreads > ServerOptions.MAX_UDP_THREADS)) {
+            throw new ParameterException(spec.commandLine(), "--udp-threads: expected an integer from 1 to "
+                    + ServerOptions.MAX_UDP_THREADS + ", got " + udpThreads);
+        }
+        HpdnsConfig config = configFile == null && zones != null ? HpdnsConfig.defaults() : readConfig();
+        if (zones != null) {
+            try {
+                config = config.withZones(zones);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--zone: " + e.getMessage());
+            }
+        }
+        if (listen != null) {
+            try {
+                config = config.withListen(listen);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+            }
+        }
+        if (udpThreads != null) {
+            config = config.withUdpThreads(udpThreads);
+        }
+        if (udpTransport != null) {
+            config = config.withUdpTransport(udpTransport);
+        }
+        return config;
+    }
+
+    private HpdnsConfig readConfig() {
+        Path file = ConfigLocation.resolve(configFile);
+        try {
+            HpdnsConfig config = ConfigReader.read(file);
+            log.info("configuration {}", file);
+            return config;
+        } catch (ConfigException e) {
+            if (e.problems().size() == 1) {
+                throw new CommandFailure(e.problems().getFirst().format());
+            }
+            for (ConfigProblem problem : e.problems()) {
+                log.error("{}", problem.format());
+            }
+            throw new CommandFailure(file + ": " + Plural.of(e.problems().size(), "error") + " in the configuration");
+        }
+    }
+
+    private int serve(HpdnsConfig config) {
+        LoadedZones loaded = LoadedZones.load(config.zones(), StartCommand::logProblem);
+        if (loaded.failures() > 0) {
+            throw new CommandFailure(Plural.of(loaded.failures(), "zone") + " failed to load");
+        }
+        for (Zone zone : loaded.zones()) {
+            log.info("zone {} serial {}, {}", zone.origin(), zone.serial(), Plural.of(zone.recordCount(), "record"));
+        }
+        if (loaded.zones().isEmpty()) {
+            log.warn("no zones configured: every query will be refused");
+        }
+        ServingStateHolder state = new ServingStateHolder(ServingState.of(loaded.zones()));
+        DnsServer dnsServer;
+        try {
+            dnsServer = DnsServer.start(config.server(), state, config.answers());
+        } catch (IOException e) {
+            throw new CommandFailure(e.getMessage());
+        }
+        Thread signalHook = Thread.ofPlatform().name("hpdns-signal").unstarted(this::stopOnSignal);
+        try (dnsServer) {
+            Runtime.getRuntime().addShutdownHook(signalHook);
+            List<InetSocketAddress> bound = dnsServer.boundAddresses();
+            log.info("ready: {} on {} (udp+tcp)", Plural.of(loaded.zones().size(), "zone"), addressList(bound));
+            serving.complete(bound);
+            stopRequested.await();
+            log.info("stopping");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            removeHook(signalHook);
+        }
+        log.info("stopped");
+        return 0;
+    }
+
+    /**
+     * SIGTERM/SIGINT: close the server the normal way, then end the JVM with status 0 (a stop that
+     * was asked for is a success; the JVM would otherwise report 143/130 for the signal).
+     */
+    private void stopOnSignal() {
+        stop();
+        boolean closed;
+        try {
+            closed = stopped.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            closed = false;
+        }
+        if (!closed) {
+            log.error("server did not close within {}; exiting anyway", CLOSE_GRACE);
+        }
+        Runtime.getRuntime().halt(closed ? 0 : CommandFailure.EXIT_CODE);
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook is what stopped the server.
+        }
+    }
+
+    private static void logProblem(ZoneProblem problem) {
+        if (problem.isError()) {
+            log.error("{}", problem.format());
+        } else {
+            log.warn("{}", problem.format());
+        }
+    }
+
+    /** "127.0.0.1:5353 [::1]:5353": the bound addresses, with the ports the kernel chose for port 0. */
+    private static String addressList(List<InetSocketAddress> bound) {
+        StringBuilder text = new StringBuilder();
+        for (InetSocketAddress address : bound) {
+            if (!text.isEmpty()) {
+                text.append(' ');
+            }
+            text.append(ListenAddress.of(address));
+        }
+        return text.toString();
+    }
+}

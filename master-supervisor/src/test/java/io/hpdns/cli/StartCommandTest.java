@@ -1,0 +1,178 @@
+package io.hpdns.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+import picocli.CommandLine;
+
+/** {@code hpdns start} in-process: a real server on an ephemeral loopback port and a real client. */
+class StartCommandTest {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void servesTheConfiguredZoneOverUdpAndTcpThenStopsCleanly() throws Exception {
+        String config = CommandRun.resource("conf/good.yaml").toString();
+
+        try (RunningStart server = RunningStart.launch("start", "-c", config, "--listen", "127.0.0.1:0")) {
+            InetSocketAddress address = server.awaitReady();
+
+            assertThat(address.getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+            assertThat(address.getPort()).isPositive();
+            assertAnswersWwwExampleCom(address, false);
+            assertAnswersWwwExampleCom(address, true);
+
+            assertThat(server.stopAndWait()).isZero();
+            assertThat(server.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void zonesOnTheCommandLineNeedNoConfigurationFile() throws Exception {
+        String zone = "example.com=" + CommandRun.resource("conf/zones/example.com.zone");
+
+        try (RunningStart server = RunningStart.launch("start", "--zone", zone, "--listen", "127.0.0.1:0",
+                "--udp-threads", "1")) {
+            assertAnswersWwwExampleCom(server.awaitReady(), false);
+            assertThat(server.stopAndWait()).isZero();
+        }
+    }
+
+    @Test
+    void eitherUdpTransportServes() throws Exception {
+        String zone = "example.com=" + CommandRun.resource("conf/zones/example.com.zone");
+        for (String transport : List.of("ffm", "netty")) {
+            try (RunningStart server = RunningStart.launch("start", "--zone", zone, "--listen", "127.0.0.1:0",
+                    "--udp-transport", transport)) {
+                assertAnswersWwwExampleCom(server.awaitReady(), false);
+                assertThat(server.stopAndWait()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void unknownUdpTransportIsAUsageError() {
+        CommandRun run = CommandRun.of("start", "--zone", "example.com=x.zone", "--udp-transport", "epoll");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("server.udp-transport must be ffm or netty, got \"epoll\"");
+    }
+
+    @Test
+    void brokenZoneExitsOneWithoutServing() throws Exception {
+        String config = CommandRun.resource("conf/broken-zone.yaml").toString();
+
+        try (RunningStart server = RunningStart.launch("start", "-c", config, "--listen", "127.0.0.1:0")) {
+            assertThat(server.awaitExit()).isEqualTo(1);
+            assertThat(server.err()).isEqualTo("hpdns: 1 zone failed to load" + System.lineSeparator());
+            assertThatThrownBy(server::awaitReady).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void configurationErrorExitsOne() throws Exception {
+        String config = CommandRun.resource("conf/unknown-key.yaml").toString();
+
+        CommandRun run = CommandRun.of("start", "-c", config);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("hpdns: " + config + ":4: unknown key \"listen-on\" in server").hasLineCount(1);
+    }
+
+    @Test
+    void addressInUseExitsOneWithTheReason() throws Exception {
+        String config = CommandRun.resource("conf/good.yaml").toString();
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            String listen = "127.0.0.1:" + taken.getLocalPort();
+
+            CommandRun run = CommandRun.of("start", "-c", config, "--listen", listen);
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).startsWith("hpdns: ").hasLineCount(1);
+        }
+    }
+
+    private static void assertAnswersWwwExampleCom(InetSocketAddress server, boolean tcp) throws Exception {
+        SimpleResolver resolver = new SimpleResolver(server);
+        resolver.setTCP(tcp);
+        resolver.setTimeout(Duration.ofSeconds(5));
+        Name www = Name.fromString("www.example.com.");
+
+        Message response = resolver.send(Message.newQuery(Record.newRecord(www, Type.A, DClass.IN)));
+
+        assertThat(response.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(response.getHeader().getFlag(Flags.AA)).isTrue();
+        assertThat(response.getSection(Section.ANSWER)).singleElement()
+                .isInstanceOfSatisfying(ARecord.class, a -> assertThat(a.getAddress().getHostAddress()).isEqualTo("192.0.2.10"));
+    }
+
+    /** {@code hpdns start} running on its own thread, the way {@code main} runs it, but without System.exit. */
+    private static final class RunningStart implements AutoCloseable {
+        private final StartCommand start;
+        private final Thread thread;
+        private final StringWriter err = new StringWriter();
+        private final AtomicInteger exitCode = new AtomicInteger(-1);
+
+        private RunningStart(String... args) {
+            CommandLine commandLine = HpdnsCommand.commandLine();
+            commandLine.setErr(new PrintWriter(err, true));
+            start = (StartCommand) commandLine.getSubcommands().get("start").getCommand();
+            thread = Thread.ofPlatform().name("hpdns-start-under-test").start(() -> exitCode.set(commandLine.execute(args)));
+        }
+
+        static RunningStart launch(String... args) {
+            return new RunningStart(args);
+        }
+
+        /** The first bound address (the only one, with a single --listen). */
+        InetSocketAddress awaitReady() throws InterruptedException {
+            List<InetSocketAddress> bound = start.awaitReady(READY_TIMEOUT);
+            assertThat(bound).isNotEmpty();
+            return bound.getFirst();
+        }
+
+        int stopAndWait() throws InterruptedException {
+            start.stop();
+            return awaitExit();
+        }
+
+        int awaitExit() throws InterruptedException {
+            thread.join(READY_TIMEOUT);
+            assertThat(thread.isAlive()).as("start returned").isFalse();
+            return exitCode.get();
+        }
+
+        String err() {
+            return err.toString();
+        }
+
+        @Override
+        public void close() {
+            start.stop();
+            try {
+                thread.join(READY_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package io.hpdns.conf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hpdns.query.AnswerSettings;
+import io.hpdns.server.ListenAddress;
+import io.hpdns.server.UdpTransportKind;
+import io.hpdns.server.ServerOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+
+class ConfigReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path config;
+
+    @BeforeEach
+    void zoneFiles() throws IOException {
+        Files.createDirectories(dir.resolve("zones"));
+        Files.writeString(dir.resolve("zones/example.com.zone"), "; only its existence matters here\n");
+        Files.writeString(dir.resolve("zones/example.net.zone"), "; only its existence matters here\n");
+        config = dir.resolve("hpdns.yaml");
+    }
+
+    @Test
+    void readsEveryKey() throws Exception {
+        write("""
+                server:
+                  listen: ["127.0.0.1:5300", "[::1]:5301"]
+                  udp-threads: 4
+                  identity: ns1.example.com
+                  version: "hpdns 0.1"
+                  nsid: ns1
+                  edns-udp-size: 1400
+                  tcp: { idle-timeout: 500ms, max-connections: 20 }
+                zones:
+                  - { name: example.com., file: zones/example.com.zone }
+                  - name: example.net
+                    file: zones/example.net.zone
+                """);
+
+        HpdnsConfig read = ConfigReader.read(config);
+
+        assertThat(read.server()).isEqualTo(new ServerOptions(
+                List.of(ListenAddress.parse("127.0.0.1:5300"), ListenAddress.parse("[::1]:5301")),
+                4, Duration.ofMillis(500), 20));
+        AnswerSettings answers = read.answers();
+        assertThat(answers.identity()).isEqualTo("ns1.example.com");
+        assertThat(answers.version()).isEqualTo("hpdns 0.1");
+        assertThat(answers.nsid()).asString(StandardCharsets.UTF_8).isEqualTo("ns1");
+        assertThat(answers.ednsUdpSize()).isEqualTo(1400);
+        assertThat(read.zones()).containsExactly(
+                new ZoneConfig(Name.fromString("example.com."), dir.resolve("zones/example.com.zone")),
+                new ZoneConfig(Name.fromString("example.net."), dir.resolve("zones/example.net.zone")));
+        assertThat(read.source()).isEqualTo(config);
+    }
+
+    @Test
+    void everyKeyLeftOutTakesItsDefault() throws Exception {
+        write("# nothing configured\n");
+
+        HpdnsConfig read = ConfigReader.read(config);
+
+        assertThat(read).usingRecursiveComparison().ignoringFields("source").isEqualTo(HpdnsConfig.defaults());
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        HpdnsConfig defaults = HpdnsConfig.defaults();
+
+        assertThat(defaults.server().listen()).startsWith(ListenAddress.parse("127.0.0.1:5353"));
+        assertThat(defaults.server().listen())
+                .isSubsetOf(ListenAddress.parse("127.0.0.1:5353"), ListenAddress.parse("[::1]:5353"));
+        assertThat(defaults.server().udpThreads()).isEqualTo(2);
+        assertThat(defaults.server().tcpIdleTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.server().tcpMaxConnections()).isEqualTo(10_000);
+        assertThat(defaults.answers().ednsUdpSize()).isEqualTo(1232);
+        assertThat(defaults.answers().identity()).isNull();
+        assertThat(defaults.answers().version()).isNull();
+        assertThat(defaults.answers().nsid()).isNull();
+        assertThat(defaults.zones()).isEmpty();
+    }
+
+    @Test
+    void emptyValuesAndSectionsTakeTheDefaults() throws Exception {
+        write("""
+                server:
+                  udp-threads:
+                  tcp:
+                zones:
+                """);
+
+        HpdnsConfig read = ConfigReader.read(config);
+
+        assertThat(read).usingRecursiveComparison().ignoringFields("source").isEqualTo(HpdnsConfig.defaults());
+    }
+
+    @Test
+    void oneListenAddressMayBeWrittenWithoutAList() throws Exception {
+        write("server: { listen: \"*:53\" }\n");
+
+        assertThat(ConfigReader.read(config).server().listen()).containsExactly(ListenAddress.parse("*:53"));
+    }
+
+    @Test
+    void zoneFilesAreRelativeToTheConfigurationFilesDirectory() throws Exception {
+        Path nested = dir.resolve("etc/hpdns.yaml");
+        Files.createDirectories(nested.getParent());
+        Files.writeString(nested, "zones: [ { name: example.com., file: ../zones/example.com.zone } ]\n");
+
+        assertThat(ConfigReader.read(nested).zones().getFirst().file())
+                .isEqualTo(dir.resolve("zones/example.com.zone"));
+    }
+
+    @Test
+    void nsidDefaultsToTheIdentity() throws Exception {
+        write("server: { identity: ns7.example.com }\n");
+
+        assertThat(ConfigReader.read(config).answers().nsid()).asString(StandardCharsets.UTF_8).isEqualTo("ns7.example.com");
+    }
+
+    @Test
+    void nsidMayBeHexAndEmptyTurnsItOff() throws Exception {
+        write("server: { identity: ns1.example.com, nsid: \"0x6e7331ff\" }\n");
+        assertThat(ConfigReader.read(config).answers().nsid()).containsExactly(0x6e, 0x73, 0x31, 0xff);
+
+        write("server: { identity: ns1.example.com, nsid: \"\" }\n");
+        assertThat(ConfigReader.read(config).answers().nsid()).isNull();
+    }
+
+    @Test
+    void unknownKeyIsReportedWithItsLineAndTheKeysExpected() throws Exception {
+        write("""
+                server:
+                  listen: ["127.0.0.1:5353"]
+                  udp-thread: 2
+                """);
+
+        assertThat(problems()).containsExactly(config + ":3: unknown key \"udp-thread\" in server (expected one of:"
+                + " listen, udp-threads, udp-transport, identity, version, nsid, edns-udp-size, tcp)");
+    }
+
+    @Test
+    void udpTransportIsFfmOrNetty() throws Exception {
+        write("server: { udp-transport: netty }\n");
+        assertThat(ConfigReader.read(config).server().udpTransport()).isEqualTo(UdpTransportKind.NETTY);
+
+        write("# default\n");
+        assertThat(ConfigReader.read(config).server().udpTransport()).isEqualTo(UdpTransportKind.FFM);
+
+        write("""
+                server:
+                  udp-transport: epoll
+                """);
+        assertThat(problems()).containsExactly(config + ":2: server.udp-transport: expected ffm or netty, got \"epoll\"");
+    }
+
+    @Test
+    void unknownKeysAreRejectedAtEveryLevel() throws Exception {
+        write("""
+                servers: {}
+                server:
+                  tcp: { idle: 5s }
+                zones:
+                  - { name: example.com., file: zones/example.com.zone, class: IN }
+                """);
+
+        assertThat(problems()).containsExactly(
+                config + ":1: unknown key \"servers\" (expected one of: server, zones)",
+                config + ":3: unknown key \"idle\" in server.tcp (expected one of: idle-timeout, max-connections)",
+                config + ":5: unknown key \"class\" in zones[0] (expected one of: name, file)");
+    }
+
+    @Test
+    void wrongTypeIsReportedWithTheKeyAndTheValue() throws Exception {
+        write("""
+                server:
+                  udp-threads: x
+                """);
+
+        assertThat(problems()).singleElement().asString()
+                .startsWith(config + ":2: server.udp-threads: expected a positive integer")
+                .endsWith(", got \"x\"");
+    }
+
+    @Test
+    void outOfRangeValuesAreErrors() throws Exception {
+        write("""
+                server:
+                  edns-udp-size: 100
+                  tcp:
+                    max-connections: 0
+                  udp-threads: [1]
+                """);
+
+        assertThat(problems()).containsExactly(
+                config + ":2: server.edns-udp-size: expected an integer from 512 to 65535, got \"100\"",
+                config + ":4: server.tcp.max-connections: expected a positive integer up to 1000000, got \"0\"",
+                config + ":5: server.udp-threads: expected a positive integer up to 1024, got a list");
+    }
+
+    @Test
+    void badDurationIsReportedWithItsLine() throws Exception {
+        write("""
+                server:
+                  tcp:
+                    idle-timeout: 10
+                """);
+
+        assertThat(problems()).containsExactly(config + ":3: server.tcp.idle-timeout: expected a positive duration"
+                + " such as 500ms, 10s, 2m or 1h, got \"10\"");
+    }
+
+    @Test
+    void durationsHaveAnUpperBound() throws Exception {
+        write("server: { tcp: { idle-timeout: 2h } }\n");
+
+        assertThat(problems()).containsExactly(config + ":1: server.tcp.idle-timeout: expected at most 1h, got \"2h\"");
+    }
+
+    @Test
+    void durationUnits() throws Exception {
+        write("server: { tcp: { idle-timeout: 2m } }\n");
+        assertThat(ConfigReader.read(config).server().tcpIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
+
+        write("server: { tcp: { idle-timeout: 1500ms } }\n");
+        assertThat(ConfigReader.read(config).server().tcpIdleTimeout()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void listenAddressGivenTwiceIsReportedAtTheList() throws Exception {
+        write("""
+                server:
+                  listen: ["127.0.0.1:5353", "127.0.0.1:5353"]
+                """);
+
+        assertThat(problems()).singleElement().asString().startsWith(config + ":2: server.listen has 127.0.0.1:5353 twice");
+    }
+
+    @Test
+    void badListenAddressIsReportedWithTheLineOfTheAddress() throws Exception {
+        write("""
+                server:
+                  listen:
+                    - "127.0.0.1:5353"
+                    - "localhost"
+                """);
+
+        assertThat(problems()).singleElement().asString().startsWith(config + ":4: server.listen[1]: ");
+    }
+
+    @Test
+    void emptyListenListIsAnError() throws Exception {
+        write("server: { listen: [] }\n");
+
+        assertThat(problems()).singleElement().asString().startsWith(config + ":1: server.listen: needs at least one");
+    }
+
+    @Test
+    void duplicateZoneIsReportedWithBothLines() throws Exception {
+        write("""
+                zones:
+                  - { name: example.com., file: zones/example.com.zone }
+                  - { name: example.net., file: zones/example.net.zone }
+                  - { name: EXAMPLE.com, file: zones/example.net.zone }
+                """);
+
+        assertThat(problems()).containsExactly(config + ":4: zones[2].name: zone EXAMPLE.com. is already configured"
+                + " at line 2; each zone may appear once");
+    }
+
+    @Test
+    void missingZoneFileIsReportedWithItsLine() throws Exception {
+        write("""
+                zones:
+                  - name: example.com.
+                    file: zones/missing.zone
+                """);
+
+        assertThat(problems()).containsExactly(config + ":3: zones[0].file: " + dir.resolve("zones/missing.zone")
+                + ": no such file (paths are relative to the directory of " + config + ")");
+    }
+
+    @Test
+    void zoneWithoutNameOrFileIsAnError() throws Exception {
+        write("""
+                zones:
+                  - { file: zones/example.com.zone }
+                  - name: example.com.
+                """);
+
+        assertThat(problems()).containsExactly(
+                config + ":2: zones[0]: missing key \"name\"",
+                config + ":3: zones[1]: missing key \"file\"");
+    }
+
+    @Test
+    void invalidZoneNameIsAnError() throws Exception {
+        write("zones: [ { name: \"example..com\", file: zones/example.com.zone } ]\n");
+
+        assertThat(problems()).singleElement().asString()
+                .startsWith(config + ":1: zones[0].name: not a valid domain name \"example..com\"");
+    }
+
+    @Test
+    void repeatedKeyIsAnError() throws Exception {
+        write("""
+                server:
+                  udp-threads: 2
+                  udp-threads: 3
+                """);
+
+        assertThat(problems()).containsExactly(config + ":3: duplicate key \"udp-threads\" in server (first given at line 2)");
+    }
+
+    @Test
+    void yamlSyntaxErrorIsReportedWithItsLine() throws Exception {
+        write("""
+                server:
+                  listen: ["127.0.0.1:5353"
+                  udp-threads: 2
+                """);
+
+        assertThat(problems()).singleElement().asString().startsWith(config + ":3: YAML syntax error: ");
+    }
+
+    @Test
+    void topLevelMustBeAMapping() throws Exception {
+        write("- server\n");
+
+        assertThat(problems()).containsExactly(
+                config + ":1: the top level: expected a mapping with keys server, zones, got a list");
+    }
+
+    @Test
+    void everyErrorInTheFileIsReported() throws Exception {
+        write("""
+                server:
+                  udp-threads: 0
+                  identity: [a]
+                  tcp: { idle-timeout: soon }
+                zones:
+                  - { name: example.com., file: nowhere.zone }
+                """);
+
+        assertThat(problems()).extracting(problem -> problem.substring(0, problem.indexOf(": ")))
+                .containsExactly(config + ":2", config + ":3", config + ":4", config + ":6");
+    }
+
+    @Test
+    void missingConfigurationFileIsAnError() {
+        assertThat(problems()).containsExactly(config + ": no such file");
+    }
+
+    @Test
+    void configurationExceptionMessageIsTheFirstProblem() throws IOException {
+        write("server: { udp-threads: -1 }\n");
+
+        assertThatThrownBy(() -> ConfigReader.read(config))
+                .hasMessageStartingWith(config + ":1: server.udp-threads:");
+    }
+
+    private void write(String yaml) throws IOException {
+        Files.writeString(config, yaml);
+    }
+
+    private List<String> problems() {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> ConfigReader.read(config));
+        assertThat(thrown).isInstanceOf(ConfigException.class);
+        return ((ConfigException) thrown).problems().stream().map(ConfigProblem::format).toList();
+    }
+
+}
