@@ -41,23 +41,34 @@ final class MasterFileReader {
             problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, name, 0, "cannot read zone file: " + why));
             return records;
         }
-        try (Master master = new Master(name, origin)) {
+        Master master = null;
+        try {
+            master = new Master(name, origin);
             Record record;
             while ((record = master.nextRecord()) != null) {
                 Master current = innermost(master);
                 records.add(new SourcedRecord(record, fileOf(current, name), lineOf(current)));
             }
         } catch (IOException | RuntimeException e) {
-            problems.add(positioned(e, name, records));
+            problems.add(positioned(e, master == null ? name : fileOf(innermost(master), name), records));
+        } finally {
+            if (master != null) {
+                master.close();
+            }
         }
         return records;
     }
 
+    /**
+     * The problem for a parse error. dnsjava names the file by its base name only; give the path
+     * as the operator wrote it, which is the file being read when the error struck.
+     */
     private static ZoneProblem positioned(Exception e, String file, List<SourcedRecord> before) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         Matcher m = POSITIONED.matcher(message);
         if (m.matches()) {
-            return new ZoneProblem(ZoneProblem.Severity.ERROR, m.group(1), Integer.parseInt(m.group(2)), m.group(3));
+            String where = Path.of(file).getFileName().toString().equals(m.group(1)) ? file : m.group(1);
+            return new ZoneProblem(ZoneProblem.Severity.ERROR, where, Integer.parseInt(m.group(2)), m.group(3));
         }
         // Errors dnsjava does not position (a missing $INCLUDE file, say): point just past the last
         // record read, which is where the parser stopped.
