@@ -154,7 +154,12 @@ public final class QueryReader {
     private boolean readOpt(byte[] msg, int typeAt, int rdata, int rdlength, boolean additional) {
         // RFC 6891 §6.1.1: one OPT, in the additional section. Its owner should be the root; like
         // Knot DNS, another owner is tolerated rather than failing the query.
-        if (!additional || edns) {
+        if (!additional) {
+            return false;
+        }
+        if (edns) {
+            // RFC 6891 §6.1.1: FORMERR, and with two OPTs there is no one to echo.
+            edns = false;
             return false;
         }
         edns = true;
