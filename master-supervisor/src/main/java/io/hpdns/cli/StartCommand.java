@@ -160,6 +160,7 @@ final class StartCommand implements Callable<Integer> {
     }
 
     private int serve(HpdnsConfig config) {
+        long started = System.nanoTime();
         LoadedZones loaded = LoadedZones.load(config.zones(), StartCommand::logProblem);
         if (loaded.failures() > 0) {
             throw new CommandFailure(Plural.of(loaded.failures(), "zone") + " failed to load");
@@ -169,6 +170,8 @@ final class StartCommand implements Callable<Integer> {
         }
         if (loaded.zones().isEmpty()) {
             log.warn("no zones configured: every query will be refused");
+        } else {
+            log.info("{} loaded in {} ms", Plural.of(loaded.zones().size(), "zone"), (System.nanoTime() - started) / 1_000_000);
         }
         ServingStateHolder state = new ServingStateHolder(ServingState.of(loaded.zones()));
         DnsServer dnsServer;

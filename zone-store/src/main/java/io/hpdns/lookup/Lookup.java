@@ -144,7 +144,7 @@ public final class Lookup {
         RRset cname = node.rrset(TYPE_CNAME);
         if (cname != null) {
             answer.add(Answer.ANSWER, owner, ownerOff, cname, cname.ttl(), false);
-            return follow(node, cname.rdata()[0], 0, cname.rdata()[0], 0);
+            return follow(node, cname.data(), RRset.FIRST_RDATA, cname.data(), RRset.FIRST_RDATA);
         }
         negative();
         return false;
@@ -169,9 +169,9 @@ public final class Lookup {
      */
     private boolean substitute(Node node, RRset dname, int index) {
         answer.add(Answer.ANSWER, node.owner(), 0, dname, dname.ttl(), false);
-        byte[] target = dname.rdata()[0];
+        byte[] target = dname.data();
         int prefixLen = starts[index];
-        int targetLen = WireNames.length(target, 0);
+        int targetLen = WireNames.length(target, RRset.FIRST_RDATA);
         if (prefixLen + targetLen > MAX_NAME_LENGTH) {
             answer.rcode(RCODE_YXDOMAIN);
             return false;
@@ -181,7 +181,7 @@ public final class Lookup {
         }
         int at = synthesizedUsed;
         System.arraycopy(name, 0, synthesized, at, prefixLen);
-        System.arraycopy(target, 0, synthesized, at + prefixLen, targetLen);
+        System.arraycopy(target, RRset.FIRST_RDATA, synthesized, at + prefixLen, targetLen);
         synthesizedUsed += prefixLen + targetLen;
         answer.addSynthesized(Answer.ANSWER, owner, ownerOff, TYPE_CNAME, dname.ttl(), synthesized, at, prefixLen + targetLen);
         // A CNAME query is answered by the synthesized CNAME itself (RFC 6672 §3.2).
@@ -259,8 +259,9 @@ public final class Lookup {
                 return;
             }
         }
-        for (byte[] rdata : rrset.rdata()) {
-            int len = WireNames.copyLower(rdata, nameAt, key, 0);
+        byte[] data = rrset.data();
+        for (int i = 0, p = 0; i < rrset.size(); i++, p += 2 + RRset.rdataLength(data, p)) {
+            int len = WireNames.copyLower(data, p + 2 + nameAt, key, 0);
             Node target = zone.node(key, 0, len);
             if (target == null) {
                 continue;

@@ -13,16 +13,19 @@ final class ChaosAnswers {
     private static final byte[][] IDENTITY_NAMES = {wire("id", "server"), wire("hostname", "bind")};
     private static final byte[][] VERSION_NAMES = {wire("version", "bind"), wire("version", "server")};
 
-    private final byte[][] identity;
-    private final byte[][] version;
+    private final byte[] identity;
+    private final byte[] version;
 
     ChaosAnswers(String identity, String version) {
-        this.identity = identity == null ? null : new byte[][] {txt(identity)};
-        this.version = version == null ? null : new byte[][] {txt(version)};
+        this.identity = identity == null ? null : txt(identity);
+        this.version = version == null ? null : txt(version);
     }
 
-    /** The TXT rdata for the lowercased name, or null when the name is unknown or hidden. */
-    byte[][] find(byte[] qname) {
+    /**
+     * The one TXT record for the lowercased name, length-prefixed as RRset data, or null when the
+     * name is unknown or hidden.
+     */
+    byte[] find(byte[] qname) {
         for (byte[] n : IDENTITY_NAMES) {
             if (WireNames.equalsIgnoreCase(n, 0, qname, 0)) {
                 return identity;
@@ -40,8 +43,11 @@ final class ChaosAnswers {
     private static byte[] txt(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int chunks = Math.max(1, (bytes.length + 254) / 255);
-        byte[] rdata = new byte[bytes.length + chunks];
-        int p = 0;
+        int length = bytes.length + chunks;
+        byte[] rdata = new byte[2 + length];
+        rdata[0] = (byte) (length >>> 8);
+        rdata[1] = (byte) length;
+        int p = 2;
         for (int i = 0; i < chunks; i++) {
             int n = Math.min(255, bytes.length - i * 255);
             rdata[p++] = (byte) n;

@@ -193,13 +193,13 @@ public final class QueryProcessor {
 
     private boolean write(int section, Answer.Entry e) {
         return e.rrset != null
-                ? writer.rrset(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rrset.rdata())
+                ? writer.rrset(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rrset.data(), e.rrset.size())
                 : writer.record(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rdata, e.rdataOff, e.rdataLen);
     }
 
     private int answerChaos(boolean edns, int limit) {
         int qtype = query.qtype();
-        byte[][] txt = chaos.find(query.qnameLower());
+        byte[] txt = chaos.find(query.qnameLower());
         if (txt == null || qtype != TYPE_TXT) {
             return error(RCODE_REFUSED, edns);
         }
@@ -208,7 +208,7 @@ public final class QueryProcessor {
         if (edns) {
             writer.limit(limit - ResponseWriter.optSize(nsid, NO_EDE));
         }
-        boolean fits = writer.rrset(ResponseWriter.ANSWER, null, ResponseWriter.OWNER_QNAME, TYPE_TXT, CLASS_CH, ChaosAnswers.TTL, txt);
+        boolean fits = writer.rrset(ResponseWriter.ANSWER, null, ResponseWriter.OWNER_QNAME, TYPE_TXT, CLASS_CH, ChaosAnswers.TTL, txt, 1);
         if (edns) {
             writer.limit(limit);
             writer.opt(settings.ednsUdpSize(), 0, query.dnssecOk(), nsid, NO_EDE);

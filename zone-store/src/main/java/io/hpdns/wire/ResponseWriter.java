@@ -65,18 +65,21 @@ public final class ResponseWriter {
      * Writes every record of an RRset, or none of them.
      *
      * @param owner owner name array, ignored when {@code ownerOff} is {@link #OWNER_QNAME}
+     * @param records {@code count} times a 16-bit rdata length followed by the rdata
      */
-    public boolean rrset(int section, byte[] owner, int ownerOff, int type, int rrclass, long ttl, byte[][] rdatas) {
+    public boolean rrset(int section, byte[] owner, int ownerOff, int type, int rrclass, long ttl, byte[] records, int count) {
         int startPos = pos;
         int startMark = compressor.mark();
-        for (byte[] rdata : rdatas) {
-            if (!writeRecord(owner, ownerOff, type, rrclass, ttl, rdata, 0, rdata.length)) {
+        for (int i = 0, p = 0; i < count; i++) {
+            int len = ((records[p] & 0xff) << 8) | (records[p + 1] & 0xff);
+            if (!writeRecord(owner, ownerOff, type, rrclass, ttl, records, p + 2, len)) {
                 pos = startPos;
                 compressor.rollback(startMark);
                 return false;
             }
+            p += 2 + len;
         }
-        counts[section] += rdatas.length;
+        counts[section] += count;
         return true;
     }
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,38 +31,50 @@ final class MasterFileReader {
 
     private MasterFileReader() {}
 
-    /** The records in file order; on a syntax error, those before it and the error in {@code problems}. */
-    static List<SourcedRecord> read(Name origin, Path file, List<ZoneProblem> problems) {
-        List<SourcedRecord> records = new ArrayList<>();
+    /** Receives each record as it is parsed, with the file and line it came from. */
+    interface RecordSink {
+        void accept(Record record, String file, int line);
+    }
+
+    /**
+     * Parses the file into {@code sink}, in file order. Returns false, with the error in
+     * {@code problems}, when the file cannot be read or has a syntax error.
+     */
+    static boolean read(Name origin, Path file, List<ZoneProblem> problems, RecordSink sink) {
         String name = file.toString();
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             String why = Files.exists(file) ? "not a readable file" : "no such file";
             problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, name, 0, "cannot read zone file: " + why));
-            return records;
+            return false;
         }
         Master master = null;
+        String lastFile = name;
+        int lastLine = 0;
         try {
             master = new Master(name, origin);
             Record record;
             while ((record = master.nextRecord()) != null) {
                 Master current = innermost(master);
-                records.add(new SourcedRecord(record, fileOf(current, name), lineOf(current)));
+                lastFile = fileOf(current, name);
+                lastLine = lineOf(current);
+                sink.accept(record, lastFile, lastLine);
             }
+            return true;
         } catch (IOException | RuntimeException e) {
-            problems.add(positioned(e, master == null ? name : fileOf(innermost(master), name), records));
+            problems.add(positioned(e, master == null ? name : fileOf(innermost(master), name), lastFile, lastLine));
+            return false;
         } finally {
             if (master != null) {
                 master.close();
             }
         }
-        return records;
     }
 
     /**
      * The problem for a parse error. dnsjava names the file by its base name only; give the path
      * as the operator wrote it, which is the file being read when the error struck.
      */
-    private static ZoneProblem positioned(Exception e, String file, List<SourcedRecord> before) {
+    private static ZoneProblem positioned(Exception e, String file, String lastFile, int lastLine) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         Matcher m = POSITIONED.matcher(message);
         if (m.matches()) {
@@ -72,9 +83,7 @@ final class MasterFileReader {
         }
         // Errors dnsjava does not position (a missing $INCLUDE file, say): point just past the last
         // record read, which is where the parser stopped.
-        int line = before.isEmpty() ? 0 : before.getLast().line() + 1;
-        String where = before.isEmpty() ? file : before.getLast().file();
-        return new ZoneProblem(ZoneProblem.Severity.ERROR, where, line, message);
+        return new ZoneProblem(ZoneProblem.Severity.ERROR, lastFile, lastLine == 0 ? 0 : lastLine + 1, message);
     }
 
     private static Master innermost(Master master) {

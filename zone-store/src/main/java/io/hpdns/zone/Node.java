@@ -9,17 +9,23 @@ public final class Node {
     private static final RRset[] NONE = new RRset[0];
 
     private final byte[] owner;
+    private final byte[] key;
     private final RRset[] rrsets;
     private final boolean zoneCut;
 
-    Node(byte[] owner, RRset[] rrsets, boolean zoneCut) {
+    /** {@code owner} and {@code key} are the same array when the zone file wrote the name in lowercase. */
+    Node(byte[] owner, byte[] key, RRset[] rrsets, boolean zoneCut) {
         this.owner = owner;
+        this.key = key;
         this.rrsets = rrsets == null ? NONE : rrsets;
         this.zoneCut = zoneCut;
     }
 
     /** The owner name in uncompressed wire format, with the letter case of the zone file. */
     public byte[] owner() { return owner; }
+
+    /** The owner name lowercased: its key in the zone's name table. */
+    byte[] key() { return key; }
 
     /** RRsets ordered by type. */
     public RRset[] rrsets() { return rrsets; }

@@ -1,26 +1,42 @@
 package io.hpdns.zone;
 
 /**
- * The records of one owner, class IN and type (RFC 2181 §5): one TTL, and each record's rdata
- * pre-encoded in uncompressed wire format so answering only copies bytes.
+ * The records of one owner, class IN and type (RFC 2181 §5): one TTL, and every record's rdata
+ * pre-encoded in uncompressed wire format in one array, each prefixed by its 16-bit length (the
+ * RDLENGTH it will be written with). One object and one array per RRset, none per record, so a
+ * large zone stays small and answering only copies bytes.
  */
 public final class RRset {
     private final int type;
     private final long ttl;
-    private final byte[][] rdata;
+    private final int size;
+    private final byte[] data;
 
-    RRset(int type, long ttl, byte[][] rdata) {
+    RRset(int type, long ttl, int size, byte[] data) {
         this.type = type;
         this.ttl = ttl;
-        this.rdata = rdata;
+        this.size = size;
+        this.data = data;
     }
 
     public int type() { return type; }
 
     public long ttl() { return ttl; }
 
-    /** The rdata of each record; callers must not modify the arrays. */
-    public byte[][] rdata() { return rdata; }
+    /** Number of records. */
+    public int size() { return size; }
 
-    public int size() { return rdata.length; }
+    /**
+     * The records: {@code size()} times a 16-bit length followed by that many octets of rdata.
+     * Callers must not modify it.
+     */
+    public byte[] data() { return data; }
+
+    /** Offset in {@link #data()} of the first record's rdata (after its length). */
+    public static final int FIRST_RDATA = 2;
+
+    /** Length of the rdata whose length prefix is at {@code prefixAt}. */
+    public static int rdataLength(byte[] data, int prefixAt) {
+        return ((data[prefixAt] & 0xff) << 8) | (data[prefixAt + 1] & 0xff);
+    }
 }

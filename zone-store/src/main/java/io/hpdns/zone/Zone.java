@@ -24,8 +24,8 @@ public final class Zone {
         this.nodes = nodes;
         this.apex = apex;
         this.soa = apex.rrset(org.xbill.DNS.Type.SOA);
-        byte[] soaRdata = soa.rdata()[0];
-        int fixed = soaRdata.length - 20;
+        byte[] soaRdata = soa.data();
+        int fixed = RRset.FIRST_RDATA + RRset.rdataLength(soaRdata, 0) - 20;
         this.serial = u32(soaRdata, fixed);
         long minimum = u32(soaRdata, fixed + 16);
         // RFC 2308 §3: the TTL of the SOA in a negative answer is min(SOA TTL, SOA MINIMUM).

@@ -1,45 +1,115 @@
 package io.hpdns.zone;
 
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** Groups a master file's records into RRsets and nodes, checks the zone rules, and builds the {@link Zone}. */
-final class ZoneBuilder {
+/**
+ * Takes a master file's records one at a time as they are parsed, groups them into RRsets per
+ * owner, checks the zone rules, and builds the {@link Zone}. Records are reduced to wire bytes on
+ * arrival, so the parser's objects never pile up for a large zone.
+ */
+final class ZoneBuilder implements MasterFileReader.RecordSink {
     private final Name origin;
     private final String file;
     private final List<ZoneProblem> problems;
-    /** Owner → type → RRset being collected, in file order of first appearance. */
-    private final Map<Name, Map<Integer, PendingRRset>> owners = new LinkedHashMap<>();
+    private final OwnerKey apexKey;
+    /** Keyed by the lowercased name: owner names compare case-insensitively (RFC 4343). */
+    private final Map<OwnerKey, Owner> owners = new HashMap<>();
+
+    /** One owner name and its RRsets, in order of first appearance. */
+    private static final class Owner {
+        final OwnerKey key;
+        /** The name as first written in the zone file, with its letter case (RFC 4343 §4.1). */
+        final byte[] wire;
+        PendingRRset[] rrsets = new PendingRRset[1];
+        int count;
+
+        Owner(OwnerKey key, byte[] wire) {
+            this.key = key;
+            this.wire = wire;
+        }
+
+        PendingRRset find(int type) {
+            for (int i = 0; i < count; i++) {
+                if (rrsets[i].type == type) {
+                    return rrsets[i];
+                }
+            }
+            return null;
+        }
+
+        PendingRRset add(PendingRRset rrset) {
+            if (count == rrsets.length) {
+                rrsets = Arrays.copyOf(rrsets, count * 2);
+            }
+            rrsets[count++] = rrset;
+            return rrset;
+        }
+    }
 
     ZoneBuilder(Name origin, String file, List<ZoneProblem> problems) {
         this.origin = origin;
         this.file = file;
         this.problems = problems;
+        this.apexKey = new OwnerKey(NameTable.key(origin.toWire()), 0);
+    }
+
+    @Override
+    public void accept(Record rec, String recFile, int line) {
+        if (rec.getDClass() != DClass.IN) {
+            problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line,
+                    "class " + DClass.string(rec.getDClass()) + " is not supported, only IN"));
+            return;
+        }
+        Name name = rec.getName();
+        if (!name.subdomain(origin)) {
+            problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line,
+                    "owner " + name + " is outside the zone " + origin));
+            return;
+        }
+        if (rec.getType() == Type.SOA && !name.equals(origin)) {
+            problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line,
+                    "SOA record at " + name + ", not at the zone apex " + origin));
+            return;
+        }
+        byte[] wire = name.toWire();
+        byte[] lower = NameTable.key(wire);
+        OwnerKey key = new OwnerKey(lower, 0);
+        Owner owner = owners.get(key);
+        if (owner == null) {
+            owner = new Owner(key, Arrays.equals(wire, lower) ? lower : wire);
+            owners.put(key, owner);
+        }
+        PendingRRset rrset = owner.find(rec.getType());
+        if (rrset == null) {
+            rrset = owner.add(new PendingRRset(rec.getType(), rec.getTTL(), recFile, line));
+        }
+        rrset.add(rec, recFile, line, problems);
     }
 
     /** Returns the zone, or null when an error was added to the problems. */
-    Zone build(List<SourcedRecord> records) {
-        for (SourcedRecord r : records) {
-            add(r);
-        }
+    Zone build() {
         checkApex();
-        Set<Name> cuts = zoneCuts();
-        for (Map.Entry<Name, Map<Integer, PendingRRset>> e : owners.entrySet()) {
-            checkNode(e.getKey(), e.getValue());
+        Set<OwnerKey> cuts = new HashSet<>();
+        for (Owner owner : owners.values()) {
+            checkNode(owner);
+            // Owners of NS RRsets below the apex are the delegation points (RFC 1034 §4.2.1).
+            if (owner.count > 0 && owner.find(Type.NS) != null && !owner.key.equals(apexKey)) {
+                cuts.add(owner.key);
+            }
         }
-        checkNameServerAddresses(cuts);
-        checkOccluded(cuts);
+        for (Owner owner : owners.values()) {
+            checkNameServerAddresses(owner, cuts);
+            checkOccluded(owner, cuts);
+        }
         for (ZoneProblem p : problems) {
             if (p.isError()) {
                 return null;
@@ -48,134 +118,103 @@ final class ZoneBuilder {
         return assemble(cuts);
     }
 
-    private void add(SourcedRecord sourced) {
-        Record rec = sourced.record();
-        if (rec.getDClass() != DClass.IN) {
-            problems.add(sourced.error("class " + DClass.string(rec.getDClass()) + " is not supported, only IN"));
-            return;
-        }
-        if (!rec.getName().subdomain(origin)) {
-            problems.add(sourced.error("owner " + rec.getName() + " is outside the zone " + origin));
-            return;
-        }
-        if (rec.getType() == Type.SOA && !rec.getName().equals(origin)) {
-            problems.add(sourced.error("SOA record at " + rec.getName() + ", not at the zone apex " + origin));
-            return;
-        }
-        owners.computeIfAbsent(rec.getName(), n -> new LinkedHashMap<>())
-                .computeIfAbsent(rec.getType(), t -> new PendingRRset(sourced))
-                .add(sourced, problems);
-    }
-
     private void checkApex() {
-        Map<Integer, PendingRRset> apex = owners.get(origin);
-        PendingRRset soa = apex == null ? null : apex.get(Type.SOA);
+        Owner apex = owners.get(apexKey);
+        PendingRRset soa = apex == null ? null : apex.find(Type.SOA);
         if (soa == null) {
             problems.add(zoneError("no SOA record at the zone apex " + origin));
-        } else if (soa.records.size() > 1) {
-            problems.add(soa.records.get(1).error("more than one SOA record at the zone apex (RFC 1035 §5.2)"));
+        } else if (soa.size() > 1) {
+            problems.add(soa.error(soa.secondLine, "more than one SOA record at the zone apex (RFC 1035 §5.2)"));
         }
-        if (apex == null || !apex.containsKey(Type.NS)) {
+        if (apex == null || apex.find(Type.NS) == null) {
             problems.add(zoneError("no NS records at the zone apex " + origin + " (RFC 1034 §4.2.1)"));
         }
     }
 
-    private void checkNode(Name owner, Map<Integer, PendingRRset> rrsets) {
-        PendingRRset cname = rrsets.get(Type.CNAME);
+    private void checkNode(Owner owner) {
+        PendingRRset cname = owner.find(Type.CNAME);
         if (cname != null) {
-            if (cname.records.size() > 1) {
-                problems.add(cname.records.get(1).error("more than one CNAME record at " + owner + " (RFC 2181 §10.1)"));
+            if (cname.size() > 1) {
+                problems.add(cname.error(cname.secondLine, "more than one CNAME record at " + owner.key + " (RFC 2181 §10.1)"));
             }
-            for (PendingRRset other : rrsets.values()) {
-                int t = other.type;
+            for (int i = 0; i < owner.count; i++) {
+                int t = owner.rrsets[i].type;
                 // RFC 4035 §2.5: DNSSEC records are the only data allowed beside a CNAME.
                 if (t != Type.CNAME && t != Type.RRSIG && t != Type.NSEC) {
-                    problems.add(cname.first.error("CNAME at " + owner + " beside other data ("
+                    problems.add(cname.error(cname.firstLine, "CNAME at " + owner.key + " beside other data ("
                             + Type.string(t) + "), RFC 1034 §3.6.2"));
                     break;
                 }
             }
         }
-        PendingRRset dname = rrsets.get(Type.DNAME);
-        if (dname != null && dname.records.size() > 1) {
-            problems.add(dname.records.get(1).error("more than one DNAME record at " + owner + " (RFC 6672 §2.4)"));
+        PendingRRset dname = owner.find(Type.DNAME);
+        if (dname != null && dname.size() > 1) {
+            problems.add(dname.error(dname.secondLine, "more than one DNAME record at " + owner.key + " (RFC 6672 §2.4)"));
         }
-    }
-
-    /** Owners of NS RRsets below the apex: the delegation points (RFC 1034 §4.2.1). */
-    private Set<Name> zoneCuts() {
-        Set<Name> cuts = new HashSet<>();
-        for (Map.Entry<Name, Map<Integer, PendingRRset>> e : owners.entrySet()) {
-            if (!e.getKey().equals(origin) && e.getValue().containsKey(Type.NS)) {
-                cuts.add(e.getKey());
-            }
-        }
-        return cuts;
     }
 
     /**
      * An NS target inside this zone needs an address here: below a zone cut it is glue, without
      * which the delegation cannot be followed (RFC 1034 §4.2.1); elsewhere it is a lame name server.
      */
-    private void checkNameServerAddresses(Set<Name> cuts) {
-        for (Map.Entry<Name, Map<Integer, PendingRRset>> e : owners.entrySet()) {
-            PendingRRset ns = e.getValue().get(Type.NS);
-            if (ns == null) {
+    private void checkNameServerAddresses(Owner owner, Set<OwnerKey> cuts) {
+        PendingRRset ns = owner.find(Type.NS);
+        if (ns == null) {
+            return;
+        }
+        for (int i = 0; i < ns.size(); i++) {
+            byte[] target = ns.rdata(i);
+            OwnerKey targetKey = new OwnerKey(NameTable.key(target), 0);
+            if (!isAtOrBelow(targetKey, apexKey)) {
                 continue;
             }
-            for (SourcedRecord r : ns.records) {
-                Name target = r.record().getAdditionalName();
-                if (target == null || !target.subdomain(origin)) {
-                    continue;
-                }
-                Map<Integer, PendingRRset> at = owners.get(target);
-                boolean hasAddress = at != null && (at.containsKey(Type.A) || at.containsKey(Type.AAAA));
-                if (!hasAddress) {
-                    String what = underCut(target, cuts) ? "missing glue: " : "no address for ";
-                    problems.add(r.warning(what + "NS target " + target + " of " + e.getKey() + " has no A or AAAA record in the zone"));
-                }
+            Owner at = owners.get(targetKey);
+            if (at == null || (at.find(Type.A) == null && at.find(Type.AAAA) == null)) {
+                String what = underCut(targetKey, cuts) ? "missing glue: " : "no address for ";
+                problems.add(PendingRRset.warning(ns.file, ns.firstLine, what + "NS target " + targetKey + " of "
+                        + owner.key + " has no A or AAAA record in the zone"));
             }
         }
+    }
+
+    private static boolean isAtOrBelow(OwnerKey name, OwnerKey ancestor) {
+        int extra = name.labels() - ancestor.labels();
+        OwnerKey k = name;
+        for (int i = 0; i < extra; i++) {
+            k = k.parent();
+        }
+        return extra >= 0 && k.equals(ancestor);
     }
 
     /**
      * Data that no query can reach: below a DNAME (RFC 6672 §2.4), or below a zone cut other than
-     * the glue addresses a referral carries (RFC 1034 §4.2.1). Served never, so reported.
+     * the glue addresses a referral carries (RFC 1034 §4.2.1). Never served, so reported.
      */
-    private void checkOccluded(Set<Name> cuts) {
-        for (Map.Entry<Name, Map<Integer, PendingRRset>> e : owners.entrySet()) {
-            for (Name n = e.getKey(); n.labels() > origin.labels() + 1; ) {
-                n = new Name(n, 1);
-                Map<Integer, PendingRRset> ancestor = owners.get(n);
-                if (ancestor == null) {
-                    continue;
-                }
-                if (ancestor.containsKey(Type.DNAME)) {
-                    warnOccluded(e.getValue(), "below the DNAME at " + n + " (RFC 6672 §2.4)");
-                    break;
-                }
-                if (cuts.contains(n)) {
-                    for (PendingRRset rrset : e.getValue().values()) {
-                        if (rrset.type != Type.A && rrset.type != Type.AAAA) {
-                            problems.add(rrset.first.warning(Type.string(rrset.type) + " at " + e.getKey()
-                                    + " is below the zone cut at " + n + " and is never served (RFC 1034 §4.2.1)"));
-                        }
+    private void checkOccluded(Owner owner, Set<OwnerKey> cuts) {
+        for (OwnerKey n = owner.key; n.labels() > apexKey.labels() + 1; ) {
+            n = n.parent();
+            Owner ancestor = owners.get(n);
+            if (ancestor == null) {
+                continue;
+            }
+            boolean belowDname = ancestor.find(Type.DNAME) != null;
+            if (belowDname || cuts.contains(n)) {
+                for (int i = 0; i < owner.count; i++) {
+                    PendingRRset rrset = owner.rrsets[i];
+                    if (belowDname || (rrset.type != Type.A && rrset.type != Type.AAAA)) {
+                        String where = belowDname ? "below the DNAME at " + n + " (RFC 6672 §2.4)"
+                                : "below the zone cut at " + n + " (RFC 1034 §4.2.1)";
+                        problems.add(PendingRRset.warning(rrset.file, rrset.firstLine, Type.string(rrset.type)
+                                + " at " + owner.key + " is " + where + " and is never served"));
                     }
-                    break;
                 }
+                return;
             }
         }
     }
 
-    private void warnOccluded(Map<Integer, PendingRRset> rrsets, String where) {
-        for (PendingRRset rrset : rrsets.values()) {
-            problems.add(rrset.first.warning(Type.string(rrset.type) + " at " + rrset.first.record().getName()
-                    + " is " + where + " and is never served"));
-        }
-    }
-
-    private boolean underCut(Name name, Set<Name> cuts) {
-        for (Name n = name; n.labels() > origin.labels(); n = new Name(n, 1)) {
+    private boolean underCut(OwnerKey name, Set<OwnerKey> cuts) {
+        for (OwnerKey n = name; n.labels() > apexKey.labels(); n = n.parent()) {
             if (cuts.contains(n)) {
                 return true;
             }
@@ -183,93 +222,48 @@ final class ZoneBuilder {
         return false;
     }
 
-    private Zone assemble(Set<Name> cuts) {
-        // Nodes sorted in canonical order (RFC 4034 §6.1); empty non-terminals added for every
-        // ancestor between an owner and the apex (RFC 4592 §2.2.2).
-        TreeMap<Name, Map<Integer, PendingRRset>> tree = new TreeMap<>(owners);
-        for (Name owner : owners.keySet()) {
-            for (Name n = owner; n.labels() > origin.labels(); n = new Name(n, 1)) {
-                tree.putIfAbsent(new Name(n, 1), Map.of());
+    private Zone assemble(Set<OwnerKey> cuts) {
+        // Every ancestor between an owner and the apex exists as a node: an empty non-terminal
+        // when it owns nothing (RFC 4592 §2.2.2, RFC 8020).
+        int apexLabels = apexKey.labels();
+        Set<OwnerKey> emptyNonTerminals = new HashSet<>();
+        for (Owner owner : owners.values()) {
+            for (OwnerKey n = owner.key; n.labels() > apexLabels + 1; ) {
+                n = n.parent();
+                if (owners.containsKey(n) || !emptyNonTerminals.add(n)) {
+                    break;
+                }
             }
         }
-        byte[][] keys = new byte[tree.size()][];
-        Object[] nodes = new Object[tree.size()];
+        int count = owners.size() + emptyNonTerminals.size();
+        byte[][] keys = new byte[count][];
+        Object[] nodes = new Object[count];
         int i = 0;
         int recordCount = 0;
         Node apex = null;
-        for (Map.Entry<Name, Map<Integer, PendingRRset>> e : tree.entrySet()) {
-            RRset[] rrsets = new RRset[e.getValue().size()];
-            int j = 0;
-            for (PendingRRset p : e.getValue().values()) {
-                rrsets[j++] = p.toRRset();
-                recordCount += p.records.size();
+        for (Owner owner : owners.values()) {
+            RRset[] rrsets = new RRset[owner.count];
+            for (int j = 0; j < owner.count; j++) {
+                rrsets[j] = owner.rrsets[j].build();
+                recordCount += rrsets[j].size();
             }
             Arrays.sort(rrsets, (a, b) -> Integer.compare(a.type(), b.type()));
-            byte[] owner = ownerWire(e.getKey(), e.getValue());
-            Node node = new Node(owner, rrsets, cuts.contains(e.getKey()));
-            keys[i] = NameTable.key(owner);
-            nodes[i] = node;
-            if (e.getKey().equals(origin)) {
+            Node node = new Node(owner.wire, owner.key.name, rrsets, cuts.contains(owner.key));
+            keys[i] = owner.key.name;
+            nodes[i++] = node;
+            if (owner.key.equals(apexKey)) {
                 apex = node;
             }
-            i++;
+        }
+        for (OwnerKey ent : emptyNonTerminals) {
+            byte[] key = ent.bytes();
+            keys[i] = key;
+            nodes[i++] = new Node(key, key, null, false);
         }
         return new Zone(origin, new NameTable<>(keys, nodes, i), apex, recordCount);
     }
 
-    /** The owner as first written in the zone file, keeping its letter case (RFC 4343 §4.1). */
-    private static byte[] ownerWire(Name name, Map<Integer, PendingRRset> rrsets) {
-        for (PendingRRset p : rrsets.values()) {
-            return p.first.record().getName().toWire();
-        }
-        return name.toWire();
-    }
-
     private ZoneProblem zoneError(String message) {
         return new ZoneProblem(ZoneProblem.Severity.ERROR, file, 0, message);
-    }
-
-    /** The records of one RRset as collected: duplicates collapsed, TTLs normalised. */
-    private static final class PendingRRset {
-        final int type;
-        final SourcedRecord first;
-        final long ttl;
-        final List<SourcedRecord> records = new ArrayList<>();
-        final Set<Record> seen = new HashSet<>();
-
-        PendingRRset(SourcedRecord first) {
-            this.first = first;
-            this.type = first.record().getType();
-            this.ttl = first.record().getTTL();
-        }
-
-        void add(SourcedRecord r, List<ZoneProblem> problems) {
-            // Record equality is owner, type, class and rdata in canonical form, TTL excluded.
-            if (!seen.add(r.record())) {
-                problems.add(r.warning("duplicate record ignored: " + r.record()));
-                return;
-            }
-            // RFC 4034 §3: RRSIGs at one name cover RRsets of different TTLs, so theirs may differ.
-            if (r.record().getTTL() != ttl && type != Type.RRSIG) {
-                problems.add(r.warning("TTL " + r.record().getTTL() + " differs from the TTL " + ttl + " of the "
-                        + Type.string(type) + " RRset at " + r.record().getName() + "; using " + ttl + " (RFC 2181 §5.2)"));
-            }
-            records.add(r);
-        }
-
-        RRset toRRset() {
-            byte[][] rdata = new byte[records.size()][];
-            for (int i = 0; i < rdata.length; i++) {
-                rdata[i] = rdataWire(records.get(i).record());
-            }
-            return new RRset(type, ttl, rdata);
-        }
-
-        /** Uncompressed rdata with the zone file's letter case (rdataToWireCanonical would lowercase names). */
-        private static byte[] rdataWire(Record rec) {
-            byte[] rr = rec.toWire(Section.ANSWER);
-            int start = rec.getName().length() + 10;
-            return Arrays.copyOfRange(rr, start, rr.length);
-        }
     }
 }

@@ -20,11 +20,9 @@ public final class ZoneLoader {
             throw new IllegalArgumentException("zone origin must be absolute: " + origin);
         }
         List<ZoneProblem> problems = new ArrayList<>();
-        List<SourcedRecord> records = MasterFileReader.read(origin, file, problems);
-        if (hasError(problems)) {
-            return new ZoneLoadResult(null, problems);
-        }
-        Zone zone = new ZoneBuilder(origin, file.toString(), problems).build(records);
+        ZoneBuilder builder = new ZoneBuilder(origin, file.toString(), problems);
+        // A syntax error stops the parser; the records before it are checked no further.
+        Zone zone = MasterFileReader.read(origin, file, problems, builder) ? builder.build() : null;
         // Report in the order an operator reads the file: whole-zone findings, then by line.
         problems.sort(Comparator.comparing(ZoneProblem::file).thenComparingInt(ZoneProblem::line));
         return new ZoneLoadResult(hasError(problems) ? null : zone, problems);
