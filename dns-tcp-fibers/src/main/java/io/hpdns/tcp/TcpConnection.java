@@ -2,65 +2,149 @@ package io.hpdns.tcp;
 
 import io.hpdns.query.Protocol;
 import io.hpdns.query.QueryProcessor;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 
 /**
  * One client's DNS-over-TCP connection, served by its own virtual thread as plain blocking code:
  * read a length-prefixed query, answer it, repeat (RFC 7766 §6.2.1: a connection carries many
- * queries). Responses are buffered and sent when no further complete query is waiting, so a
- * pipelined burst of queries goes back in a few segments instead of one per response.
+ * queries). While idle it holds only its socket and a small read buffer; for each burst of queries
+ * it borrows an answerer (processor and buffers) from the server's pool, answers every complete
+ * query, sends the responses together and gives the answerer back.
  */
 final class TcpConnection {
 
-    /** The largest message a two-byte length prefix can announce. */
-    private static final int MAX_MESSAGE = 65535;
-
-    /** Holds a burst of typical responses; a larger one is written straight through. */
-    private static final int OUTPUT_BUFFER_BYTES = 16 * 1024;
-
     private final Socket socket;
-    private final QueryProcessor processor;
-    private final int idleTimeoutMillis;
-    private final byte[] query = new byte[MAX_MESSAGE];
-    private final byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
+    private final InetAddress client;
+    private final TcpServer server;
+    /** When the connection last began waiting for a new message; 0 while it reads or answers one. */
+    private volatile long idleSinceNanos;
+    /** When a write to the client began; 0 when none is under way. */
+    private volatile long writeSinceNanos;
+    /** Guarded by the server's admission lock: whether this connection still counts against the limits. */
+    boolean counted = true;
 
-    TcpConnection(Socket socket, QueryProcessor processor, int idleTimeoutMillis) {
+    TcpConnection(Socket socket, TcpServer server) {
         this.socket = socket;
-        this.processor = processor;
-        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.client = socket.getInetAddress();
+        this.server = server;
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    InetAddress client() {
+        return client;
+    }
+
+    /** When it became idle (System.nanoTime), or 0 when it is busy. */
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    /** Marks the connection idle (waiting for a new message to begin) or busy. */
+    void idle(boolean waiting) {
+        idleSinceNanos = waiting ? System.nanoTime() : 0;
+    }
+
+    /** When its current write began (System.nanoTime), or 0 when it is not writing. */
+    long writeSinceNanos() {
+        return writeSinceNanos;
     }
 
     /**
      * Answers queries until the client closes the connection or sends a zero-length message (a
-     * normal return), or until it stays silent for the idle timeout (RFC 7766 §6.2.3) or ends the
-     * stream inside a message (an {@link IOException}).
+     * normal return), or until a timeout or a broken stream ends it (an {@link IOException}).
      */
     void serve() throws IOException {
-        // The timeout bounds every read, so a client trickling a message byte by byte is cut off too.
-        socket.setSoTimeout(idleTimeoutMillis);
-        // Responses are already batched by the explicit flushes below; Nagle would only hold back
-        // the last response of each batch until the client acknowledged the previous segment.
+        // Responses are already batched by the explicit flushes; Nagle would only hold back the
+        // last response of each batch until the client acknowledged the previous segment.
         socket.setTcpNoDelay(true);
-        TcpMessageReader in = new TcpMessageReader(socket.getInputStream());
-        OutputStream out = new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER_BYTES);
+        TcpPolicy policy = server.policy();
+        TcpMessageReader in = new TcpMessageReader(this, (int) policy.idleTimeout().toMillis(),
+                policy.messageTimeout().toNanos());
+        OutputStream out = new WatchedOutput(socket.getOutputStream());
         while (true) {
-            int length = in.read(query);
+            int length = in.next();
             if (length <= 0) {
                 // -1: the client closed between messages. 0: a zero-length message, which no DNS
                 // message can be (RFC 1035 §4.1.1 header alone is 12 bytes): stop reading this stream.
                 return;
             }
-            int responseLength = processor.process(query, length, response, Protocol.TCP);
-            if (responseLength > 0) {
-                out.write(responseLength >>> 8);
-                out.write(responseLength);
-                out.write(response, 0, responseLength);
+            if (!answerBurst(in, length, out)) {
+                return;
             }
-            if (!in.hasCompleteMessage()) {
-                out.flush();
+        }
+    }
+
+    /**
+     * Answers the message just read and every further one already complete in memory, then sends
+     * the batched responses. False when a zero-length message ended the stream.
+     */
+    private boolean answerBurst(TcpMessageReader in, int firstLength, OutputStream out) throws IOException {
+        AnswererPool pool = server.answerers();
+        TcpAnswerer answerer = pool.borrow();
+        try {
+            int length = firstLength;
+            while (true) {
+                System.arraycopy(in.buffer(), in.messageStart(), answerer.query, 0, length);
+                int responseLength = answerer.processor.process(answerer.query, length, answerer.response, Protocol.TCP);
+                if (responseLength == QueryProcessor.TRANSFER) {
+                    answerer.flush(out);
+                    server.transfers().transfer(answerer.query, length, client, out);
+                } else if (responseLength > 0) {
+                    answerer.add(responseLength, out);
+                }
+                if (!in.hasCompleteMessage()) {
+                    break;
+                }
+                length = in.next();
+                if (length <= 0) {
+                    answerer.flush(out);
+                    return false;
+                }
+            }
+            answerer.flush(out);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            answerer.discard();
+            throw e;
+        } finally {
+            pool.release(answerer);
+        }
+    }
+
+    /**
+     * Marks the time each write starts, so the server's sweeper can close a connection whose
+     * client stopped reading (a blocking socket write has no timeout of its own).
+     */
+    private final class WatchedOutput extends OutputStream {
+        private final OutputStream out;
+
+        WatchedOutput(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            writeSinceNanos = System.nanoTime();
+            try {
+                out.write(b);
+            } finally {
+                writeSinceNanos = 0;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            writeSinceNanos = System.nanoTime();
+            try {
+                out.write(b, off, len);
+            } finally {
+                writeSinceNanos = 0;
             }
         }
     }

@@ -3,32 +3,38 @@ package io.hpdns.tcp;
 import io.hpdns.log.ThrottledWarning;
 import io.hpdns.query.QueryProcessor;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS over TCP (RFC 7766): one listening socket per listen address, each with an accept loop, and
- * one virtual thread per connection running {@link TcpConnection} as plain blocking code. Each
- * connection owns its {@link QueryProcessor} and buffers, so connections share nothing but the
- * serving state and the connection count.
+ * DNS over TCP (RFC 7766): one listening socket per listen address (bound with SO_REUSEPORT, so
+ * several processes can share the port), each with an accept loop, and one virtual thread per
+ * connection running {@link TcpConnection} as plain blocking code. Connections share the serving
+ * state, a pool of answerers (borrowed only while answering, so an idle connection is cheap) and
+ * the connection counts.
+ *
+ * <p>Limits (RFC 7766 §6.2.2): at most {@link TcpPolicy#maxConnections()} connections, and
+ * {@link TcpPolicy#maxConnectionsPerClient()} from one address. When a new connection would pass a
+ * limit, the connection that has been idle longest (from that client, for the per-client limit) is
+ * closed to make room; only when none is idle is the new connection closed instead.
  */
 public final class TcpServer implements AutoCloseable {
-
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
-    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(TcpServer.class);
 
@@ -40,38 +46,56 @@ public final class TcpServer implements AutoCloseable {
 
     private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
 
-    private final Supplier<QueryProcessor> processors;
-    private final Duration idleTimeout;
-    private final int maxConnections;
+    /** How often the sweeper looks for connections stuck writing to a client that stopped reading. */
+    private static final long SWEEP_MILLIS = 1000;
+
+    private final TcpPolicy policy;
+    private final AnswererPool answerers;
+    private final ZoneTransfers transfers;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("dns-tcp-", 0).factory();
-    private final AtomicInteger openConnections = new AtomicInteger();
-    private final Map<Socket, Thread> connections = new ConcurrentHashMap<>();
+    private final Map<TcpConnection, Thread> connections = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new ArrayList<>();
+    /** Guards the counts below and every {@link TcpConnection#counted}. */
+    private final Object admission = new Object();
+    private int open;
+    private final Map<InetAddress, int[]> perClient = new HashMap<>();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong evicted = new AtomicLong();
+    private final AtomicLong stalledWrites = new AtomicLong();
     private final ThrottledWarning refusals =
             new ThrottledWarning(log, "refused TCP connections", WARNING_INTERVAL);
+    private final ThrottledWarning evictions =
+            new ThrottledWarning(log, "closed idle TCP connections to make room", WARNING_INTERVAL);
     private final ThrottledWarning acceptFaults =
             new ThrottledWarning(log, "cannot accept TCP connections", WARNING_INTERVAL);
     private final ThrottledWarning connectionFaults =
             new ThrottledWarning(log, "TCP connection closed after an unexpected error", WARNING_INTERVAL);
+    private final Thread sweeper;
     private volatile boolean closed;
 
     private record Listener(ServerSocket socket, Thread acceptor) {}
 
     /**
-     * @param processors makes the {@link QueryProcessor} of each connection
-     * @param idleTimeout how long a connection may stay silent before it is closed (RFC 7766 §6.2.3)
-     * @param maxConnections concurrent connections beyond which new ones are closed at once
+     * @param processors makes the {@link QueryProcessor}s of the answerer pool
+     * @param transfers answers AXFR and IXFR; null to refuse them (REFUSED, RFC 5936 §4.2)
      */
-    public TcpServer(Supplier<QueryProcessor> processors, Duration idleTimeout, int maxConnections) {
-        if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("TCP idle timeout must be positive and fit in 24 days, got " + idleTimeout);
-        }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("TCP max connections must be at least 1, got " + maxConnections);
-        }
-        this.processors = processors;
-        this.idleTimeout = idleTimeout;
-        this.maxConnections = maxConnections;
+    public TcpServer(Supplier<QueryProcessor> processors, TcpPolicy policy, ZoneTransfers transfers) {
+        this.policy = policy;
+        this.transfers = transfers;
+        this.answerers = new AnswererPool(processors, policy.keepaliveUnits(), transfers != null);
+        this.sweeper = Thread.ofVirtual().name("dns-tcp-sweeper").start(this::sweep);
+    }
+
+    TcpPolicy policy() {
+        return policy;
+    }
+
+    AnswererPool answerers() {
+        return answerers;
+    }
+
+    ZoneTransfers transfers() {
+        return transfers;
     }
 
     /**
@@ -89,6 +113,10 @@ public final class TcpServer implements AutoCloseable {
         ServerSocket socket = new ServerSocket();
         try {
             socket.setReuseAddress(true);
+            // Several worker processes may listen on the same port; the kernel spreads connections.
+            if (socket.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             socket.bind(address, ACCEPT_BACKLOG);
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -120,15 +148,54 @@ public final class TcpServer implements AutoCloseable {
     }
 
     private void admit(Socket socket) {
-        if (openConnections.incrementAndGet() > maxConnections) {
-            openConnections.decrementAndGet();
+        TcpConnection connection = new TcpConnection(socket, this);
+        InetAddress client = connection.client();
+        TcpConnection victim = null;
+        long victimIdleNanos = 0;
+        String refusal = null;
+        synchronized (admission) {
+            int[] fromClient = perClient.get(client);
+            int clientCount = fromClient == null ? 0 : fromClient[0];
+            if (clientCount >= policy.maxConnectionsPerClient()) {
+                victim = longestIdle(client);
+                if (victim == null) {
+                    refusal = "the limit of " + policy.maxConnectionsPerClient() + " connections from " + client
+                            + " is reached and none of them is idle (raise server.tcp.max-connections-per-client"
+                            + " if this is legitimate load)";
+                }
+            } else if (open >= policy.maxConnections()) {
+                victim = longestIdle(null);
+                if (victim == null) {
+                    refusal = "the limit of " + policy.maxConnections() + " connections is reached and none is idle,"
+                            + " latest from " + client + " (raise server.tcp.max-connections if this is legitimate load)";
+                }
+            }
+            if (refusal == null) {
+                if (victim != null) {
+                    victimIdleNanos = System.nanoTime() - victim.idleSinceNanos();
+                    uncount(victim);
+                }
+                open++;
+                perClient.computeIfAbsent(client, a -> new int[1])[0]++;
+            }
+        }
+        if (refusal != null) {
             closeQuietly(socket);
-            refusals.occurred("the limit of " + maxConnections + " concurrent connections is reached, latest from "
-                    + socket.getRemoteSocketAddress() + " (raise tcp max-connections if this is legitimate load)", null);
+            refused.incrementAndGet();
+            refusals.occurred(refusal, null);
             return;
         }
-        Thread thread = connectionThreads.newThread(() -> serve(socket));
-        connections.put(socket, thread);
+        if (victim != null) {
+            // RFC 7766 §6.2.2 / §6.2.3: under pressure the server may close idle connections; the
+            // longest idle one is the least likely to be used again.
+            closeQuietly(victim.socket());
+            evicted.incrementAndGet();
+            evictions.occurred("the connection limit is reached; closed one idle since "
+                    + TimeUnit.NANOSECONDS.toMillis(victimIdleNanos) + " ms from "
+                    + victim.client() + " for a new one from " + client, null);
+        }
+        Thread thread = connectionThreads.newThread(() -> serve(connection));
+        connections.put(connection, thread);
         // close() may have swept the connections just before this one was added.
         if (closed) {
             closeQuietly(socket);
@@ -136,11 +203,43 @@ public final class TcpServer implements AutoCloseable {
         thread.start();
     }
 
-    private void serve(Socket socket) {
+    /** The counted connection idle longest, from {@code client} or (null) from anyone; null if none is idle. */
+    private TcpConnection longestIdle(InetAddress client) {
+        TcpConnection longest = null;
+        long since = 0;
+        long now = System.nanoTime();
+        for (TcpConnection c : connections.keySet()) {
+            long idle = c.idleSinceNanos();
+            if (idle == 0 || !c.counted || (client != null && !client.equals(c.client()))) {
+                continue;
+            }
+            if (longest == null || now - idle > now - since) {
+                longest = c;
+                since = idle;
+            }
+        }
+        return longest;
+    }
+
+    /** Stops counting a connection against the limits; once only. Caller holds {@link #admission}. */
+    private void uncount(TcpConnection connection) {
+        if (!connection.counted) {
+            return;
+        }
+        connection.counted = false;
+        open--;
+        int[] fromClient = perClient.get(connection.client());
+        if (--fromClient[0] == 0) {
+            perClient.remove(connection.client());
+        }
+    }
+
+    private void serve(TcpConnection connection) {
+        Socket socket = connection.socket();
         try {
-            new TcpConnection(socket, processors.get(), (int) idleTimeout.toMillis()).serve();
+            connection.serve();
         } catch (SocketTimeoutException e) {
-            log.debug("closing idle TCP connection from {}", socket.getRemoteSocketAddress());
+            log.debug("closing TCP connection from {}: {}", socket.getRemoteSocketAddress(), e.getMessage());
         } catch (IOException e) {
             // Resets, malformed framing and our own close() all end here; they concern one client.
             log.debug("TCP connection from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
@@ -148,8 +247,36 @@ public final class TcpServer implements AutoCloseable {
             connectionFaults.occurred("client " + socket.getRemoteSocketAddress() + ": " + e, e);
         } finally {
             closeQuietly(socket);
-            connections.remove(socket);
-            openConnections.decrementAndGet();
+            connections.remove(connection);
+            synchronized (admission) {
+                uncount(connection);
+            }
+        }
+    }
+
+    /**
+     * A blocking write has no timeout: a client that stops reading its responses (or vanished
+     * without a reset, a half-open connection) would hold its virtual thread and answerer forever.
+     * Close connections whose write has not progressed for the idle timeout.
+     */
+    private void sweep() {
+        long stallNanos = policy.idleTimeout().toNanos();
+        while (!closed) {
+            try {
+                Thread.sleep(SWEEP_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (TcpConnection c : connections.keySet()) {
+                long since = c.writeSinceNanos();
+                if (since != 0 && now - since > stallNanos) {
+                    stalledWrites.incrementAndGet();
+                    log.debug("closing TCP connection from {}: it has not read its responses for {} ms",
+                            c.client(), TimeUnit.NANOSECONDS.toMillis(now - since));
+                    closeQuietly(c.socket());
+                }
+            }
         }
     }
 
@@ -164,15 +291,32 @@ public final class TcpServer implements AutoCloseable {
 
     /** One line for the start-up log. */
     public String description() {
-        long millis = idleTimeout.toMillis();
-        String idle = millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-        return "blocking sockets with one virtual thread per connection, idle timeout " + idle
-                + ", at most " + maxConnections + " concurrent connections";
+        return "blocking sockets with one virtual thread per connection, SO_REUSEPORT, idle timeout "
+                + text(policy.idleTimeout()) + ", message timeout " + text(policy.messageTimeout()) + ", at most "
+                + policy.maxConnections() + " connections (" + policy.maxConnectionsPerClient() + " per client)"
+                + (transfers == null ? ", zone transfers refused" : ", zone transfers served");
     }
 
-    /** Connections being served right now. */
+    private static String text(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    /** Connections counted against the limits right now. */
     public int openConnections() {
-        return openConnections.get();
+        synchronized (admission) {
+            return open;
+        }
+    }
+
+    /** New connections closed at once because a limit was reached and no connection was idle. */
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    /** Idle connections closed to make room for new ones. */
+    public long evictedConnections() {
+        return evicted.get();
     }
 
     /**
@@ -182,6 +326,7 @@ public final class TcpServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        sweeper.interrupt();
         List<Listener> stopped;
         synchronized (this) {
             stopped = List.copyOf(listeners);
@@ -190,8 +335,8 @@ public final class TcpServer implements AutoCloseable {
         for (Listener listener : stopped) {
             closeQuietly(listener.socket());
         }
-        for (Socket socket : connections.keySet()) {
-            closeQuietly(socket);
+        for (TcpConnection connection : connections.keySet()) {
+            closeQuietly(connection.socket());
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
         for (Listener listener : stopped) {

@@ -4,6 +4,7 @@ import io.hpdns.query.AnswerSettings;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.ServerOptions;
 import io.hpdns.server.UdpTransportKind;
+import io.hpdns.tcp.TcpPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -43,7 +44,7 @@ public final class ConfigReader {
     private static final List<String> TOP_KEYS = List.of("server", "zones");
     private static final List<String> SERVER_KEYS =
             List.of("listen", "udp-threads", "udp-transport", "identity", "version", "nsid", "edns-udp-size", "tcp");
-    private static final List<String> TCP_KEYS = List.of("idle-timeout", "max-connections");
+    private static final List<String> TCP_KEYS = List.of("idle-timeout", "message-timeout", "max-connections", "max-connections-per-client");
     private static final List<String> ZONE_KEYS = List.of("name", "file");
     /** RFC 6891 §6.2.5: a payload size below 512 is treated as 512; 65535 is the 16-bit maximum. */
     private static final int MIN_EDNS_UDP_SIZE = 512;
@@ -136,23 +137,31 @@ public final class ConfigReader {
         int udpThreads = integer(value(server, "udp-threads"), "server.udp-threads", 1,
                 ServerOptions.MAX_UDP_THREADS, ServerOptions.DEFAULT_UDP_THREADS);
         UdpTransportKind udpTransport = udpTransport(value(server, "udp-transport"));
-        Duration idleTimeout = ServerOptions.DEFAULT_TCP_IDLE_TIMEOUT;
-        int maxConnections = ServerOptions.DEFAULT_TCP_MAX_CONNECTIONS;
+        TcpPolicy defaults = TcpPolicy.defaults();
+        Duration idleTimeout = defaults.idleTimeout();
+        Duration messageTimeout = defaults.messageTimeout();
+        int maxConnections = defaults.maxConnections();
+        int maxPerClient = defaults.maxConnectionsPerClient();
         Node tcpNode = value(server, "tcp");
         if (tcpNode != null) {
             Map<String, NodeTuple> tcp = mapping(tcpNode, "server.tcp", TCP_KEYS);
             if (tcp != null) {
                 idleTimeout = duration(value(tcp, "idle-timeout"), "server.tcp.idle-timeout",
                         ServerOptions.MAX_TCP_IDLE_TIMEOUT, idleTimeout);
+                messageTimeout = duration(value(tcp, "message-timeout"), "server.tcp.message-timeout",
+                        TcpPolicy.MAX_TIMEOUT, messageTimeout);
                 maxConnections = integer(value(tcp, "max-connections"), "server.tcp.max-connections", 1,
-                        ServerOptions.MAX_TCP_MAX_CONNECTIONS, maxConnections);
+                        TcpPolicy.MAX_MAX_CONNECTIONS, maxConnections);
+                maxPerClient = integer(value(tcp, "max-connections-per-client"),
+                        "server.tcp.max-connections-per-client", 1, TcpPolicy.MAX_MAX_CONNECTIONS, maxPerClient);
             }
         }
         if (listen.isEmpty()) {
             return null;
         }
         try {
-            return new ServerOptions(listen, udpThreads, idleTimeout, maxConnections, udpTransport);
+            TcpPolicy tcp = new TcpPolicy(idleTimeout, messageTimeout, maxConnections, maxPerClient);
+            return new ServerOptions(listen, udpThreads, tcp, udpTransport);
         } catch (IllegalArgumentException e) {
             // Each value was checked above; what is left is how the listen addresses combine.
             problem(line(listenNode), e.getMessage());

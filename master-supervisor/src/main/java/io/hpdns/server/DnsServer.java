@@ -66,7 +66,7 @@ public final class DnsServer implements AutoCloseable {
 
     private static DnsServer startOnce(ServerOptions options, Supplier<QueryProcessor> processors)
             throws IOException {
-        TcpServer tcp = new TcpServer(processors, options.tcpIdleTimeout(), options.tcpMaxConnections());
+        TcpServer tcp = new TcpServer(processors, options.tcp(), null);
         UdpTransport udp = null;
         try {
             udp = openUdp(options, processors);
@@ -154,6 +154,11 @@ public final class DnsServer implements AutoCloseable {
     /** The bound addresses, one per listen address in order, with the ports chosen for port 0. */
     public List<InetSocketAddress> boundAddresses() {
         return bound;
+    }
+
+    /** The TCP side, for its connection counts. */
+    public TcpServer tcp() {
+        return tcp;
     }
 
     /** Stops answering and closes every socket and connection; the ports are free on return. */

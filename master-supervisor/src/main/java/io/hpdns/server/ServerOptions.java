@@ -1,6 +1,6 @@
 package io.hpdns.server;
 
-import io.hpdns.tcp.TcpServer;
+import io.hpdns.tcp.TcpPolicy;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -13,27 +13,26 @@ import java.util.Set;
  *
  * @param listen the addresses served over both UDP and TCP; at least one, no repeats
  * @param udpThreads SO_REUSEPORT sockets, each with its own thread, per listen address
- * @param tcpIdleTimeout a TCP connection silent this long is closed (RFC 7766 §6.2.3)
- * @param tcpMaxConnections concurrent TCP connections beyond which new ones are closed at once
+ * @param tcp the TCP connection policy: timeouts and connection limits (RFC 7766 §6.2)
  * @param udpTransport how UDP datagrams are moved; FFM falls back to netty where it cannot run
  */
-public record ServerOptions(List<ListenAddress> listen, int udpThreads, Duration tcpIdleTimeout, int tcpMaxConnections,
-                            UdpTransportKind udpTransport) {
+public record ServerOptions(List<ListenAddress> listen, int udpThreads, TcpPolicy tcp, UdpTransportKind udpTransport) {
 
     public static final int DEFAULT_UDP_THREADS = 2;
-    public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = TcpServer.DEFAULT_IDLE_TIMEOUT;
-    public static final int DEFAULT_TCP_MAX_CONNECTIONS = TcpServer.DEFAULT_MAX_CONNECTIONS;
+    public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = TcpPolicy.DEFAULT_IDLE_TIMEOUT;
+    public static final int DEFAULT_TCP_MAX_CONNECTIONS = TcpPolicy.DEFAULT_MAX_CONNECTIONS;
 
     /** More threads than this per address only add contention, even on the largest machines. */
     public static final int MAX_UDP_THREADS = 1024;
 
-    public static final Duration MAX_TCP_IDLE_TIMEOUT = Duration.ofHours(1);
+    public static final Duration MAX_TCP_IDLE_TIMEOUT = TcpPolicy.MAX_TIMEOUT;
 
-    public static final int MAX_TCP_MAX_CONNECTIONS = 1_000_000;
+    public static final int MAX_TCP_MAX_CONNECTIONS = TcpPolicy.MAX_MAX_CONNECTIONS;
 
     public ServerOptions {
         listen = List.copyOf(listen);
         java.util.Objects.requireNonNull(udpTransport, "udpTransport");
+        java.util.Objects.requireNonNull(tcp, "tcp");
         if (listen.isEmpty()) {
             throw new IllegalArgumentException("server.listen is empty: give at least one address, e.g. 127.0.0.1:5353");
         }
@@ -42,19 +41,26 @@ public record ServerOptions(List<ListenAddress> listen, int udpThreads, Duration
             throw new IllegalArgumentException(
                     "server.udp-threads must be between 1 and " + MAX_UDP_THREADS + ", got " + udpThreads);
         }
-        if (tcpIdleTimeout.compareTo(Duration.ofMillis(1)) < 0 || tcpIdleTimeout.compareTo(MAX_TCP_IDLE_TIMEOUT) > 0) {
-            throw new IllegalArgumentException(
-                    "server.tcp.idle-timeout must be between 1ms and 1h, got " + tcpIdleTimeout);
-        }
-        if (tcpMaxConnections < 1 || tcpMaxConnections > MAX_TCP_MAX_CONNECTIONS) {
-            throw new IllegalArgumentException("server.tcp.max-connections must be between 1 and "
-                    + MAX_TCP_MAX_CONNECTIONS + ", got " + tcpMaxConnections);
-        }
     }
 
     /** With the default UDP transport. */
     public ServerOptions(List<ListenAddress> listen, int udpThreads, Duration tcpIdleTimeout, int tcpMaxConnections) {
         this(listen, udpThreads, tcpIdleTimeout, tcpMaxConnections, UdpTransportKind.DEFAULT);
+    }
+
+    /** With the given idle timeout and connection limit and the other TCP settings at their defaults. */
+    public ServerOptions(List<ListenAddress> listen, int udpThreads, Duration tcpIdleTimeout, int tcpMaxConnections,
+                         UdpTransportKind udpTransport) {
+        this(listen, udpThreads,
+                TcpPolicy.defaults().withIdleTimeout(tcpIdleTimeout).withMaxConnections(tcpMaxConnections), udpTransport);
+    }
+
+    public Duration tcpIdleTimeout() {
+        return tcp.idleTimeout();
+    }
+
+    public int tcpMaxConnections() {
+        return tcp.maxConnections();
     }
 
     /** The given addresses with every other option at its default. */
@@ -63,15 +69,15 @@ public record ServerOptions(List<ListenAddress> listen, int udpThreads, Duration
     }
 
     public ServerOptions withListen(List<ListenAddress> newListen) {
-        return new ServerOptions(newListen, udpThreads, tcpIdleTimeout, tcpMaxConnections, udpTransport);
+        return new ServerOptions(newListen, udpThreads, tcp, udpTransport);
     }
 
     public ServerOptions withUdpThreads(int newUdpThreads) {
-        return new ServerOptions(listen, newUdpThreads, tcpIdleTimeout, tcpMaxConnections, udpTransport);
+        return new ServerOptions(listen, newUdpThreads, tcp, udpTransport);
     }
 
     public ServerOptions withUdpTransport(UdpTransportKind newUdpTransport) {
-        return new ServerOptions(listen, udpThreads, tcpIdleTimeout, tcpMaxConnections, newUdpTransport);
+        return new ServerOptions(listen, udpThreads, tcp, newUdpTransport);
     }
 
     /**

@@ -178,7 +178,7 @@ class ConfigReaderTest {
 
         assertThat(problems()).containsExactly(
                 config + ":1: unknown key \"servers\" (expected one of: server, zones)",
-                config + ":3: unknown key \"idle\" in server.tcp (expected one of: idle-timeout, max-connections)",
+                config + ":3: unknown key \"idle\" in server.tcp (expected one of: idle-timeout, message-timeout, max-connections, max-connections-per-client)",
                 config + ":5: unknown key \"class\" in zones[0] (expected one of: name, file)");
     }
 

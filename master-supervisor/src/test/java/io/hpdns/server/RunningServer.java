@@ -1,6 +1,7 @@
 package io.hpdns.server;
 
 import io.hpdns.query.AnswerSettings;
+import io.hpdns.tcp.TcpPolicy;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
@@ -177,8 +178,7 @@ public final class RunningServer implements AutoCloseable {
         private final List<Zone> zones = new ArrayList<>();
         private final List<ListenAddress> listen = new ArrayList<>();
         private int udpThreads = ServerOptions.DEFAULT_UDP_THREADS;
-        private Duration tcpIdleTimeout = ServerOptions.DEFAULT_TCP_IDLE_TIMEOUT;
-        private int tcpMaxConnections = ServerOptions.DEFAULT_TCP_MAX_CONNECTIONS;
+        private TcpPolicy tcp = TcpPolicy.defaults();
         private AnswerSettings answers = AnswerSettings.defaults();
 
         private Builder() {}
@@ -201,12 +201,22 @@ public final class RunningServer implements AutoCloseable {
         }
 
         public Builder tcpIdleTimeout(Duration timeout) {
-            this.tcpIdleTimeout = timeout;
+            this.tcp = tcp.withIdleTimeout(timeout);
             return this;
         }
 
         public Builder tcpMaxConnections(int connections) {
-            this.tcpMaxConnections = connections;
+            this.tcp = tcp.withMaxConnections(connections);
+            return this;
+        }
+
+        public Builder tcpMaxConnectionsPerClient(int connections) {
+            this.tcp = tcp.withMaxConnectionsPerClient(connections);
+            return this;
+        }
+
+        public Builder tcpMessageTimeout(Duration timeout) {
+            this.tcp = tcp.withMessageTimeout(timeout);
             return this;
         }
 
@@ -217,7 +227,7 @@ public final class RunningServer implements AutoCloseable {
 
         public ServerOptions options() {
             List<ListenAddress> addresses = listen.isEmpty() ? List.of(loopback()) : listen;
-            return new ServerOptions(addresses, udpThreads, tcpIdleTimeout, tcpMaxConnections);
+            return new ServerOptions(addresses, udpThreads, tcp, UdpTransportKind.DEFAULT);
         }
 
         public RunningServer start() throws IOException {

@@ -117,32 +117,6 @@ class TcpServingTest {
         }
     }
 
-    @Test
-    void refusesConnectionsBeyondTheLimitAndAdmitsAgainOnceOneCloses() throws Exception {
-        try (RunningServer server = exampleServer().tcpMaxConnections(2).start()) {
-            List<Socket> admitted = new ArrayList<>();
-            try {
-                for (int i = 0; i < 2; i++) {
-                    Socket socket = server.connectTcp();
-                    admitted.add(socket);
-                    assertAnswers(socket, i + 1);
-                }
-
-                try (Socket refused = server.connectTcp()) {
-                    assertClosedByServer(refused);
-                }
-                assertAnswers(admitted.getFirst(), 10);
-
-                admitted.removeFirst().close();
-                assertThat(answersOnANewConnectionWithin(server, Duration.ofSeconds(5))).isTrue();
-            } finally {
-                for (Socket socket : admitted) {
-                    socket.close();
-                }
-            }
-        }
-    }
-
     /** A zero-length message is no DNS message (RFC 1035 §4.1.1): the server hangs up. */
     @Test
     void zeroLengthMessageClosesTheConnectionOnly() throws IOException {
@@ -179,7 +153,7 @@ class TcpServingTest {
         return RunningServer.builder().zone(RunningServer.EXAMPLE_ORIGIN, RunningServer.EXAMPLE_ZONE_RESOURCE);
     }
 
-    private static void assertAnswers(Socket socket, int id) throws IOException {
+    static void assertAnswers(Socket socket, int id) throws IOException {
         socket.getOutputStream().write(RunningServer.framed(UdpServingTest.queryWithId(id)));
         Message reply = RunningServer.readFramed(new DataInputStream(socket.getInputStream()));
         assertThat(reply.getHeader().getID()).isEqualTo(id);
@@ -189,7 +163,7 @@ class TcpServingTest {
      * The server closed its side: the next read ends the stream (or the kernel reports the reset
      * when the server closed with unread data) instead of timing out.
      */
-    private static void assertClosedByServer(Socket socket) throws IOException {
+    static void assertClosedByServer(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         int read;
         try {
@@ -200,18 +174,4 @@ class TcpServingTest {
         assertThat(read).as("the server closes the connection").isEqualTo(-1);
     }
 
-    /** The server counts a closed connection out once it has seen the close, a moment later. */
-    private static boolean answersOnANewConnectionWithin(RunningServer server, Duration patience)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket socket = server.connectTcp()) {
-                assertAnswers(socket, 99);
-                return true;
-            } catch (IOException refused) {
-                Thread.sleep(20);
-            }
-        }
-        return false;
-    }
 }

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
 public final class QueryProcessor {
     private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
 
+    /**
+     * Returned by {@link #process} for AXFR and IXFR over TCP when {@link #handOffTransfers} is on:
+     * the transport answers them with its zone transfer responder, which may send many messages.
+     */
+    public static final int TRANSFER = -2;
+
     /** A response buffer of this size fits any answer, UDP or TCP. */
     public static final int MAX_RESPONSE = 65535;
 
@@ -41,6 +47,8 @@ public final class QueryProcessor {
     private final ResponseWriter writer = new ResponseWriter();
     private final Lookup lookup = new Lookup();
     private final Answer answer = new Answer();
+    private int tcpKeepalive = ResponseWriter.NO_KEEPALIVE;
+    private boolean handOffTransfers;
 
     public QueryProcessor(ServingStateHolder zones, AnswerSettings settings) {
         this.zones = zones;
@@ -49,10 +57,23 @@ public final class QueryProcessor {
     }
 
     /**
+     * Answers the RFC 7828 edns-tcp-keepalive option over TCP with this TIMEOUT (100 ms units): the
+     * TCP transport's idle timeout. Without it, or over UDP (RFC 7828 §3.2.1), the option is ignored.
+     */
+    public void tcpKeepalive(int timeout) {
+        this.tcpKeepalive = timeout;
+    }
+
+    /** Makes AXFR and IXFR over TCP return {@link #TRANSFER} instead of REFUSED. */
+    public void handOffTransfers(boolean on) {
+        this.handOffTransfers = on;
+    }
+
+    /**
      * @param request the query message, {@code request[0..length)}
      * @param response where the response is written from index 0; at least {@link #MAX_RESPONSE} long
      * @return the response length, or -1 when the query must be dropped (too short to answer, or a
-     *     response itself)
+     *     response itself), or {@link #TRANSFER}
      */
     public int process(byte[] request, int length, byte[] response, Protocol protocol) {
         try {
@@ -73,6 +94,9 @@ public final class QueryProcessor {
         boolean edns = ok && query.edns();
         int limit = protocol == Protocol.TCP ? MAX_RESPONSE : udpLimit(query.edns());
         writer.begin(response, limit);
+        if (protocol == Protocol.TCP && query.keepaliveRequested()) {
+            writer.keepalive(tcpKeepalive);
+        }
         if (query.opcode() != OPCODE_QUERY) {
             // RFC 1035 §4.1.1: NOTIFY, UPDATE and the rest are not implemented here.
             return error(RCODE_NOTIMP, edns);
@@ -81,6 +105,11 @@ public final class QueryProcessor {
             // RFC 6891 §7: when the requestor sent a readable OPT, the FORMERR carries one too, so
             // it can tell a format error from a server without EDNS.
             return error(RCODE_FORMERR, query.edns());
+        }
+        if (handOffTransfers && protocol == Protocol.TCP
+                && (query.qtype() == TYPE_AXFR || query.qtype() == TYPE_IXFR)) {
+            // Signed or not: the transfer responder checks the TSIG and the access list itself.
+            return TRANSFER;
         }
         if (query.tsig()) {
             // RFC 8945 §5.2: no TSIG key is configured, so any signed query names an unknown key.
@@ -95,7 +124,8 @@ public final class QueryProcessor {
                 // RFC 6895 §3.1: type 0 is reserved and never asked for.
                 return error(RCODE_NOTIMP, edns);
             case TYPE_AXFR, TYPE_IXFR:
-                // RFC 5936 §4.2: transfers run over TCP only; there they are not offered to anyone.
+                // RFC 5936 §4.2: transfers run over TCP only; there, without a transfer responder,
+                // they are not offered to anyone.
                 return error(protocol == Protocol.UDP ? RCODE_NOTIMP : RCODE_REFUSED, edns);
             default:
                 break;
@@ -130,7 +160,7 @@ public final class QueryProcessor {
         }
         byte[] nsid = nsidFor(edns);
         if (edns) {
-            writer.limit(limit - ResponseWriter.optSize(nsid, NO_EDE));
+            writer.limit(limit - writer.optRoom(nsid, NO_EDE));
         }
         boolean truncated = !writeSection(Answer.ANSWER) || !writeSection(Answer.AUTHORITY) || !writeAdditional();
         int rcode = answer.rcode();
@@ -206,7 +236,7 @@ public final class QueryProcessor {
         writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength());
         byte[] nsid = nsidFor(edns);
         if (edns) {
-            writer.limit(limit - ResponseWriter.optSize(nsid, NO_EDE));
+            writer.limit(limit - writer.optRoom(nsid, NO_EDE));
         }
         boolean fits = writer.rrset(ResponseWriter.ANSWER, null, ResponseWriter.OWNER_QNAME, TYPE_TXT, CLASS_CH, ChaosAnswers.TTL, txt, 1);
         if (edns) {

@@ -66,6 +66,8 @@ public final class DnsConstants {
 
     /** RFC 5001: the NSID EDNS option code. */
     public static final int EDNS_OPTION_NSID = 3;
+    /** RFC 7828 §3.1: the edns-tcp-keepalive option code. */
+    public static final int EDNS_OPTION_TCP_KEEPALIVE = 11;
     /** RFC 8914: the Extended DNS Error option code. */
     public static final int EDNS_OPTION_EDE = 15;
     /** RFC 6891 §6.1.3: the DO bit in the OPT TTL's flags. */

@@ -31,6 +31,7 @@ public final class QueryReader {
     private int ednsVersion;
     private boolean dnssecOk;
     private boolean nsidRequested;
+    private boolean keepaliveRequested;
     private boolean tsig;
     private final byte[] tsigKeyName = new byte[MAX_NAME_LENGTH];
     private int tsigKeyLength;
@@ -46,6 +47,7 @@ public final class QueryReader {
         edns = false;
         dnssecOk = false;
         nsidRequested = false;
+        keepaliveRequested = false;
         if (len < HEADER_SIZE) {
             return DROP;
         }
@@ -180,6 +182,8 @@ public final class QueryReader {
             }
             if (code == EDNS_OPTION_NSID) {
                 nsidRequested = true;
+            } else if (code == EDNS_OPTION_TCP_KEEPALIVE) {
+                keepaliveRequested = true;
             }
         }
         return true;
@@ -302,6 +306,9 @@ public final class QueryReader {
     public boolean dnssecOk() { return dnssecOk; }
 
     public boolean nsidRequested() { return nsidRequested; }
+
+    /** Whether the OPT carried the RFC 7828 edns-tcp-keepalive option. */
+    public boolean keepaliveRequested() { return keepaliveRequested; }
 
     /** Whether the query is signed with TSIG (RFC 8945); the accessors below describe the record. */
     public boolean tsig() { return tsig; }

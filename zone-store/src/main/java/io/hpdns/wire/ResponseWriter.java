@@ -22,6 +22,10 @@ public final class ResponseWriter {
     private byte[] out;
     private int pos;
     private int limit;
+    private int keepalive = NO_KEEPALIVE;
+
+    /** For {@link #keepalive}: no edns-tcp-keepalive option. */
+    public static final int NO_KEEPALIVE = -1;
 
     /** Starts a message in {@code out}; records are written up to {@code limit} octets. */
     public void begin(byte[] out, int limit) {
@@ -30,6 +34,15 @@ public final class ResponseWriter {
         this.pos = HEADER_SIZE;
         counts[0] = counts[1] = counts[2] = 0;
         compressor.reset();
+        keepalive = NO_KEEPALIVE;
+    }
+
+    /**
+     * Makes the next {@link #opt} carry the edns-tcp-keepalive option (RFC 7828 §3.3.2) with this
+     * TIMEOUT, in units of 100 ms; {@link #NO_KEEPALIVE} for none. Reset by {@link #begin}.
+     */
+    public void keepalive(int timeout) {
+        this.keepalive = timeout;
     }
 
     public int position() {
@@ -202,6 +215,11 @@ public final class ResponseWriter {
             p = putShort(p, 2);
             p = putShort(p, extendedError);
         }
+        if (keepalive != NO_KEEPALIVE) {
+            p = putShort(p, EDNS_OPTION_TCP_KEEPALIVE);
+            p = putShort(p, 2);
+            p = putShort(p, keepalive);
+        }
         putShort(rdlengthAt, p - rdlengthAt - 2);
         pos = p;
         counts[ADDITIONAL]++;
@@ -238,7 +256,12 @@ public final class ResponseWriter {
         counts[ADDITIONAL]++;
     }
 
-    /** Octets an OPT record written by {@link #opt} takes. */
+    /** Octets the next OPT record written by {@link #opt} takes, the keepalive option included. */
+    public int optRoom(byte[] nsid, int extendedError) {
+        return optSize(nsid, extendedError) + (keepalive == NO_KEEPALIVE ? 0 : 6);
+    }
+
+    /** Octets an OPT record written by {@link #opt} takes without the keepalive option. */
     public static int optSize(byte[] nsid, int extendedError) {
         return 11 + (nsid == null ? 0 : 4 + nsid.length) + (extendedError == NO_EXTENDED_ERROR ? 0 : 6);
     }
