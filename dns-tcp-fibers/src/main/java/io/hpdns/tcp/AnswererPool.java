@@ -24,18 +24,15 @@ final class AnswererPool {
 
     private final Supplier<QueryProcessor> processors;
     private final int keepaliveUnits;
-    private final boolean transfers;
     private final AtomicReferenceArray<TcpAnswerer> slots;
     private final int mask;
 
     /**
      * @param keepaliveUnits the idle timeout in 100 ms units, for RFC 7828 keepalive answers
-     * @param transfers whether AXFR/IXFR go to a transfer responder ({@link QueryProcessor#TRANSFER})
      */
-    AnswererPool(Supplier<QueryProcessor> processors, int keepaliveUnits, boolean transfers) {
+    AnswererPool(Supplier<QueryProcessor> processors, int keepaliveUnits) {
         this.processors = processors;
         this.keepaliveUnits = keepaliveUnits;
-        this.transfers = transfers;
         // Enough for every carrier thread to answer while a few times as many connections block writing.
         int size = Integer.highestOneBit(Math.max(16, Runtime.getRuntime().availableProcessors() * 8) - 1) << 1;
         this.slots = new AtomicReferenceArray<>(size);
@@ -53,7 +50,6 @@ final class AnswererPool {
         }
         QueryProcessor processor = processors.get();
         processor.tcpKeepalive(keepaliveUnits);
-        processor.handOffTransfers(transfers);
         return new TcpAnswerer(processor);
     }
 

@@ -92,10 +92,7 @@ final class TcpConnection {
             while (true) {
                 System.arraycopy(in.buffer(), in.messageStart(), answerer.query, 0, length);
                 int responseLength = answerer.processor.process(answerer.query, length, answerer.response, Protocol.TCP);
-                if (responseLength == QueryProcessor.TRANSFER) {
-                    answerer.flush(out);
-                    server.transfers().transfer(answerer.query, length, client, out);
-                } else if (responseLength > 0) {
+                if (responseLength > 0) {
                     answerer.add(responseLength, out);
                 }
                 if (!in.hasCompleteMessage()) {

@@ -66,7 +66,7 @@ public final class DnsServer implements AutoCloseable {
 
     private static DnsServer startOnce(ServerOptions options, Supplier<QueryProcessor> processors)
             throws IOException {
-        TcpServer tcp = new TcpServer(processors, options.tcp(), null);
+        TcpServer tcp = new TcpServer(processors, options.tcp());
         UdpTransport udp = null;
         try {
             udp = openUdp(options, processors);

@@ -23,12 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class QueryProcessor {
     private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
 
-    /**
-     * Returned by {@link #process} for AXFR and IXFR over TCP when {@link #handOffTransfers} is on:
-     * the transport answers them with its zone transfer responder, which may send many messages.
-     */
-    public static final int TRANSFER = -2;
-
     /** A response buffer of this size fits any answer, UDP or TCP. */
     public static final int MAX_RESPONSE = 65535;
 
@@ -48,7 +42,6 @@ public final class QueryProcessor {
     private final Lookup lookup = new Lookup();
     private final Answer answer = new Answer();
     private int tcpKeepalive = ResponseWriter.NO_KEEPALIVE;
-    private boolean handOffTransfers;
 
     public QueryProcessor(ServingStateHolder zones, AnswerSettings settings) {
         this.zones = zones;
@@ -64,16 +57,11 @@ public final class QueryProcessor {
         this.tcpKeepalive = timeout;
     }
 
-    /** Makes AXFR and IXFR over TCP return {@link #TRANSFER} instead of REFUSED. */
-    public void handOffTransfers(boolean on) {
-        this.handOffTransfers = on;
-    }
-
     /**
      * @param request the query message, {@code request[0..length)}
      * @param response where the response is written from index 0; at least {@link #MAX_RESPONSE} long
      * @return the response length, or -1 when the query must be dropped (too short to answer, or a
-     *     response itself), or {@link #TRANSFER}
+     *     response itself)
      */
     public int process(byte[] request, int length, byte[] response, Protocol protocol) {
         try {
@@ -106,11 +94,6 @@ public final class QueryProcessor {
             // it can tell a format error from a server without EDNS.
             return error(RCODE_FORMERR, query.edns());
         }
-        if (handOffTransfers && protocol == Protocol.TCP
-                && (query.qtype() == TYPE_AXFR || query.qtype() == TYPE_IXFR)) {
-            // Signed or not: the transfer responder checks the TSIG and the access list itself.
-            return TRANSFER;
-        }
         if (query.tsig()) {
             // RFC 8945 §5.2: no TSIG key is configured, so any signed query names an unknown key.
             return unknownKey(edns);
@@ -124,8 +107,7 @@ public final class QueryProcessor {
                 // RFC 6895 §3.1: type 0 is reserved and never asked for.
                 return error(RCODE_NOTIMP, edns);
             case TYPE_AXFR, TYPE_IXFR:
-                // RFC 5936 §4.2: transfers run over TCP only; there, without a transfer responder,
-                // they are not offered to anyone.
+                // RFC 5936 §4.2: transfers run over TCP only; there they are not offered to anyone.
                 return error(protocol == Protocol.UDP ? RCODE_NOTIMP : RCODE_REFUSED, edns);
             default:
                 break;
