@@ -63,8 +63,6 @@ public final class NettyUdpTransport implements UdpTransport {
      */
     static final int DATAGRAMS_PER_WAKEUP = 4 * DATAGRAMS_PER_CALL;
 
-    /** Socket buffers that absorb bursts of a few thousand datagrams between two wake-ups. */
-    static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     /**
      * Replies waiting for the kernel beyond this are dropped ({@link UdpQueryHandler}): far above a
@@ -120,7 +118,8 @@ public final class NettyUdpTransport implements UdpTransport {
             closeAll(List.of(new BoundSockets(address, loops, channels)));
             throw e;
         }
-        reportSocketBuffers(target, (EpollDatagramChannelConfig) channels.getFirst().config());
+        EpollDatagramChannelConfig config = (EpollDatagramChannelConfig) channels.getFirst().config();
+        SocketBuffers.reportGranted(log, target, config.getReceiveBufferSize(), config.getSendBufferSize());
         bound.add(new BoundSockets(target, loops, List.copyOf(channels)));
         return target;
     }
@@ -132,8 +131,8 @@ public final class NettyUdpTransport implements UdpTransport {
                 .group(loop)
                 .channelFactory(() -> new EpollDatagramChannel(family))
                 .option(EpollChannelOption.SO_REUSEPORT, true)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_RCVBUF, SocketBuffers.REQUESTED_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SocketBuffers.REQUESTED_BYTES)
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
                 .option(ChannelOption.RECVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(DATAGRAMS_PER_CALL * MAX_DATAGRAM)
@@ -155,21 +154,6 @@ public final class NettyUdpTransport implements UdpTransport {
         BindException failure = new BindException(colon >= 0 ? message.substring(colon + 2) : message);
         failure.initCause(cause);
         return failure;
-    }
-
-    /**
-     * Linux doubles a requested socket buffer size for its bookkeeping and reports the doubled value
-     * (socket(7)); it caps the request at {@code net.core.rmem_max} / {@code wmem_max} first.
-     */
-    private static void reportSocketBuffers(InetSocketAddress address, EpollDatagramChannelConfig config) {
-        int receive = config.getReceiveBufferSize() / 2;
-        int send = config.getSendBufferSize() / 2;
-        if (receive < SOCKET_BUFFER_BYTES || send < SOCKET_BUFFER_BYTES) {
-            log.info("UDP port {}: the kernel granted socket buffers of {} KiB (receive) and {} KiB (send) of the {} KiB"
-                            + " requested; raise net.core.rmem_max and net.core.wmem_max (sysctl) to {} to absorb"
-                            + " bursts without drops",
-                    address.getPort(), receive >> 10, send >> 10, SOCKET_BUFFER_BYTES >> 10, SOCKET_BUFFER_BYTES);
-        }
     }
 
     @Override

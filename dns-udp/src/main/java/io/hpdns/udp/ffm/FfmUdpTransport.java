@@ -1,6 +1,7 @@
 package io.hpdns.udp.ffm;
 
 import io.hpdns.query.QueryProcessor;
+import io.hpdns.udp.SocketBuffers;
 import io.hpdns.udp.UdpTransport;
 import java.io.IOException;
 import java.net.BindException;
@@ -26,8 +27,6 @@ public final class FfmUdpTransport implements UdpTransport {
     static final int BATCH = 64;
     /** Receive slot per datagram; a larger query is cut and then fails to parse (FORMERR). */
     static final int MAX_QUERY = 4096;
-    /** Socket buffers that absorb bursts between two wake-ups (NSD uses 2 MiB+ for the same reason). */
-    static final int SOCKET_BUFFER_BYTES = 4 << 20;
     /** How long a blocked receive waits before it looks at the stop flag again. */
     private static final int RECEIVE_TIMEOUT_MILLIS = 250;
 
@@ -73,7 +72,7 @@ public final class FfmUdpTransport implements UdpTransport {
             for (int i = 0; i < socketsPerAddress; i++) {
                 int fd;
                 try {
-                    fd = LinuxSockets.openBound(target, SOCKET_BUFFER_BYTES, RECEIVE_TIMEOUT_MILLIS);
+                    fd = LinuxSockets.openBound(target, SocketBuffers.REQUESTED_BYTES, RECEIVE_TIMEOUT_MILLIS);
                 } catch (IOException e) {
                     BindException failure = new BindException(e.getMessage());
                     failure.initCause(e);
@@ -92,21 +91,10 @@ public final class FfmUdpTransport implements UdpTransport {
         for (Socket s : sockets) {
             s.thread().start();
         }
-        reportSocketBuffers(target, sockets.getFirst().fd());
+        int fd = sockets.getFirst().fd();
+        SocketBuffers.reportGranted(log, target, LinuxSockets.receiveBufferSize(fd), LinuxSockets.sendBufferSize(fd));
         bound.add(new Bound(target, List.copyOf(sockets)));
         return target;
-    }
-
-    /** Linux reports twice the granted size (socket(7)) and caps requests at net.core.rmem_max. */
-    private static void reportSocketBuffers(InetSocketAddress address, int fd) {
-        int receive = LinuxSockets.receiveBufferSize(fd) / 2;
-        int send = LinuxSockets.sendBufferSize(fd) / 2;
-        if (receive < SOCKET_BUFFER_BYTES || send < SOCKET_BUFFER_BYTES) {
-            log.info("UDP port {}: the kernel granted socket buffers of {} KiB (receive) and {} KiB (send) of the {} KiB"
-                            + " requested; raise net.core.rmem_max and net.core.wmem_max (sysctl) to {} to absorb"
-                            + " bursts without drops",
-                    address.getPort(), receive >> 10, send >> 10, SOCKET_BUFFER_BYTES >> 10, SOCKET_BUFFER_BYTES);
-        }
     }
 
     @Override
