@@ -180,6 +180,7 @@ public final class RunningServer implements AutoCloseable {
         private int udpThreads = ServerOptions.DEFAULT_UDP_THREADS;
         private TcpPolicy tcp = TcpPolicy.defaults();
         private AnswerSettings answers = AnswerSettings.defaults();
+        private UdpTransportKind udpTransport = UdpTransportKind.DEFAULT;
 
         private Builder() {}
 
@@ -220,6 +221,11 @@ public final class RunningServer implements AutoCloseable {
             return this;
         }
 
+        public Builder udpTransport(UdpTransportKind kind) {
+            this.udpTransport = kind;
+            return this;
+        }
+
         public Builder answers(AnswerSettings settings) {
             this.answers = settings;
             return this;
@@ -227,7 +233,7 @@ public final class RunningServer implements AutoCloseable {
 
         public ServerOptions options() {
             List<ListenAddress> addresses = listen.isEmpty() ? List.of(loopback()) : listen;
-            return new ServerOptions(addresses, udpThreads, tcp, UdpTransportKind.DEFAULT);
+            return new ServerOptions(addresses, udpThreads, tcp, udpTransport);
         }
 
         public RunningServer start() throws IOException {

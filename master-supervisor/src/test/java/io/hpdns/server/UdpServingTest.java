@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -20,8 +22,39 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
-/** DNS over UDP (RFC 1035 §4.2.1) through the netty epoll transport, with a real dnsjava client. */
+/** DNS over UDP (RFC 1035 §4.2.1) through the default (FFM) transport, with a real dnsjava client. */
 class UdpServingTest {
+
+    /**
+     * With several local addresses on one port, each reply leaves from the address its query went
+     * to, or the client (which checks the source) would drop it: each address has sockets of its own.
+     */
+    @ParameterizedTest
+    @EnumSource(UdpTransportKind.class)
+    void repliesLeaveFromTheAddressTheQueryCameTo(UdpTransportKind transport) throws IOException {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+            port = probe.getLocalPort();
+        }
+        try (RunningServer server = RunningServer.builder()
+                .zone(RunningServer.EXAMPLE_ORIGIN, RunningServer.EXAMPLE_ZONE_RESOURCE)
+                .listen("127.0.0.1:" + port)
+                .listen("127.0.0.2:" + port)
+                .udpTransport(transport)
+                .start();
+                DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            client.setSoTimeout(5000);
+            byte[] query = RunningServer.query("www.example.test.", Type.A).toWire();
+            for (String address : List.of("127.0.0.2", "127.0.0.1", "127.0.0.2")) {
+                InetSocketAddress to = new InetSocketAddress(address, port);
+                client.send(new DatagramPacket(query, query.length, to));
+                DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+                client.receive(reply);
+                assertThat(reply.getSocketAddress()).isEqualTo(to);
+                assertThat(new Message(Arrays.copyOf(reply.getData(), reply.getLength())).getRcode()).isEqualTo(Rcode.NOERROR);
+            }
+        }
+    }
 
     @Test
     void answersAQueryOverUdp() throws IOException {
