@@ -32,6 +32,8 @@ final class DatagramBatch {
     private final MemorySegment iovecs;
     private final MemorySegment names;
     private final MemorySegment payloads;
+    /** The vector from each datagram on, made once: resuming a partial sendmmsg allocates nothing. */
+    private final MemorySegment[] headersFrom;
 
     DatagramBatch(Arena arena, int capacity, int slotSize) {
         this.capacity = capacity;
@@ -40,6 +42,7 @@ final class DatagramBatch {
         iovecs = arena.allocate((long) IOVEC_SIZE * capacity, 8);
         names = arena.allocate((long) LinuxSockets.SOCKADDR_SIZE * capacity, 8);
         payloads = arena.allocate((long) slotSize * capacity, 64);
+        headersFrom = new MemorySegment[capacity];
         for (int i = 0; i < capacity; i++) {
             long h = (long) i * MMSGHDR_SIZE;
             headers.set(ADDRESS, h + MSG_NAME, names.asSlice((long) i * LinuxSockets.SOCKADDR_SIZE));
@@ -48,6 +51,7 @@ final class DatagramBatch {
             headers.set(JAVA_LONG, h + MSG_IOVLEN, 1);
             iovecs.set(ADDRESS, (long) i * IOVEC_SIZE, payloads.asSlice((long) i * slotSize));
             iovecs.set(JAVA_LONG, (long) i * IOVEC_SIZE + IOV_LEN, slotSize);
+            headersFrom[i] = headers.asSlice(h);
         }
     }
 
@@ -60,9 +64,9 @@ final class DatagramBatch {
         return headers;
     }
 
-    /** Headers from datagram {@code first} on, for resuming a partial sendmmsg (rare: allocates a slice). */
+    /** Headers from datagram {@code first} on, for resuming a partial sendmmsg. */
     MemorySegment headersFrom(int first) {
-        return headers.asSlice((long) first * MMSGHDR_SIZE);
+        return headersFrom[first];
     }
 
     /** Bytes the kernel received into datagram {@code i}'s slot. */

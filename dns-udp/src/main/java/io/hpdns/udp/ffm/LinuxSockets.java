@@ -59,9 +59,15 @@ final class LinuxSockets {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle RECVMMSG = bind("recvmmsg",
+    // The two calls of the query path capture no call state: the JDK slices the capture segment on
+    // every call, an allocation escape analysis does not always remove. errno is read afterwards,
+    // and only when a call failed (lastErrno).
+    private static final MethodHandle RECVMMSG = LINKER.downcallHandle(LIBC.find("recvmmsg").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SENDMMSG = bind("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SENDMMSG = LINKER.downcallHandle(LIBC.find("sendmmsg").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ERRNO_LOCATION = LINKER.downcallHandle(
+            LIBC.find("__errno_location").orElseThrow(), FunctionDescriptor.of(ADDRESS.withTargetLayout(JAVA_INT)));
     private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
@@ -191,21 +197,34 @@ final class LinuxSockets {
         }
     }
 
-    /** recvmmsg(2); returns the count of datagrams, or -1 with errno in {@code state}. */
-    static int recvmmsg(MemorySegment state, int fd, MemorySegment vector, int count, int flags) {
+    /** recvmmsg(2); returns the count of datagrams, or -1 (then see {@link #lastErrno}). */
+    static int recvmmsg(int fd, MemorySegment vector, int count, int flags) {
         try {
-            return (int) RECVMMSG.invokeExact(state, fd, vector, count, flags, MemorySegment.NULL);
+            return (int) RECVMMSG.invokeExact(fd, vector, count, flags, MemorySegment.NULL);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
     }
 
-    /** sendmmsg(2); returns the count of datagrams sent, or -1 with errno in {@code state}. */
-    static int sendmmsg(MemorySegment state, int fd, MemorySegment vector, int count) {
+    /** sendmmsg(2); returns the count of datagrams sent, or -1 (then see {@link #lastErrno}). */
+    static int sendmmsg(int fd, MemorySegment vector, int count) {
         try {
-            return (int) SENDMMSG.invokeExact(state, fd, vector, count, 0);
+            return (int) SENDMMSG.invokeExact(fd, vector, count, 0);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * This thread's errno, read right after a failed {@link #recvmmsg}/{@link #sendmmsg}. Nothing
+     * but a safepoint of this same thread runs in between, so it is that call's errno in all but
+     * rare cases, and the callers only use it to tell a timeout or an interruption from a fault.
+     */
+    static int lastErrno() {
+        try {
+            return ((MemorySegment) ERRNO_LOCATION.invokeExact()).get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            return 0;
         }
     }
 

@@ -27,8 +27,16 @@ final class SocketWorker implements Runnable {
     private volatile long replies;
     private volatile long sendCalls;
     private volatile long sendFailures;
-    /** Heap bytes the serving loop allocated, known once it has stopped: the hot path should make none. */
-    private volatile long allocatedBytes = -1;
+    /**
+     * Datagrams answered before the JIT has compiled the query path: the code that runs meanwhile
+     * (interpreter, C1) allocates where the final compiled code does not.
+     */
+    static final long WARM_UP_DATAGRAMS = 1_000_000;
+    /** Thread allocation counter at the start of serving, and once warm (-1 until then). */
+    private long allocatedAtStart;
+    private long allocatedWhenWarm = -1;
+    /** Heap bytes the serving loop allocated after warm-up, known once it has stopped: should be 0. */
+    private volatile long allocatedWarmBytes = -1;
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -45,12 +53,13 @@ final class SocketWorker implements Runnable {
         try (Arena arena = Arena.ofConfined()) {
             DatagramBatch in = new DatagramBatch(arena, batchSize, maxQuery);
             DatagramBatch out = new DatagramBatch(arena, batchSize, QueryProcessor.MAX_RESPONSE);
-            MemorySegment state = LinuxSockets.callState(arena);
             byte[] query = new byte[maxQuery];
             byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
-            long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
-            serve(in, out, state, query, response);
-            allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+            serve(in, out, query, response);
+            if (allocatedWhenWarm >= 0) {
+                allocatedWarmBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedWhenWarm;
+            }
         } catch (RuntimeException | Error e) {
             if (!stopping) {
                 log.error("UDP socket thread stopped by an unexpected error; its socket no longer answers", e);
@@ -58,12 +67,12 @@ final class SocketWorker implements Runnable {
         }
     }
 
-    private void serve(DatagramBatch in, DatagramBatch out, MemorySegment state, byte[] query, byte[] response) {
+    private void serve(DatagramBatch in, DatagramBatch out, byte[] query, byte[] response) {
         while (!stopping) {
-            int received = LinuxSockets.recvmmsg(state, fd, in.headers(), batchSize, LinuxSockets.MSG_WAITFORONE);
+            int received = LinuxSockets.recvmmsg(fd, in.headers(), batchSize, LinuxSockets.MSG_WAITFORONE);
             if (received <= 0) {
                 if (received < 0) {
-                    receiveFailed(LinuxSockets.errno(state));
+                    receiveFailed(LinuxSockets.lastErrno());
                 }
                 continue;
             }
@@ -77,24 +86,26 @@ final class SocketWorker implements Runnable {
                 }
                 in.rearm(i);
             }
-            send(state, out, answers);
+            send(out, answers);
             datagrams += received;
             receiveCalls++;
+            if (allocatedWhenWarm < 0 && datagrams >= WARM_UP_DATAGRAMS) {
+                allocatedWhenWarm = THREADS.getCurrentThreadAllocatedBytes();
+            }
         }
     }
 
-    private void send(MemorySegment state, DatagramBatch out, int count) {
+    private void send(DatagramBatch out, int count) {
         int sent = 0;
         while (sent < count) {
-            MemorySegment from = sent == 0 ? out.headers() : out.headersFrom(sent);
-            int n = LinuxSockets.sendmmsg(state, fd, from, count - sent);
+            MemorySegment from = out.headersFrom(sent);
+            int n = LinuxSockets.sendmmsg(fd, from, count - sent);
             sendCalls++;
             if (n > 0) {
                 sent += n;
                 continue;
             }
-            int errno = LinuxSockets.errno(state);
-            if (n < 0 && errno == LinuxSockets.EINTR) {
+            if (n < 0 && LinuxSockets.lastErrno() == LinuxSockets.EINTR) {
                 continue;
             }
             // The first datagram failed (e.g. a peer the kernel will not route to): skip just it.
@@ -126,5 +137,6 @@ final class SocketWorker implements Runnable {
 
     long sendFailures() { return sendFailures; }
 
-    long allocatedBytes() { return allocatedBytes; }
+    /** Bytes allocated after the first {@link #WARM_UP_DATAGRAMS}, or -1 if it never got that far. */
+    long allocatedWarmBytes() { return allocatedWarmBytes; }
 }
