@@ -137,8 +137,9 @@ public final class TcpServer implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
+        QueryProcessor processor = processors.get();
         try {
-            new TcpConnection(socket, processors.get(), (int) idleTimeout.toMillis()).serve();
+            new TcpConnection(socket, processor, (int) idleTimeout.toMillis()).serve();
         } catch (SocketTimeoutException e) {
             log.debug("closing idle TCP connection from {}", socket.getRemoteSocketAddress());
         } catch (IOException e) {
@@ -147,6 +148,7 @@ public final class TcpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             connectionFaults.occurred("client " + socket.getRemoteSocketAddress() + ": " + e, e);
         } finally {
+            processor.retire();
             closeQuietly(socket);
             connections.remove(socket);
             openConnections.decrementAndGet();

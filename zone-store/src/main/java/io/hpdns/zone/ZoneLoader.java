@@ -3,7 +3,9 @@ package io.hpdns.zone;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.xbill.DNS.Name;
 
 /**
@@ -21,13 +23,29 @@ public final class ZoneLoader {
         }
         List<ZoneProblem> problems = new ArrayList<>();
         List<SourcedRecord> records = MasterFileReader.read(origin, file, problems);
+        List<Path> files = filesRead(file, records);
         if (hasError(problems)) {
-            return new ZoneLoadResult(null, problems);
+            return new ZoneLoadResult(null, problems, files);
         }
         Zone zone = new ZoneBuilder(origin, file.toString(), problems).build(records);
         // Report in the order an operator reads the file: whole-zone findings, then by line.
         problems.sort(Comparator.comparing(ZoneProblem::file).thenComparingInt(ZoneProblem::line));
-        return new ZoneLoadResult(hasError(problems) ? null : zone, problems);
+        return new ZoneLoadResult(hasError(problems) ? null : zone, problems, files);
+    }
+
+    /** The master file and every {@code $INCLUDE}d file that records came from, each once. */
+    private static List<Path> filesRead(Path file, List<SourcedRecord> records) {
+        Set<Path> files = new LinkedHashSet<>();
+        files.add(file);
+        String previous = null;
+        for (SourcedRecord record : records) {
+            // Records come in runs from one file: look the path up only when the file changes.
+            if (!record.file().equals(previous)) {
+                previous = record.file();
+                files.add(Path.of(previous));
+            }
+        }
+        return List.copyOf(files);
     }
 
     private static boolean hasError(List<ZoneProblem> problems) {
