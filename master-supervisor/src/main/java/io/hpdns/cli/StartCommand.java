@@ -55,6 +55,7 @@ final class StartCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(StartCommand.class);
     /** How long a signal waits for the server to close before the JVM exits anyway. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    private static final Signal HANGUP = new Signal("HUP");
 
     @Spec
     private CommandSpec spec;
@@ -232,8 +233,6 @@ final class StartCommand implements Callable<Integer> {
         Path file = config.source();
         return () -> ConfigReader.read(file).zones();
     }
-
-    private static final Signal HANGUP = new Signal("HUP");
 
     /**
      * SIGHUP reloads every zone, as it does for named and nsd. sun.misc.Signal (module
