@@ -61,6 +61,8 @@ final class AnswererPool {
                 return;
             }
         }
+        // No room: the answerer goes to the garbage collector, its query counts into the totals.
+        answerer.processor.retire();
     }
 
     /** Answerers waiting in the pool, for tests and the memory report. */

@@ -18,7 +18,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "High-performance authoritative DNS server.",
-        subcommands = {StartCommand.class, CheckZoneCommand.class, CheckConfCommand.class},
+        subcommands = {StartCommand.class, CtlCommand.class, CheckZoneCommand.class, CheckConfCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:operational failure, with the reason on stderr", "2:usage error"})
 public final class HpdnsCommand implements Callable<Integer> {
@@ -40,7 +40,7 @@ public final class HpdnsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: start, check-zone or check-conf");
+        throw new ParameterException(spec.commandLine(), "missing command: start, ctl, check-zone or check-conf");
     }
 
     private static int reportUsageError(ParameterException e, String[] args) {

@@ -34,17 +34,6 @@ record LoadedZones(List<Zone> zones, int failures) {
                 failures++;
             }
         }
-        releaseLoadingGarbage();
         return new LoadedZones(zones, failures);
-    }
-
-    /**
-     * Parsing leaves a few times the zones' final size behind as garbage. One full collection now,
-     * on the cold path and before any query, lets the collector return that memory to the
-     * operating system (with the heap free ratios scripts/hpdns sets), so the resident size of a
-     * server with large zones stays close to what the zones need.
-     */
-    private static void releaseLoadingGarbage() {
-        System.gc();
     }
 }

@@ -5,17 +5,20 @@ import io.hpdns.conf.ConfigProblem;
 import io.hpdns.conf.ConfigReader;
 import io.hpdns.conf.HpdnsConfig;
 import io.hpdns.conf.ZoneConfig;
+import io.hpdns.ctl.ControlSocket;
+import io.hpdns.ctl.ServerControl;
+import io.hpdns.reload.ReloadReport;
+import io.hpdns.reload.ZoneListSource;
+import io.hpdns.reload.ZoneReloader;
 import io.hpdns.server.DnsServer;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.ServerOptions;
 import io.hpdns.server.UdpTransportKind;
-import io.hpdns.zone.ServingState;
-import io.hpdns.zone.ServingStateHolder;
-import io.hpdns.zone.Zone;
-import io.hpdns.zone.ZoneProblem;
+import io.hpdns.stats.QueryStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,6 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code hpdns start}: serve in the foreground until SIGTERM or SIGINT (systemd-friendly). Every
@@ -42,14 +47,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = {
-            "Serve the configured zones over UDP and TCP in the foreground until SIGTERM or SIGINT.",
-            "Logs a line containing 'ready' once every listen address is bound."
+            "Serve the configured zones over UDP and TCP in the foreground until SIGTERM, SIGINT or 'hpdns ctl stop'.",
+            "Logs a line containing 'ready' once every listen address is bound. SIGHUP reloads the zones."
         })
 final class StartCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(StartCommand.class);
     /** How long a signal waits for the server to close before the JVM exits anyway. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    private static final Signal HANGUP = new Signal("HUP");
 
     @Spec
     private CommandSpec spec;
@@ -78,9 +84,16 @@ final class StartCommand implements Callable<Integer> {
                     + " (native epoll); replaces server.udp-transport.")
     private UdpTransportKind udpTransport;
 
+    @Option(names = "--control", paramLabel = "PATH",
+            description = "The control socket for 'hpdns ctl' (relative to the working directory); replaces"
+                    + " server.control.")
+    private Path control;
+
     private final CompletableFuture<List<InetSocketAddress>> serving = new CompletableFuture<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Counted down once no DNS socket is open any more, before the control socket closes. */
+    private final CountDownLatch dnsClosed = new CountDownLatch(1);
 
     @Override
     public Integer call() {
@@ -139,6 +152,9 @@ final class StartCommand implements Callable<Integer> {
         if (udpTransport != null) {
             config = config.withUdpTransport(udpTransport);
         }
+        if (control != null) {
+            config = config.withControl(control);
+        }
         return config;
     }
 
@@ -161,40 +177,87 @@ final class StartCommand implements Callable<Integer> {
 
     private int serve(HpdnsConfig config) {
         long started = System.nanoTime();
-        LoadedZones loaded = LoadedZones.load(config.zones(), StartCommand::logProblem);
-        if (loaded.failures() > 0) {
-            throw new CommandFailure(Plural.of(loaded.failures(), "zone") + " failed to load");
+        ZoneReloader zones = new ZoneReloader(zoneListSource(config), Clock.systemUTC());
+        ReloadReport loaded = zones.loadInitial(config.zones());
+        if (loaded.failedZones() > 0) {
+            throw new CommandFailure(Plural.of(loaded.failedZones(), "zone") + " failed to load");
         }
-        for (Zone zone : loaded.zones()) {
-            log.info("zone {} serial {}, {}", zone.origin(), zone.serial(), Plural.of(zone.recordCount(), "record"));
-        }
-        if (loaded.zones().isEmpty()) {
+        if (config.zones().isEmpty()) {
             log.warn("no zones configured: every query will be refused");
         } else {
-            log.info("{} loaded in {} ms", Plural.of(loaded.zones().size(), "zone"), (System.nanoTime() - started) / 1_000_000);
+            log.info("{} loaded in {} ms", Plural.of(zones.served().size(), "zone"), (System.nanoTime() - started) / 1_000_000);
         }
-        ServingStateHolder state = new ServingStateHolder(ServingState.of(loaded.zones()));
-        DnsServer dnsServer;
+        QueryStats stats = new QueryStats();
+        ControlSocket controlSocket;
         try {
-            dnsServer = DnsServer.start(config.server(), state, config.answers());
+            controlSocket = ControlSocket.open(config.control(),
+                    new ServerControl(zones, stats, this::stopAndAwait, Clock.systemUTC()));
         } catch (IOException e) {
             throw new CommandFailure(e.getMessage());
         }
+        DnsServer dnsServer;
+        try {
+            dnsServer = DnsServer.start(config.server(), zones.holder(), config.answers(), stats);
+        } catch (IOException e) {
+            controlSocket.close();
+            throw new CommandFailure(e.getMessage());
+        }
         Thread signalHook = Thread.ofPlatform().name("hpdns-signal").unstarted(this::stopOnSignal);
-        try (dnsServer) {
+        SignalHandler previousHup = reloadOnHangup(zones);
+        try {
             Runtime.getRuntime().addShutdownHook(signalHook);
             List<InetSocketAddress> bound = dnsServer.boundAddresses();
-            log.info("ready: {} on {} (udp+tcp)", Plural.of(loaded.zones().size(), "zone"), addressList(bound));
+            log.info("ready: {} on {} (udp+tcp)", Plural.of(zones.served().size(), "zone"), addressList(bound));
             serving.complete(bound);
             stopRequested.await();
             log.info("stopping");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            Signal.handle(HANGUP, previousHup);
             removeHook(signalHook);
+            dnsServer.close();
+            dnsClosed.countDown();
+            controlSocket.close();
         }
         log.info("stopped");
         return 0;
+    }
+
+    /**
+     * A full reload re-reads the configuration file for the zone list; zones given with --zone
+     * are the list, fixed for the life of the process.
+     */
+    private ZoneListSource zoneListSource(HpdnsConfig config) {
+        if (zones != null || config.source() == null) {
+            List<ZoneConfig> fixed = config.zones();
+            return () -> fixed;
+        }
+        Path file = config.source();
+        return () -> ConfigReader.read(file).zones();
+    }
+
+    /**
+     * SIGHUP reloads every zone, as it does for named and nsd. sun.misc.Signal (module
+     * jdk.unsupported, readable without any flag on JDK 25) is the only way to catch a signal
+     * other than through shutdown hooks; the reload runs on its own thread, not the signal thread.
+     */
+    private static SignalHandler reloadOnHangup(ZoneReloader zones) {
+        return Signal.handle(HANGUP, signal -> Thread.ofVirtual().name("hpdns-sighup").start(() -> {
+            log.info("SIGHUP: reloading zones");
+            zones.reloadAll();
+        }));
+    }
+
+    /** {@code hpdns ctl stop}: stop, and say whether the DNS sockets closed within the grace period. */
+    private boolean stopAndAwait() {
+        stop();
+        try {
+            return dnsClosed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -220,14 +283,6 @@ final class StartCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // The JVM is already shutting down: the hook is what stopped the server.
-        }
-    }
-
-    private static void logProblem(ZoneProblem problem) {
-        if (problem.isError()) {
-            log.error("{}", problem.format());
-        } else {
-            log.warn("{}", problem.format());
         }
     }
 

@@ -43,8 +43,10 @@ public final class ConfigReader {
 
     private static final List<String> TOP_KEYS = List.of("server", "zones");
     private static final List<String> SERVER_KEYS =
-            List.of("listen", "udp-threads", "udp-transport", "identity", "version", "nsid", "edns-udp-size", "tcp");
-    private static final List<String> TCP_KEYS = List.of("idle-timeout", "message-timeout", "max-connections", "max-connections-per-client");
+            List.of("listen", "udp-threads", "udp-transport", "identity", "version", "nsid", "edns-udp-size", "tcp",
+                    "control");
+    private static final List<String> TCP_KEYS =
+            List.of("idle-timeout", "message-timeout", "max-connections", "max-connections-per-client");
     private static final List<String> ZONE_KEYS = List.of("name", "file");
     /** RFC 6891 §6.2.5: a payload size below 512 is treated as 512; 65535 is the 16-bit maximum. */
     private static final int MIN_EDNS_UDP_SIZE = 512;
@@ -124,11 +126,12 @@ public final class ConfigReader {
         Map<String, NodeTuple> server = serverNode == null ? Map.of() : mapping(serverNode, "server", SERVER_KEYS);
         ServerOptions options = server == null ? null : serverOptions(server);
         AnswerSettings answers = server == null ? null : answerSettings(server);
+        Path control = server == null ? null : control(value(server, "control"));
         List<ZoneConfig> zones = zones(value(top, "zones"));
         if (problems.size() != before) {
             return null;
         }
-        return new HpdnsConfig(file, options, answers, zones);
+        return new HpdnsConfig(file, options, answers, zones, control);
     }
 
     private ServerOptions serverOptions(Map<String, NodeTuple> server) {
@@ -286,6 +289,19 @@ public final class ConfigReader {
             problem(line(node), where + ": not a valid domain name \"" + text + "\": " + e.getMessage());
             return null;
         }
+    }
+
+    /** The control socket's path, relative to the configuration file's directory like the zone files. */
+    private Path control(Node node) {
+        if (node == null) {
+            return directory.resolve(HpdnsConfig.DEFAULT_CONTROL).normalize();
+        }
+        String text = scalarText(node);
+        if (text == null || text.isBlank()) {
+            problem(line(node), "server.control: expected a file path such as run/hpdns.sock, got " + describe(node));
+            return null;
+        }
+        return directory.resolve(text).normalize();
     }
 
     private Path zoneFile(Node node, String where) {

@@ -23,8 +23,16 @@ import org.xbill.DNS.Name;
  * @param server listen addresses, UDP threads and TCP limits
  * @param answers EDNS UDP size, identity, version and NSID
  * @param zones the zones, each origin once, in the order given
+ * @param control the Unix domain socket {@code hpdns ctl} talks to (config {@code server.control})
  */
-public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answers, List<ZoneConfig> zones) {
+public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answers, List<ZoneConfig> zones,
+                          Path control) {
+
+    /**
+     * Where the control socket is by default: relative to the configuration file's directory, or to
+     * the working directory when there is no configuration file.
+     */
+    public static final Path DEFAULT_CONTROL = Path.of("run", "hpdns.sock");
 
     /** Not 53: the default configuration must run without privileges and beside a system resolver. */
     public static final int DEFAULT_PORT = 5353;
@@ -32,6 +40,7 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
     public HpdnsConfig {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(answers, "answers");
+        Objects.requireNonNull(control, "control");
         zones = List.copyOf(zones);
         Set<Name> seen = new HashSet<>();
         for (ZoneConfig zone : zones) {
@@ -43,7 +52,8 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
 
     /** Default settings and no zones, for running from the command line alone. */
     public static HpdnsConfig defaults() {
-        return new HpdnsConfig(null, ServerOptions.withDefaults(defaultListen()), AnswerSettings.defaults(), List.of());
+        return new HpdnsConfig(null, ServerOptions.withDefaults(defaultListen()), AnswerSettings.defaults(), List.of(),
+                DEFAULT_CONTROL);
     }
 
     /** Loopback only, on port 5353: 127.0.0.1, and ::1 when this host has IPv6 loopback. */
@@ -57,20 +67,24 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
      *     address beside the wildcard on its port)
      */
     public HpdnsConfig withListen(List<ListenAddress> listen) {
-        return new HpdnsConfig(source, server.withListen(listen), answers, zones);
+        return new HpdnsConfig(source, server.withListen(listen), answers, zones, control);
     }
 
     /** @throws IllegalArgumentException when the count is out of range */
     public HpdnsConfig withUdpThreads(int udpThreads) {
-        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones);
+        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones, control);
     }
 
     public HpdnsConfig withUdpTransport(UdpTransportKind udpTransport) {
-        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones);
+        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones, control);
     }
 
     public HpdnsConfig withZones(List<ZoneConfig> newZones) {
-        return new HpdnsConfig(source, server, answers, newZones);
+        return new HpdnsConfig(source, server, answers, newZones, control);
+    }
+
+    public HpdnsConfig withControl(Path newControl) {
+        return new HpdnsConfig(source, server, answers, zones, newControl);
     }
 
     /** A host with IPv6 disabled has no ::1, and binding it would fail; look before offering it. */

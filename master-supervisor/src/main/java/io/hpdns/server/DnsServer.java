@@ -2,6 +2,7 @@ package io.hpdns.server;
 
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.query.QueryProcessor;
+import io.hpdns.stats.QueryStats;
 import io.hpdns.tcp.TcpServer;
 import io.hpdns.udp.NettyUdpTransport;
 import io.hpdns.udp.UdpTransport;
@@ -51,7 +52,16 @@ public final class DnsServer implements AutoCloseable {
      */
     public static DnsServer start(ServerOptions options, ServingStateHolder zones, AnswerSettings answers)
             throws IOException {
-        Supplier<QueryProcessor> processors = () -> new QueryProcessor(zones, answers);
+        return start(options, zones, answers, new QueryStats());
+    }
+
+    /**
+     * As {@link #start(ServerOptions, ServingStateHolder, AnswerSettings)}, counting every query in
+     * {@code stats}: each UDP thread and each TCP connection counts in its own {@code QueryCounters}.
+     */
+    public static DnsServer start(ServerOptions options, ServingStateHolder zones, AnswerSettings answers,
+                                  QueryStats stats) throws IOException {
+        Supplier<QueryProcessor> processors = () -> new QueryProcessor(zones, answers, stats.newCounters());
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(options, processors);

@@ -3,14 +3,11 @@ package io.hpdns.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -22,12 +19,10 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
-import picocli.CommandLine;
 
 /** {@code hpdns start} in-process: a real server on an ephemeral loopback port and a real client. */
 class StartCommandTest {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     @Test
     void servesTheConfiguredZoneOverUdpAndTcpThenStopsCleanly() throws Exception {
@@ -123,56 +118,5 @@ class StartCommandTest {
         assertThat(response.getHeader().getFlag(Flags.AA)).isTrue();
         assertThat(response.getSection(Section.ANSWER)).singleElement()
                 .isInstanceOfSatisfying(ARecord.class, a -> assertThat(a.getAddress().getHostAddress()).isEqualTo("192.0.2.10"));
-    }
-
-    /** {@code hpdns start} running on its own thread, the way {@code main} runs it, but without System.exit. */
-    private static final class RunningStart implements AutoCloseable {
-        private final StartCommand start;
-        private final Thread thread;
-        private final StringWriter err = new StringWriter();
-        private final AtomicInteger exitCode = new AtomicInteger(-1);
-
-        private RunningStart(String... args) {
-            CommandLine commandLine = HpdnsCommand.commandLine();
-            commandLine.setErr(new PrintWriter(err, true));
-            start = (StartCommand) commandLine.getSubcommands().get("start").getCommand();
-            thread = Thread.ofPlatform().name("hpdns-start-under-test").start(() -> exitCode.set(commandLine.execute(args)));
-        }
-
-        static RunningStart launch(String... args) {
-            return new RunningStart(args);
-        }
-
-        /** The first bound address (the only one, with a single --listen). */
-        InetSocketAddress awaitReady() throws InterruptedException {
-            List<InetSocketAddress> bound = start.awaitReady(READY_TIMEOUT);
-            assertThat(bound).isNotEmpty();
-            return bound.getFirst();
-        }
-
-        int stopAndWait() throws InterruptedException {
-            start.stop();
-            return awaitExit();
-        }
-
-        int awaitExit() throws InterruptedException {
-            thread.join(READY_TIMEOUT);
-            assertThat(thread.isAlive()).as("start returned").isFalse();
-            return exitCode.get();
-        }
-
-        String err() {
-            return err.toString();
-        }
-
-        @Override
-        public void close() {
-            start.stop();
-            try {
-                thread.join(READY_TIMEOUT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

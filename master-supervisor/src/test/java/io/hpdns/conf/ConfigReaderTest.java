@@ -72,7 +72,21 @@ class ConfigReaderTest {
 
         HpdnsConfig read = ConfigReader.read(config);
 
-        assertThat(read).usingRecursiveComparison().ignoringFields("source").isEqualTo(HpdnsConfig.defaults());
+        assertThat(read).usingRecursiveComparison().ignoringFields("source", "control").isEqualTo(HpdnsConfig.defaults());
+        assertThat(read.control()).isEqualTo(dir.resolve("run/hpdns.sock"));
+    }
+
+    @Test
+    void controlSocketIsRelativeToTheConfigurationDirectory() throws Exception {
+        write("server:\n  control: /tmp/hpdns-test/ctl.sock\n");
+        assertThat(ConfigReader.read(config).control()).isEqualTo(Path.of("/tmp/hpdns-test/ctl.sock"));
+
+        write("server:\n  control: sockets/ctl.sock\n");
+        assertThat(ConfigReader.read(config).control()).isEqualTo(dir.resolve("sockets/ctl.sock"));
+
+        write("server:\n  control: [a]\n");
+        assertThat(problems()).containsExactly(config + ":2: server.control: expected a file path such as"
+                + " run/hpdns.sock, got a list");
     }
 
     @Test
@@ -90,6 +104,7 @@ class ConfigReaderTest {
         assertThat(defaults.answers().version()).isNull();
         assertThat(defaults.answers().nsid()).isNull();
         assertThat(defaults.zones()).isEmpty();
+        assertThat(defaults.control()).isEqualTo(Path.of("run/hpdns.sock"));
     }
 
     @Test
@@ -103,7 +118,7 @@ class ConfigReaderTest {
 
         HpdnsConfig read = ConfigReader.read(config);
 
-        assertThat(read).usingRecursiveComparison().ignoringFields("source").isEqualTo(HpdnsConfig.defaults());
+        assertThat(read).usingRecursiveComparison().ignoringFields("source", "control").isEqualTo(HpdnsConfig.defaults());
     }
 
     @Test
@@ -148,7 +163,7 @@ class ConfigReaderTest {
                 """);
 
         assertThat(problems()).containsExactly(config + ":3: unknown key \"udp-thread\" in server (expected one of:"
-                + " listen, udp-threads, udp-transport, identity, version, nsid, edns-udp-size, tcp)");
+                + " listen, udp-threads, udp-transport, identity, version, nsid, edns-udp-size, tcp, control)");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.hpdns.wire.DnsConstants.*;
 import io.hpdns.log.ThrottledWarning;
 import io.hpdns.lookup.Answer;
 import io.hpdns.lookup.Lookup;
+import io.hpdns.stats.QueryCounters;
 import io.hpdns.wire.QueryReader;
 import io.hpdns.wire.ResponseWriter;
 import io.hpdns.zone.ServingState;
@@ -41,12 +42,19 @@ public final class QueryProcessor {
     private final ResponseWriter writer = new ResponseWriter();
     private final Lookup lookup = new Lookup();
     private final Answer answer = new Answer();
+    private final QueryCounters counters;
     private int tcpKeepalive = ResponseWriter.NO_KEEPALIVE;
 
     public QueryProcessor(ServingStateHolder zones, AnswerSettings settings) {
+        this(zones, settings, QueryCounters.unregistered());
+    }
+
+    /** @param counters this processor's own counters: written by the thread that calls {@link #process} only */
+    public QueryProcessor(ServingStateHolder zones, AnswerSettings settings, QueryCounters counters) {
         this.zones = zones;
         this.settings = settings;
         this.chaos = new ChaosAnswers(settings.identity(), settings.version());
+        this.counters = counters;
     }
 
     /**
@@ -64,13 +72,25 @@ public final class QueryProcessor {
      *     response itself)
      */
     public int process(byte[] request, int length, byte[] response, Protocol protocol) {
+        int responseLength;
         try {
-            return respond(request, length, response, protocol);
+            responseLength = respond(request, length, response, protocol);
         } catch (RuntimeException e) {
             // A bug must cost one answer, never the I/O thread: answer SERVFAIL if we can.
             internalErrors.occurred("answered SERVFAIL: " + e, e);
-            return length >= HEADER_SIZE ? bareResponse(request, response, RCODE_SERVFAIL) : -1;
+            responseLength = length >= HEADER_SIZE ? bareResponse(request, response, RCODE_SERVFAIL) : -1;
         }
+        if (responseLength < 0) {
+            counters.dropped(protocol);
+        } else {
+            counters.answered(protocol, query.questionRead() ? query.qtype() : -1, response);
+        }
+        return responseLength;
+    }
+
+    /** Hands this processor's counts over for good, when its thread or TCP connection is done. */
+    public void retire() {
+        counters.retire();
     }
 
     private int respond(byte[] request, int length, byte[] response, Protocol protocol) {

@@ -1,8 +1,10 @@
 package io.hpdns.zone;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +25,9 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
     private final OwnerKey apexKey;
     /** Keyed by the lowercased name: owner names compare case-insensitively (RFC 4343). */
     private final Map<OwnerKey, Owner> owners = new HashMap<>();
+    /** Every file records came from ($INCLUDE), each once, in the order first read. */
+    private final Set<String> files = new LinkedHashSet<>();
+    private String lastFile;
 
     /** One owner name and its RRsets, in order of first appearance. */
     private static final class Owner {
@@ -64,6 +69,11 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
 
     @Override
     public void accept(Record rec, String recFile, int line) {
+        // Records come in runs from one file: note the file only when it changes.
+        if (!recFile.equals(lastFile)) {
+            lastFile = recFile;
+            files.add(recFile);
+        }
         if (rec.getDClass() != DClass.IN) {
             problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line,
                     "class " + DClass.string(rec.getDClass()) + " is not supported, only IN"));
@@ -93,6 +103,16 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
             rrset = owner.add(new PendingRRset(rec.getType(), rec.getTTL(), recFile, line));
         }
         rrset.add(rec, recFile, line, problems);
+    }
+
+    /** The master file, then each file it {@code $INCLUDE}d that held records, in the order first read. */
+    List<Path> filesRead(Path masterFile) {
+        Set<Path> paths = new LinkedHashSet<>();
+        paths.add(masterFile);
+        for (String f : files) {
+            paths.add(Path.of(f));
+        }
+        return List.copyOf(paths);
     }
 
     /** Returns the zone, or null when an error was added to the problems. */

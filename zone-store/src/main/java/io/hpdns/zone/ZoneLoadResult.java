@@ -1,15 +1,20 @@
 package io.hpdns.zone;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The outcome of loading one zone file: the zone when it has no error, and every problem found
- * (warnings too) in file order.
+ * The outcome of loading one zone file: the zone when it has no error, every problem found
+ * (warnings too) in file order, and the files read.
+ *
+ * @param files the master file, then each file it {@code $INCLUDE}d that held records, in the
+ *     order they were first read; a reload compares their contents to tell whether the zone changed
  */
-public record ZoneLoadResult(Zone zone, List<ZoneProblem> problems) {
+public record ZoneLoadResult(Zone zone, List<ZoneProblem> problems, List<Path> files) {
 
     public ZoneLoadResult {
         problems = List.copyOf(problems);
+        files = List.copyOf(files);
     }
 
     public boolean ok() {

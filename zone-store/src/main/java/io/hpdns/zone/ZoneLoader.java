@@ -25,7 +25,7 @@ public final class ZoneLoader {
         Zone zone = MasterFileReader.read(origin, file, problems, builder) ? builder.build() : null;
         // Report in the order an operator reads the file: whole-zone findings, then by line.
         problems.sort(Comparator.comparing(ZoneProblem::file).thenComparingInt(ZoneProblem::line));
-        return new ZoneLoadResult(hasError(problems) ? null : zone, problems);
+        return new ZoneLoadResult(hasError(problems) ? null : zone, problems, builder.filesRead(file));
     }
 
     private static boolean hasError(List<ZoneProblem> problems) {

@@ -1,0 +1,167 @@
+package io.hpdns.reload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hpdns.conf.ConfigException;
+import io.hpdns.conf.ConfigProblem;
+import io.hpdns.conf.ZoneConfig;
+import io.hpdns.zone.ServingState;
+import io.hpdns.zone.Zone;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+
+/** Reloading zones beside the served ones: all or nothing per zone, unchanged files not rebuilt. */
+class ZoneReloaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<ZoneConfig> configured = new ArrayList<>();
+    private ConfigException configError;
+    private final ZoneReloader reloader = new ZoneReloader(this::zoneList, Clock.systemUTC());
+
+    private List<ZoneConfig> zoneList() throws ConfigException {
+        if (configError != null) {
+            throw configError;
+        }
+        return List.copyOf(configured);
+    }
+
+    static String zone(String origin, long serial, String wwwAddress) {
+        return "$ORIGIN " + origin + "\n$TTL 300\n"
+                + "@ SOA ns1 hostmaster " + serial + " 3600 600 86400 300\n"
+                + "@ NS ns1\nns1 A 192.0.2.1\nwww A " + wwwAddress + "\n";
+    }
+
+    private ZoneConfig write(String origin, String text) throws Exception {
+        Path file = dir.resolve(origin + "zone");
+        Files.writeString(file, text);
+        return new ZoneConfig(Name.fromString(origin), file);
+    }
+
+    private Zone served(String origin) throws Exception {
+        for (Zone zone : reloader.holder().get().zones()) {
+            if (zone.origin().equals(Name.fromString(origin))) {
+                return zone;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void changedZoneIsPublishedWhenReloadReturns() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.10")));
+        assertThat(reloader.loadInitial(configured).ok()).isTrue();
+
+        write("example.com.", zone("example.com.", 2, "192.0.2.20"));
+        ReloadReport report = reloader.reloadAll();
+
+        assertThat(report.ok()).isTrue();
+        assertThat(report.zones()).singleElement().satisfies(z -> assertThat(z.kind()).isEqualTo(ZoneOutcome.Kind.LOADED));
+        assertThat(served("example.com.").serial()).isEqualTo(2);
+    }
+
+    @Test
+    void brokenZoneKeepsItsOldDataAndReportsFileAndLine() throws Exception {
+        ZoneConfig config = write("example.com.", zone("example.com.", 1, "192.0.2.10"));
+        configured.add(config);
+        reloader.loadInitial(configured);
+        Zone before = served("example.com.");
+
+        Files.writeString(config.file(), zone("example.com.", 2, "192.0.2.10") + "bad A 999.1.1.1\n");
+        ReloadReport report = reloader.reloadAll();
+
+        assertThat(report.ok()).isFalse();
+        assertThat(report.failedZones()).isEqualTo(1);
+        assertThat(report.errors()).singleElement().asString().startsWith(config.file() + ":7: ");
+        assertThat(served("example.com.")).isSameAs(before);
+        assertThat(reloader.served().getFirst().lastResult().kind()).isEqualTo(ZoneOutcome.Kind.FAILED);
+    }
+
+    @Test
+    void zoneWhoseFilesDidNotChangeIsNotRebuilt() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.10")));
+        configured.add(write("example.net.", zone("example.net.", 1, "192.0.2.10")));
+        reloader.loadInitial(configured);
+        Zone com = served("example.com.");
+        Zone net = served("example.net.");
+
+        write("example.net.", zone("example.net.", 1, "192.0.2.99"));
+        ReloadReport report = reloader.reloadAll();
+
+        assertThat(report.zones()).extracting(ZoneOutcome::kind)
+                .containsExactly(ZoneOutcome.Kind.UNCHANGED, ZoneOutcome.Kind.LOADED);
+        assertThat(served("example.com.")).isSameAs(com);
+        // Same serial, new content: the content decides, not the serial.
+        assertThat(served("example.net.")).isNotSameAs(net);
+    }
+
+    @Test
+    void changeInAnIncludedFileRebuildsTheZone() throws Exception {
+        Path hosts = dir.resolve("hosts");
+        Files.writeString(hosts, "www A 192.0.2.10\n");
+        configured.add(write("example.com.", "$ORIGIN example.com.\n$TTL 300\n"
+                + "@ SOA ns1 hostmaster 1 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\n$INCLUDE " + hosts + "\n"));
+        reloader.loadInitial(configured);
+        Zone before = served("example.com.");
+        assertThat(reloader.reloadAll().zones().getFirst().kind()).isEqualTo(ZoneOutcome.Kind.UNCHANGED);
+
+        Files.writeString(hosts, "www A 192.0.2.20\n");
+
+        assertThat(reloader.reloadAll().zones().getFirst().kind()).isEqualTo(ZoneOutcome.Kind.LOADED);
+        assertThat(served("example.com.")).isNotSameAs(before);
+    }
+
+    @Test
+    void zonesAddedToAndRemovedFromTheConfigurationAreServedAndDropped() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.10")));
+        reloader.loadInitial(configured);
+
+        configured.clear();
+        configured.add(write("example.net.", zone("example.net.", 5, "192.0.2.10")));
+        ReloadReport report = reloader.reloadAll();
+
+        assertThat(report.zones()).extracting(ZoneOutcome::kind)
+                .containsExactly(ZoneOutcome.Kind.LOADED, ZoneOutcome.Kind.REMOVED);
+        assertThat(served("example.com.")).isNull();
+        assertThat(served("example.net.").serial()).isEqualTo(5);
+    }
+
+    @Test
+    void configurationErrorChangesNothing() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.10")));
+        reloader.loadInitial(configured);
+        ServingState before = reloader.holder().get();
+
+        configError = new ConfigException(List.of(new ConfigProblem("hpdns.yaml", 3, "unknown key \"zone\"")));
+        ReloadReport report = reloader.reloadAll();
+
+        assertThat(report.errors()).containsExactly("hpdns.yaml:3: unknown key \"zone\"");
+        assertThat(reloader.holder().get()).isSameAs(before);
+        assertThat(reloader.reloadCounts()).containsExactly(1, 1);
+    }
+
+    @Test
+    void reloadOfOneZoneLeavesTheOthersAlone() throws Exception {
+        ZoneConfig com = write("example.com.", zone("example.com.", 1, "192.0.2.10"));
+        ZoneConfig net = write("example.net.", zone("example.net.", 1, "192.0.2.10"));
+        configured.addAll(List.of(com, net));
+        reloader.loadInitial(configured);
+
+        write("example.com.", zone("example.com.", 2, "192.0.2.10"));
+        write("example.net.", zone("example.net.", 2, "192.0.2.10"));
+        ReloadReport report = reloader.reload(Name.fromString("example.net."));
+
+        assertThat(report.zones()).singleElement().satisfies(z -> assertThat(z.zone()).isEqualTo(net.name()));
+        assertThat(served("example.net.").serial()).isEqualTo(2);
+        assertThat(served("example.com.").serial()).isEqualTo(1);
+        assertThat(reloader.reload(Name.fromString("example.org.")).errors()).singleElement().asString()
+                .startsWith("example.org.: not a served zone");
+    }
+}
