@@ -176,7 +176,7 @@ final class StartCommand implements Callable<Integer> {
         ServingStateHolder state = new ServingStateHolder(ServingState.of(loaded.zones()));
         DnsServer dnsServer;
         try {
-            dnsServer = DnsServer.start(config.server(), state, config.answers());
+            dnsServer = DnsServer.start(config.server(), state, config.answers(), config.transfers());
         } catch (IOException e) {
             throw new CommandFailure(e.getMessage());
         }

@@ -4,6 +4,7 @@ import io.hpdns.query.AnswerSettings;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.ServerOptions;
 import io.hpdns.server.UdpTransportKind;
+import io.hpdns.xfr.TransferPolicy;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -23,8 +24,10 @@ import org.xbill.DNS.Name;
  * @param server listen addresses, UDP threads and TCP limits
  * @param answers EDNS UDP size, identity, version and NSID
  * @param zones the zones, each origin once, in the order given
+ * @param transfers the TSIG keys, each zone's transfer access list and the concurrent transfer limit
  */
-public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answers, List<ZoneConfig> zones) {
+public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answers, List<ZoneConfig> zones,
+        TransferPolicy transfers) {
 
     /** Not 53: the default configuration must run without privileges and beside a system resolver. */
     public static final int DEFAULT_PORT = 5353;
@@ -32,6 +35,7 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
     public HpdnsConfig {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(answers, "answers");
+        Objects.requireNonNull(transfers, "transfers");
         zones = List.copyOf(zones);
         Set<Name> seen = new HashSet<>();
         for (ZoneConfig zone : zones) {
@@ -43,7 +47,8 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
 
     /** Default settings and no zones, for running from the command line alone. */
     public static HpdnsConfig defaults() {
-        return new HpdnsConfig(null, ServerOptions.withDefaults(defaultListen()), AnswerSettings.defaults(), List.of());
+        return new HpdnsConfig(null, ServerOptions.withDefaults(defaultListen()), AnswerSettings.defaults(), List.of(),
+                TransferPolicy.denyAll());
     }
 
     /** Loopback only, on port 5353: 127.0.0.1, and ::1 when this host has IPv6 loopback. */
@@ -57,20 +62,20 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
      *     address beside the wildcard on its port)
      */
     public HpdnsConfig withListen(List<ListenAddress> listen) {
-        return new HpdnsConfig(source, server.withListen(listen), answers, zones);
+        return new HpdnsConfig(source, server.withListen(listen), answers, zones, transfers);
     }
 
     /** @throws IllegalArgumentException when the count is out of range */
     public HpdnsConfig withUdpThreads(int udpThreads) {
-        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones);
+        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones, transfers);
     }
 
     public HpdnsConfig withUdpTransport(UdpTransportKind udpTransport) {
-        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones);
+        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones, transfers);
     }
 
     public HpdnsConfig withZones(List<ZoneConfig> newZones) {
-        return new HpdnsConfig(source, server, answers, newZones);
+        return new HpdnsConfig(source, server, answers, newZones, transfers);
     }
 
     /** A host with IPv6 disabled has no ::1, and binding it would fail; look before offering it. */

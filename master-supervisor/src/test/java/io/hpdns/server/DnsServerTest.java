@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hpdns.query.AnswerSettings;
+import io.hpdns.xfr.TransferPolicy;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import java.io.DataInputStream;
@@ -158,7 +159,7 @@ class DnsServerTest {
         ServingStateHolder zones = new ServingStateHolder(ServingState.of(List.of(
                 RunningServer.loadZone(RunningServer.EXAMPLE_ORIGIN, RunningServer.EXAMPLE_ZONE_RESOURCE))));
         ServerOptions options = ServerOptions.withDefaults(List.of(ListenAddress.parse(listen)));
-        DnsServer.start(options, zones, AnswerSettings.defaults()).close();
+        DnsServer.start(options, zones, AnswerSettings.defaults(), TransferPolicy.denyAll()).close();
     }
 
     private static void assertAnswersA(SimpleResolver resolver) throws IOException {

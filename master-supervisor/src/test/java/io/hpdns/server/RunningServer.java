@@ -2,6 +2,7 @@ package io.hpdns.server;
 
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.tcp.TcpPolicy;
+import io.hpdns.xfr.TransferPolicy;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
@@ -180,6 +181,7 @@ public final class RunningServer implements AutoCloseable {
         private int udpThreads = ServerOptions.DEFAULT_UDP_THREADS;
         private TcpPolicy tcp = TcpPolicy.defaults();
         private AnswerSettings answers = AnswerSettings.defaults();
+        private TransferPolicy transfers = TransferPolicy.denyAll();
 
         private Builder() {}
 
@@ -225,6 +227,12 @@ public final class RunningServer implements AutoCloseable {
             return this;
         }
 
+        /** Who may transfer which zone, and the TSIG keys; by default no transfers and no keys. */
+        public Builder transfers(TransferPolicy policy) {
+            this.transfers = policy;
+            return this;
+        }
+
         public ServerOptions options() {
             List<ListenAddress> addresses = listen.isEmpty() ? List.of(loopback()) : listen;
             return new ServerOptions(addresses, udpThreads, tcp, UdpTransportKind.DEFAULT);
@@ -232,7 +240,7 @@ public final class RunningServer implements AutoCloseable {
 
         public RunningServer start() throws IOException {
             ServingStateHolder holder = new ServingStateHolder(ServingState.of(zones));
-            return new RunningServer(DnsServer.start(options(), holder, answers), holder);
+            return new RunningServer(DnsServer.start(options(), holder, answers, transfers), holder);
         }
 
         private static ListenAddress loopback() {
