@@ -70,6 +70,8 @@ public final class ConfigReader {
     private final List<ConfigProblem> problems = new ArrayList<>();
     /** The keys of the {@code keys} section, by name, for the zones' access lists to refer to. */
     private final Map<Name, TsigKey> keys = new LinkedHashMap<>();
+    /** Every key name in the {@code keys} section, also those of keys with errors (reported there). */
+    private final java.util.Set<Name> keyNames = new java.util.LinkedHashSet<>();
     /** Each zone's access list, by origin; a zone without a {@code transfer} section has none. */
     private final Map<Name, TransferAcl> acls = new HashMap<>();
     private int maxTransfers = TransferPolicy.DEFAULT_MAX_TRANSFERS;
@@ -321,6 +323,7 @@ public final class ConfigReader {
             if (name == null) {
                 continue;
             }
+            keyNames.add(name);
             Integer first = firstLine.putIfAbsent(name, line(nameNode));
             if (first != null) {
                 problem(line(nameNode), where + ".name: key " + name + " is already defined at line " + first
@@ -386,24 +389,24 @@ public final class ConfigReader {
                 problem(line(item), where + ".allow: " + e.getMessage());
             }
         }
-        List<Name> keyNames = new ArrayList<>();
+        List<Name> signers = new ArrayList<>();
         for (Node item : listOrOne(value(transfer, "keys"))) {
             Name name = zoneName(item, where + ".keys");
             if (name == null) {
                 continue;
             }
-            if (!keys.containsKey(name)) {
+            if (!keyNames.contains(name)) {
                 problem(line(item), where + ".keys: no key named " + name + " in the keys section ("
-                        + (keys.isEmpty() ? "there are none" : "defined: " + keys.keySet()) + ")");
+                        + (keyNames.isEmpty() ? "there are none" : "defined: " + keyNames) + ")");
                 continue;
             }
-            keyNames.add(name);
+            signers.add(name);
         }
-        if (allow.isEmpty() && keyNames.isEmpty() && problems.size() == before) {
+        if (allow.isEmpty() && signers.isEmpty() && problems.size() == before) {
             problem(line(node), where + ": needs allow (addresses) or keys (TSIG key names), or both; "
                     + "leave transfer out to refuse every transfer of the zone");
         }
-        return problems.size() == before ? new TransferAcl(allow, keyNames) : null;
+        return problems.size() == before ? new TransferAcl(allow, signers) : null;
     }
 
     /** The items of a list node, or the node itself when it is a single value; none for null. */

@@ -191,6 +191,21 @@ public final class RunningServer implements AutoCloseable {
             return this;
         }
 
+        /** Serves a zone file from the file system (e.g. one a test generated) as {@code origin}. */
+        public Builder zoneFile(String origin, Path file) {
+            ZoneLoadResult result;
+            try {
+                result = ZoneLoader.load(Name.fromString(origin), file);
+            } catch (TextParseException e) {
+                throw new IllegalArgumentException(e);
+            }
+            if (!result.ok()) {
+                throw new IllegalStateException("zone " + origin + " from " + file + " does not load: " + result.problems());
+            }
+            zones.add(result.zone());
+            return this;
+        }
+
         /** Listens here instead of {@code 127.0.0.1:0}; call again to add addresses. */
         public Builder listen(String address) {
             listen.add(ListenAddress.parse(address));
