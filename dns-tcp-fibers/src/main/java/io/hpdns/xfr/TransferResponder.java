@@ -19,6 +19,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -166,6 +167,10 @@ public final class TransferResponder implements ZoneTransfers {
         reply.getHeader().setOpcode(request.getHeader().getOpcode());
         reply.getHeader().setRcode(rcode);
         reply.addRecord(request.getQuestion(), Section.QUESTION);
+        if (request.getOPT() != null) {
+            // RFC 6891 §7: a request with OPT gets an OPT back, errors included.
+            reply.addRecord(new OPTRecord(TransferStream.EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
+        }
         return reply;
     }
 

@@ -28,7 +28,7 @@ final class TransferStream {
     static final int TARGET_SIZE = 16 * 1024;
 
     /** RFC 6891 §6.2.5 payload size announced in the OPT echoed to an EDNS request. */
-    private static final int EDNS_PAYLOAD = 1232;
+    static final int EDNS_PAYLOAD = 1232;
 
     private final Message request;
     private final TsigCheck signed;
