@@ -24,15 +24,18 @@ final class AnswererPool {
 
     private final Supplier<QueryProcessor> processors;
     private final int keepaliveUnits;
+    private final boolean transfers;
     private final AtomicReferenceArray<TcpAnswerer> slots;
     private final int mask;
 
     /**
      * @param keepaliveUnits the idle timeout in 100 ms units, for RFC 7828 keepalive answers
+     * @param transfers whether AXFR/IXFR go to a transfer responder ({@link QueryProcessor#TRANSFER})
      */
-    AnswererPool(Supplier<QueryProcessor> processors, int keepaliveUnits) {
+    AnswererPool(Supplier<QueryProcessor> processors, int keepaliveUnits, boolean transfers) {
         this.processors = processors;
         this.keepaliveUnits = keepaliveUnits;
+        this.transfers = transfers;
         // Enough for every carrier thread to answer while a few times as many connections block writing.
         int size = Integer.highestOneBit(Math.max(16, Runtime.getRuntime().availableProcessors() * 8) - 1) << 1;
         this.slots = new AtomicReferenceArray<>(size);
@@ -50,6 +53,7 @@ final class AnswererPool {
         }
         QueryProcessor processor = processors.get();
         processor.tcpKeepalive(keepaliveUnits);
+        processor.handOffTransfers(transfers);
         return new TcpAnswerer(processor);
     }
 

@@ -23,6 +23,8 @@ final class TcpConnection {
     private volatile long idleSinceNanos;
     /** When a write to the client began; 0 when none is under way. */
     private volatile long writeSinceNanos;
+    /** A zone transfer request met in the last burst, to serve before reading on; null when none. */
+    private byte[] transferRequest;
     /** Guarded by the server's admission lock: whether this connection still counts against the limits. */
     boolean counted = true;
 
@@ -77,6 +79,13 @@ final class TcpConnection {
             if (!answerBurst(in, length, out)) {
                 return;
             }
+            if (transferRequest != null) {
+                // After the burst gave its answerer back: a transfer may wait for its turn and then
+                // stream for long, and must not hold a pooled answerer all that time.
+                byte[] request = transferRequest;
+                transferRequest = null;
+                server.transfers().transfer(request, request.length, client, out);
+            }
         }
     }
 
@@ -92,7 +101,12 @@ final class TcpConnection {
             while (true) {
                 System.arraycopy(in.buffer(), in.messageStart(), answerer.query, 0, length);
                 int responseLength = answerer.processor.process(answerer.query, length, answerer.response, Protocol.TCP);
-                if (responseLength > 0) {
+                if (responseLength == QueryProcessor.TRANSFER) {
+                    // Answers to the queries before it go first; the transfer runs once the
+                    // answerer is back in the pool (see serve), then the queries after it.
+                    transferRequest = java.util.Arrays.copyOf(answerer.query, length);
+                    break;
+                } else if (responseLength > 0) {
                     answerer.add(responseLength, out);
                 }
                 if (!in.hasCompleteMessage()) {

@@ -51,6 +51,7 @@ public final class TcpServer implements AutoCloseable {
 
     private final TcpPolicy policy;
     private final AnswererPool answerers;
+    private final ZoneTransfers transfers;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("dns-tcp-", 0).factory();
     private final Map<TcpConnection, Thread> connections = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new ArrayList<>();
@@ -76,10 +77,12 @@ public final class TcpServer implements AutoCloseable {
 
     /**
      * @param processors makes the {@link QueryProcessor}s of the answerer pool
+     * @param transfers answers AXFR and IXFR; null to refuse them (REFUSED, RFC 5936 §4.2)
      */
-    public TcpServer(Supplier<QueryProcessor> processors, TcpPolicy policy) {
+    public TcpServer(Supplier<QueryProcessor> processors, TcpPolicy policy, ZoneTransfers transfers) {
         this.policy = policy;
-        this.answerers = new AnswererPool(processors, policy.keepaliveUnits());
+        this.transfers = transfers;
+        this.answerers = new AnswererPool(processors, policy.keepaliveUnits(), transfers != null);
         this.sweeper = Thread.ofVirtual().name("dns-tcp-sweeper").start(this::sweep);
     }
 
@@ -89,6 +92,10 @@ public final class TcpServer implements AutoCloseable {
 
     AnswererPool answerers() {
         return answerers;
+    }
+
+    ZoneTransfers transfers() {
+        return transfers;
     }
 
     /**
@@ -286,7 +293,8 @@ public final class TcpServer implements AutoCloseable {
     public String description() {
         return "blocking sockets with one virtual thread per connection, SO_REUSEPORT, idle timeout "
                 + text(policy.idleTimeout()) + ", message timeout " + text(policy.messageTimeout()) + ", at most "
-                + policy.maxConnections() + " connections (" + policy.maxConnectionsPerClient() + " per client)";
+                + policy.maxConnections() + " connections (" + policy.maxConnectionsPerClient() + " per client)"
+                + (transfers == null ? ", zone transfers refused" : ", zone transfers served");
     }
 
     private static String text(Duration duration) {

@@ -197,7 +197,7 @@ final class StartCommand implements Callable<Integer> {
         }
         DnsServer dnsServer;
         try {
-            dnsServer = DnsServer.start(config.server(), zones.holder(), config.answers(), stats);
+            dnsServer = DnsServer.start(config.server(), zones.holder(), config.answers(), config.transfers(), stats);
         } catch (IOException e) {
             controlSocket.close();
             throw new CommandFailure(e.getMessage());

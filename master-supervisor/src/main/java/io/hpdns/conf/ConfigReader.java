@@ -5,6 +5,11 @@ import io.hpdns.server.ListenAddress;
 import io.hpdns.server.ServerOptions;
 import io.hpdns.server.UdpTransportKind;
 import io.hpdns.tcp.TcpPolicy;
+import io.hpdns.tsig.TsigKey;
+import io.hpdns.tsig.TsigKeys;
+import io.hpdns.xfr.AddressRange;
+import io.hpdns.xfr.TransferAcl;
+import io.hpdns.xfr.TransferPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -14,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,13 +47,18 @@ import org.xbill.DNS.TextParseException;
  */
 public final class ConfigReader {
 
-    private static final List<String> TOP_KEYS = List.of("server", "zones");
+    private static final List<String> TOP_KEYS = List.of("server", "keys", "zones");
     private static final List<String> SERVER_KEYS =
             List.of("listen", "udp-threads", "udp-transport", "identity", "version", "nsid", "edns-udp-size", "tcp",
                     "control");
-    private static final List<String> TCP_KEYS =
-            List.of("idle-timeout", "message-timeout", "max-connections", "max-connections-per-client");
-    private static final List<String> ZONE_KEYS = List.of("name", "file");
+    private static final List<String> TCP_KEYS = List.of("idle-timeout", "message-timeout", "max-connections",
+            "max-connections-per-client", "max-transfers");
+    private static final List<String> ZONE_KEYS = List.of("name", "file", "transfer");
+    private static final List<String> TRANSFER_KEYS = List.of("allow", "keys");
+    private static final List<String> KEY_KEYS = List.of("name", "algorithm", "secret");
+    /** RFC 8945 §6: the HMAC algorithms a key may use (hmac-md5 and GSS-TSIG are not offered). */
+    private static final List<String> ALGORITHMS =
+            List.of("hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512");
     /** RFC 6891 §6.2.5: a payload size below 512 is treated as 512; 65535 is the 16-bit maximum. */
     private static final int MIN_EDNS_UDP_SIZE = 512;
     private static final int MAX_EDNS_UDP_SIZE = 65_535;
@@ -58,6 +69,13 @@ public final class ConfigReader {
     private final String fileName;
     private final Path directory;
     private final List<ConfigProblem> problems = new ArrayList<>();
+    /** The keys of the {@code keys} section, by name, for the zones' access lists to refer to. */
+    private final Map<Name, TsigKey> keys = new LinkedHashMap<>();
+    /** Every key name in the {@code keys} section, also those of keys with errors (reported there). */
+    private final java.util.Set<Name> keyNames = new java.util.LinkedHashSet<>();
+    /** Each zone's access list, by origin; a zone without a {@code transfer} section has none. */
+    private final Map<Name, TransferAcl> acls = new HashMap<>();
+    private int maxTransfers = TransferPolicy.DEFAULT_MAX_TRANSFERS;
 
     private ConfigReader(Path file) {
         this.file = file;
@@ -127,11 +145,13 @@ public final class ConfigReader {
         ServerOptions options = server == null ? null : serverOptions(server);
         AnswerSettings answers = server == null ? null : answerSettings(server);
         Path control = server == null ? null : control(value(server, "control"));
+        readKeys(value(top, "keys"));
         List<ZoneConfig> zones = zones(value(top, "zones"));
         if (problems.size() != before) {
             return null;
         }
-        return new HpdnsConfig(file, options, answers, zones, control);
+        TransferPolicy transfers = new TransferPolicy(maxTransfers, TsigKeys.of(List.copyOf(keys.values())), acls);
+        return new HpdnsConfig(file, options, answers, zones, transfers, control);
     }
 
     private ServerOptions serverOptions(Map<String, NodeTuple> server) {
@@ -157,6 +177,8 @@ public final class ConfigReader {
                         TcpPolicy.MAX_MAX_CONNECTIONS, maxConnections);
                 maxPerClient = integer(value(tcp, "max-connections-per-client"),
                         "server.tcp.max-connections-per-client", 1, TcpPolicy.MAX_MAX_CONNECTIONS, maxPerClient);
+                maxTransfers = integer(value(tcp, "max-transfers"), "server.tcp.max-transfers", 1,
+                        TransferPolicy.MAX_MAX_TRANSFERS, maxTransfers);
             }
         }
         if (listen.isEmpty()) {
@@ -253,6 +275,11 @@ public final class ConfigReader {
             Node fileNode = required(zone, "file", where, items.get(i));
             Name name = nameNode == null ? null : zoneName(nameNode, where + ".name");
             Path zoneFile = fileNode == null ? null : zoneFile(fileNode, where + ".file");
+            Node transferNode = value(zone, "transfer");
+            TransferAcl acl = transferNode == null ? null : transferAcl(transferNode, where + ".transfer");
+            if (name != null && acl != null) {
+                acls.putIfAbsent(name, acl);
+            }
             if (name != null) {
                 Integer first = firstLine.putIfAbsent(name, line(nameNode));
                 if (first != null) {
@@ -266,6 +293,130 @@ public final class ConfigReader {
             }
         }
         return problems.size() == before ? zones : null;
+    }
+
+    /**
+     * The {@code keys} list: {@code { name, algorithm, secret }} each. A secret is never echoed in
+     * a message, not even when it is malformed.
+     */
+    private void readKeys(Node node) {
+        if (node == null) {
+            return;
+        }
+        if (!(node instanceof SequenceNode seq)) {
+            problem(line(node), "keys: expected a list of { name: ..., algorithm: hmac-sha256, secret: BASE64 }, got "
+                    + (node instanceof ScalarNode ? "text" : describe(node)));
+            return;
+        }
+        Map<Name, Integer> firstLine = new HashMap<>();
+        List<Node> items = seq.getValue();
+        for (int i = 0; i < items.size(); i++) {
+            String where = "keys[" + i + "]";
+            Map<String, NodeTuple> key = mapping(items.get(i), where, KEY_KEYS);
+            if (key == null) {
+                continue;
+            }
+            Node nameNode = required(key, "name", where, items.get(i));
+            Node algorithmNode = required(key, "algorithm", where, items.get(i));
+            Node secretNode = required(key, "secret", where, items.get(i));
+            Name name = nameNode == null ? null : zoneName(nameNode, where + ".name");
+            Name algorithm = algorithmNode == null ? null : algorithm(algorithmNode, where + ".algorithm");
+            byte[] secret = secretNode == null ? null : secret(secretNode, where + ".secret");
+            if (name == null) {
+                continue;
+            }
+            keyNames.add(name);
+            Integer first = firstLine.putIfAbsent(name, line(nameNode));
+            if (first != null) {
+                problem(line(nameNode), where + ".name: key " + name + " is already defined at line " + first
+                        + "; each key name may appear once");
+                continue;
+            }
+            if (algorithm != null && secret != null) {
+                keys.put(name, new TsigKey(name, algorithm, secret));
+            }
+        }
+    }
+
+    private Name algorithm(Node node, String where) {
+        String text = scalarText(node);
+        String lower = text == null ? null : text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (lower != null && lower.endsWith(".")) {
+            lower = lower.substring(0, lower.length() - 1);
+        }
+        if (lower == null || !ALGORITHMS.contains(lower)) {
+            problem(line(node), where + ": expected one of " + String.join(", ", ALGORITHMS) + ", got " + describe(node));
+            return null;
+        }
+        return org.xbill.DNS.TSIG.algorithmToName(lower);
+    }
+
+    private byte[] secret(Node node, String where) {
+        String text = scalarText(node);
+        if (text == null) {
+            problem(line(node), where + ": expected the secret in base64 (e.g. from `keymgr -t NAME`), got "
+                    + (node instanceof ScalarNode ? "nothing" : describe(node)));
+            return null;
+        }
+        try {
+            byte[] secret = Base64.getDecoder().decode(text.trim());
+            if (secret.length > 0) {
+                return secret;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below, without the value
+        }
+        problem(line(node), where + ": not a valid base64 secret (the value is not shown); generate one with "
+                + "`keymgr -t NAME hmac-sha256` or `head -c 32 /dev/urandom | base64`");
+        return null;
+    }
+
+    /** A zone's {@code transfer: { allow: [...], keys: [...] }}; null when it has errors. */
+    private TransferAcl transferAcl(Node node, String where) {
+        Map<String, NodeTuple> transfer = mapping(node, where, TRANSFER_KEYS);
+        if (transfer == null) {
+            return null;
+        }
+        int before = problems.size();
+        List<AddressRange> allow = new ArrayList<>();
+        for (Node item : listOrOne(value(transfer, "allow"))) {
+            String text = scalarText(item);
+            try {
+                if (text == null) {
+                    throw new IllegalArgumentException("expected an address or prefix such as \"192.0.2.0/24\" or "
+                            + "\"::1\", got " + describe(item));
+                }
+                allow.add(AddressRange.parse(text));
+            } catch (IllegalArgumentException e) {
+                problem(line(item), where + ".allow: " + e.getMessage());
+            }
+        }
+        List<Name> signers = new ArrayList<>();
+        for (Node item : listOrOne(value(transfer, "keys"))) {
+            Name name = zoneName(item, where + ".keys");
+            if (name == null) {
+                continue;
+            }
+            if (!keyNames.contains(name)) {
+                problem(line(item), where + ".keys: no key named " + name + " in the keys section ("
+                        + (keyNames.isEmpty() ? "there are none" : "defined: " + keyNames) + ")");
+                continue;
+            }
+            signers.add(name);
+        }
+        if (allow.isEmpty() && signers.isEmpty() && problems.size() == before) {
+            problem(line(node), where + ": needs allow (addresses) or keys (TSIG key names), or both; "
+                    + "leave transfer out to refuse every transfer of the zone");
+        }
+        return problems.size() == before ? new TransferAcl(allow, signers) : null;
+    }
+
+    /** The items of a list node, or the node itself when it is a single value; none for null. */
+    private static List<Node> listOrOne(Node node) {
+        if (node == null) {
+            return List.of();
+        }
+        return node instanceof SequenceNode seq ? seq.getValue() : List.of(node);
     }
 
     private Node required(Map<String, NodeTuple> map, String key, String where, Node mapNode) {

@@ -4,6 +4,7 @@ import io.hpdns.query.AnswerSettings;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.ServerOptions;
 import io.hpdns.server.UdpTransportKind;
+import io.hpdns.xfr.TransferPolicy;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -23,10 +24,11 @@ import org.xbill.DNS.Name;
  * @param server listen addresses, UDP threads and TCP limits
  * @param answers EDNS UDP size, identity, version and NSID
  * @param zones the zones, each origin once, in the order given
+ * @param transfers the TSIG keys, each zone's transfer access list and the concurrent transfer limit
  * @param control the Unix domain socket {@code hpdns ctl} talks to (config {@code server.control})
  */
 public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answers, List<ZoneConfig> zones,
-                          Path control) {
+                          TransferPolicy transfers, Path control) {
 
     /**
      * Where the control socket is by default: relative to the configuration file's directory, or to
@@ -41,6 +43,7 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(answers, "answers");
         Objects.requireNonNull(control, "control");
+        Objects.requireNonNull(transfers, "transfers");
         zones = List.copyOf(zones);
         Set<Name> seen = new HashSet<>();
         for (ZoneConfig zone : zones) {
@@ -53,7 +56,7 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
     /** Default settings and no zones, for running from the command line alone. */
     public static HpdnsConfig defaults() {
         return new HpdnsConfig(null, ServerOptions.withDefaults(defaultListen()), AnswerSettings.defaults(), List.of(),
-                DEFAULT_CONTROL);
+                TransferPolicy.denyAll(), DEFAULT_CONTROL);
     }
 
     /** Loopback only, on port 5353: 127.0.0.1, and ::1 when this host has IPv6 loopback. */
@@ -67,24 +70,24 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
      *     address beside the wildcard on its port)
      */
     public HpdnsConfig withListen(List<ListenAddress> listen) {
-        return new HpdnsConfig(source, server.withListen(listen), answers, zones, control);
+        return new HpdnsConfig(source, server.withListen(listen), answers, zones, transfers, control);
     }
 
     /** @throws IllegalArgumentException when the count is out of range */
     public HpdnsConfig withUdpThreads(int udpThreads) {
-        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones, control);
+        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones, transfers, control);
     }
 
     public HpdnsConfig withUdpTransport(UdpTransportKind udpTransport) {
-        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones, control);
+        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones, transfers, control);
     }
 
     public HpdnsConfig withZones(List<ZoneConfig> newZones) {
-        return new HpdnsConfig(source, server, answers, newZones, control);
+        return new HpdnsConfig(source, server, answers, newZones, transfers, control);
     }
 
     public HpdnsConfig withControl(Path newControl) {
-        return new HpdnsConfig(source, server, answers, zones, newControl);
+        return new HpdnsConfig(source, server, answers, zones, transfers, newControl);
     }
 
     /** A host with IPv6 disabled has no ::1, and binding it would fail; look before offering it. */

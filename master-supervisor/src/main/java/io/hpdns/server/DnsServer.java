@@ -7,6 +7,8 @@ import io.hpdns.tcp.TcpServer;
 import io.hpdns.udp.NettyUdpTransport;
 import io.hpdns.udp.UdpTransport;
 import io.hpdns.udp.ffm.FfmUdpTransport;
+import io.hpdns.xfr.TransferPolicy;
+import io.hpdns.xfr.TransferResponder;
 import io.hpdns.zone.ServingStateHolder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,12 +35,14 @@ public final class DnsServer implements AutoCloseable {
     private static final int PORT_ZERO_ATTEMPTS = 5;
 
     private final TcpServer tcp;
+    private final TransferResponder transfers;
     private final UdpTransport udp;
     private final List<InetSocketAddress> bound;
     private boolean closed;
 
-    private DnsServer(TcpServer tcp, UdpTransport udp, List<InetSocketAddress> bound) {
+    private DnsServer(TcpServer tcp, TransferResponder transfers, UdpTransport udp, List<InetSocketAddress> bound) {
         this.tcp = tcp;
+        this.transfers = transfers;
         this.udp = udp;
         this.bound = List.copyOf(bound);
     }
@@ -49,22 +53,29 @@ public final class DnsServer implements AutoCloseable {
      *
      * @throws IOException when an address cannot be bound, naming the protocol, the address, the
      *     system's reason and what to do; nothing stays bound then
+     * @param transfers who may transfer which zone (AXFR/IXFR over TCP), and the TSIG keys that
+     *     signed queries are verified with
      */
     public static DnsServer start(ServerOptions options, ServingStateHolder zones, AnswerSettings answers)
             throws IOException {
-        return start(options, zones, answers, new QueryStats());
+        return start(options, zones, answers, TransferPolicy.denyAll(), new QueryStats());
     }
 
     /**
-     * As {@link #start(ServerOptions, ServingStateHolder, AnswerSettings)}, counting every query in
-     * {@code stats}: each UDP thread and each TCP connection counts in its own {@code QueryCounters}.
+     * As {@link #start(ServerOptions, ServingStateHolder, AnswerSettings)}, with zone transfers and
+     * TSIG keys, counting every query in {@code stats}: each UDP thread and each pooled TCP
+     * answerer counts in its own {@code QueryCounters}.
      */
     public static DnsServer start(ServerOptions options, ServingStateHolder zones, AnswerSettings answers,
-                                  QueryStats stats) throws IOException {
-        Supplier<QueryProcessor> processors = () -> new QueryProcessor(zones, answers, stats.newCounters());
+                                  TransferPolicy transfers, QueryStats stats) throws IOException {
+        Supplier<QueryProcessor> processors = () -> {
+            QueryProcessor processor = new QueryProcessor(zones, answers, stats.newCounters());
+            processor.tsigKeys(transfers.keys());
+            return processor;
+        };
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(options, processors);
+                return startOnce(options, processors, new TransferResponder(zones, transfers));
             } catch (UdpPortTaken e) {
                 if (attempt == PORT_ZERO_ATTEMPTS) {
                     throw e.failure;
@@ -74,9 +85,9 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    private static DnsServer startOnce(ServerOptions options, Supplier<QueryProcessor> processors)
-            throws IOException {
-        TcpServer tcp = new TcpServer(processors, options.tcp());
+    private static DnsServer startOnce(ServerOptions options, Supplier<QueryProcessor> processors,
+            TransferResponder transfers) throws IOException {
+        TcpServer tcp = new TcpServer(processors, options.tcp(), transfers);
         UdpTransport udp = null;
         try {
             udp = openUdp(options, processors);
@@ -84,7 +95,7 @@ public final class DnsServer implements AutoCloseable {
             for (ListenAddress listen : options.listen()) {
                 bound.add(bindBoth(listen, tcp, udp));
             }
-            DnsServer server = new DnsServer(tcp, udp, bound);
+            DnsServer server = new DnsServer(tcp, transfers, udp, bound);
             server.logTransports();
             return server;
         } catch (IOException | RuntimeException e) {
@@ -169,6 +180,11 @@ public final class DnsServer implements AutoCloseable {
     /** The TCP side, for its connection counts. */
     public TcpServer tcp() {
         return tcp;
+    }
+
+    /** The zone transfer responder, for its counts. */
+    public TransferResponder transfers() {
+        return transfers;
     }
 
     /** Stops answering and closes every socket and connection; the ports are free on return. */

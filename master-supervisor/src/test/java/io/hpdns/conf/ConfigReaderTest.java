@@ -7,6 +7,11 @@ import io.hpdns.query.AnswerSettings;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.UdpTransportKind;
 import io.hpdns.server.ServerOptions;
+import io.hpdns.tsig.TsigKey;
+import io.hpdns.xfr.AddressRange;
+import io.hpdns.xfr.TransferAcl;
+import io.hpdns.xfr.TransferPolicy;
+import java.net.InetAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -192,9 +197,9 @@ class ConfigReaderTest {
                 """);
 
         assertThat(problems()).containsExactly(
-                config + ":1: unknown key \"servers\" (expected one of: server, zones)",
-                config + ":3: unknown key \"idle\" in server.tcp (expected one of: idle-timeout, message-timeout, max-connections, max-connections-per-client)",
-                config + ":5: unknown key \"class\" in zones[0] (expected one of: name, file)");
+                config + ":1: unknown key \"servers\" (expected one of: server, keys, zones)",
+                config + ":3: unknown key \"idle\" in server.tcp (expected one of: idle-timeout, message-timeout, max-connections, max-connections-per-client, max-transfers)",
+                config + ":5: unknown key \"class\" in zones[0] (expected one of: name, file, transfer)");
     }
 
     @Test
@@ -355,7 +360,7 @@ class ConfigReaderTest {
         write("- server\n");
 
         assertThat(problems()).containsExactly(
-                config + ":1: the top level: expected a mapping with keys server, zones, got a list");
+                config + ":1: the top level: expected a mapping with keys server, keys, zones, got a list");
     }
 
     @Test
@@ -384,6 +389,71 @@ class ConfigReaderTest {
 
         assertThatThrownBy(() -> ConfigReader.read(config))
                 .hasMessageStartingWith(config + ":1: server.udp-threads:");
+    }
+
+    @Test
+    void readsKeysAndTransferAccessLists() throws Exception {
+        write("""
+                server:
+                  tcp: { max-transfers: 3 }
+                keys:
+                  - { name: xfr-key, algorithm: hmac-sha256, secret: "c2VjcmV0LXNlY3JldC1zZWNyZXQ=" }
+                zones:
+                  - name: example.com.
+                    file: zones/example.com.zone
+                    transfer: { allow: ["127.0.0.1", "192.0.2.0/24", "::1"], keys: [xfr-key.] }
+                  - { name: example.net., file: zones/example.net.zone, transfer: { allow: 10.0.0.0/8 } }
+                """);
+
+        TransferPolicy transfers = ConfigReader.read(config).transfers();
+
+        Name key = Name.fromString("xfr-key.");
+        assertThat(transfers.maxTransfers()).isEqualTo(3);
+        assertThat(transfers.keys().find(key))
+                .isEqualTo(new TsigKey(key, org.xbill.DNS.TSIG.HMAC_SHA256, "secret-secret-secret".getBytes()));
+        TransferAcl com = transfers.acl(Name.fromString("example.com."));
+        assertThat(com.allow()).containsExactly(AddressRange.parse("127.0.0.1"), AddressRange.parse("192.0.2.0/24"),
+                AddressRange.parse("::1"));
+        assertThat(com.keys()).containsExactly(key);
+        TransferAcl net = transfers.acl(Name.fromString("example.net."));
+        assertThat(net.permits(InetAddress.ofLiteral("10.1.2.3"), null)).isTrue();
+        assertThat(net.permits(InetAddress.ofLiteral("11.1.2.3"), null)).isFalse();
+        assertThat(com.permits(InetAddress.ofLiteral("192.0.2.9"), null)).isFalse();
+        assertThat(com.permits(InetAddress.ofLiteral("192.0.2.9"), transfers.keys().find(key))).isTrue();
+    }
+
+    @Test
+    void keyAndTransferErrorsNameTheLineAndNeverShowASecret() throws Exception {
+        write("""
+                keys:
+                  - { name: a-key., algorithm: hmac-sha256, secret: "not base64 at all!" }
+                  - { name: b-key., algorithm: hmac-md4, secret: "c2VjcmV0" }
+                  - { name: a-key., algorithm: hmac-sha256, secret: "c2VjcmV0" }
+                server:
+                  tcp: { max-transfers: 0 }
+                zones:
+                  - name: example.com.
+                    file: zones/example.com.zone
+                    transfer: { allow: ["192.0.2.0/33", "host.example."], keys: [no-such-key.] }
+                  - { name: example.net., file: zones/example.net.zone, transfer: {} }
+                """);
+
+        List<String> problems = problems();
+
+        assertThat(problems).containsExactly(
+                config + ":2: keys[0].secret: not a valid base64 secret (the value is not shown); generate one with "
+                        + "`keymgr -t NAME hmac-sha256` or `head -c 32 /dev/urandom | base64`",
+                config + ":3: keys[1].algorithm: expected one of hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384, "
+                        + "hmac-sha512, got \"hmac-md4\"",
+                config + ":4: keys[2].name: key a-key. is already defined at line 2; each key name may appear once",
+                config + ":6: server.tcp.max-transfers: expected a positive integer up to 10000, got \"0\"",
+                config + ":10: zones[0].transfer.allow: prefix length /33 is out of range for 192.0.2.0 (0 to 32)",
+                config + ":10: zones[0].transfer.allow: not an IP address or CIDR prefix: \"host.example.\" "
+                        + "(expected e.g. 192.0.2.1, 192.0.2.0/24, ::1 or 2001:db8::/32)",
+                config + ":10: zones[0].transfer.keys: no key named no-such-key. in the keys section (defined: [a-key., b-key.])",
+                config + ":11: zones[1].transfer: needs allow (addresses) or keys (TSIG key names), or both; "
+                        + "leave transfer out to refuse every transfer of the zone");
+        assertThat(String.join("\n", problems)).doesNotContain("not base64 at all");
     }
 
     private void write(String yaml) throws IOException {

@@ -2,6 +2,8 @@ package io.hpdns.server;
 
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.tcp.TcpPolicy;
+import io.hpdns.stats.QueryStats;
+import io.hpdns.xfr.TransferPolicy;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
@@ -181,12 +183,28 @@ public final class RunningServer implements AutoCloseable {
         private TcpPolicy tcp = TcpPolicy.defaults();
         private AnswerSettings answers = AnswerSettings.defaults();
         private UdpTransportKind udpTransport = UdpTransportKind.DEFAULT;
+        private TransferPolicy transfers = TransferPolicy.denyAll();
 
         private Builder() {}
 
         /** Serves the zone file at {@code resource} (a class path resource) as {@code origin}. */
         public Builder zone(String origin, String resource) {
             zones.add(loadZone(origin, resource));
+            return this;
+        }
+
+        /** Serves a zone file from the file system (e.g. one a test generated) as {@code origin}. */
+        public Builder zoneFile(String origin, Path file) {
+            ZoneLoadResult result;
+            try {
+                result = ZoneLoader.load(Name.fromString(origin), file);
+            } catch (TextParseException e) {
+                throw new IllegalArgumentException(e);
+            }
+            if (!result.ok()) {
+                throw new IllegalStateException("zone " + origin + " from " + file + " does not load: " + result.problems());
+            }
+            zones.add(result.zone());
             return this;
         }
 
@@ -231,6 +249,12 @@ public final class RunningServer implements AutoCloseable {
             return this;
         }
 
+        /** Who may transfer which zone, and the TSIG keys; by default no transfers and no keys. */
+        public Builder transfers(TransferPolicy policy) {
+            this.transfers = policy;
+            return this;
+        }
+
         public ServerOptions options() {
             List<ListenAddress> addresses = listen.isEmpty() ? List.of(loopback()) : listen;
             return new ServerOptions(addresses, udpThreads, tcp, udpTransport);
@@ -238,7 +262,7 @@ public final class RunningServer implements AutoCloseable {
 
         public RunningServer start() throws IOException {
             ServingStateHolder holder = new ServingStateHolder(ServingState.of(zones));
-            return new RunningServer(DnsServer.start(options(), holder, answers), holder);
+            return new RunningServer(DnsServer.start(options(), holder, answers, transfers, new QueryStats()), holder);
         }
 
         private static ListenAddress loopback() {

@@ -6,12 +6,20 @@ import io.hpdns.log.ThrottledWarning;
 import io.hpdns.lookup.Answer;
 import io.hpdns.lookup.Lookup;
 import io.hpdns.stats.QueryCounters;
+import io.hpdns.tsig.TsigCheck;
+import io.hpdns.tsig.TsigKeys;
 import io.hpdns.wire.QueryReader;
 import io.hpdns.wire.ResponseWriter;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryProcessor {
     private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
+
+    /**
+     * Returned by {@link #process} for AXFR and IXFR over TCP when {@link #handOffTransfers} is on:
+     * the transport answers them with its zone transfer responder, which may send many messages.
+     */
+    public static final int TRANSFER = -2;
 
     /** A response buffer of this size fits any answer, UDP or TCP. */
     public static final int MAX_RESPONSE = 65535;
@@ -44,6 +58,10 @@ public final class QueryProcessor {
     private final Answer answer = new Answer();
     private final QueryCounters counters;
     private int tcpKeepalive = ResponseWriter.NO_KEEPALIVE;
+    private boolean handOffTransfers;
+    private TsigKeys tsigKeys = TsigKeys.NONE;
+    /** Room kept free at the end of the response for the TSIG record of a signed answer. */
+    private int tsigRoom;
 
     public QueryProcessor(ServingStateHolder zones, AnswerSettings settings) {
         this(zones, settings, QueryCounters.unregistered());
@@ -65,11 +83,24 @@ public final class QueryProcessor {
         this.tcpKeepalive = timeout;
     }
 
+    /** Makes AXFR and IXFR over TCP return {@link #TRANSFER} instead of REFUSED. */
+    public void handOffTransfers(boolean on) {
+        this.handOffTransfers = on;
+    }
+
+    /**
+     * The keys signed queries are verified with (RFC 8945 §5.2). Without keys every signed query is
+     * answered BADKEY.
+     */
+    public void tsigKeys(TsigKeys keys) {
+        this.tsigKeys = keys;
+    }
+
     /**
      * @param request the query message, {@code request[0..length)}
      * @param response where the response is written from index 0; at least {@link #MAX_RESPONSE} long
      * @return the response length, or -1 when the query must be dropped (too short to answer, or a
-     *     response itself)
+     *     response itself), or {@link #TRANSFER}
      */
     public int process(byte[] request, int length, byte[] response, Protocol protocol) {
         int responseLength;
@@ -100,7 +131,7 @@ public final class QueryProcessor {
         }
         boolean ok = status == QueryReader.OK;
         boolean edns = ok && query.edns();
-        int limit = protocol == Protocol.TCP ? MAX_RESPONSE : udpLimit(query.edns());
+        int limit = (protocol == Protocol.TCP ? MAX_RESPONSE : udpLimit(query.edns())) - tsigRoom;
         writer.begin(response, limit);
         if (protocol == Protocol.TCP && query.keepaliveRequested()) {
             writer.keepalive(tcpKeepalive);
@@ -114,9 +145,17 @@ public final class QueryProcessor {
             // it can tell a format error from a server without EDNS.
             return error(RCODE_FORMERR, query.edns());
         }
+        if (handOffTransfers && protocol == Protocol.TCP
+                && (query.qtype() == TYPE_AXFR || query.qtype() == TYPE_IXFR)) {
+            // Signed or not: the transfer responder checks the TSIG and the access list itself.
+            return TRANSFER;
+        }
         if (query.tsig()) {
-            // RFC 8945 §5.2: no TSIG key is configured, so any signed query names an unknown key.
-            return unknownKey(edns);
+            if (tsigKeys.isEmpty()) {
+                // RFC 8945 §5.2: no TSIG key is configured, so any signed query names an unknown key.
+                return unknownKey(edns);
+            }
+            return answerSigned(request, length, response, protocol, edns);
         }
         if (edns && query.ednsVersion() > 0) {
             // RFC 6891 §6.1.3: we speak EDNS version 0 only.
@@ -127,7 +166,8 @@ public final class QueryProcessor {
                 // RFC 6895 §3.1: type 0 is reserved and never asked for.
                 return error(RCODE_NOTIMP, edns);
             case TYPE_AXFR, TYPE_IXFR:
-                // RFC 5936 §4.2: transfers run over TCP only; there they are not offered to anyone.
+                // RFC 5936 §4.2: transfers run over TCP only; there, without a transfer responder,
+                // they are not offered to anyone.
                 return error(protocol == Protocol.UDP ? RCODE_NOTIMP : RCODE_REFUSED, edns);
             default:
                 break;
@@ -264,6 +304,65 @@ public final class QueryProcessor {
             writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsidFor(true), extendedError);
         }
         return writer.finish(query.id(), baseFlags(), rcode, qdcount);
+    }
+
+    /**
+     * A signed query, the cold path (RFC 8945 §5.2): verified with dnsjava, then answered like the
+     * same query unsigned, leaving room for the TSIG record that signs the response as written
+     * (RFC 8945 §5.3). A bad signature or time gets NOTAUTH and the TSIG error.
+     */
+    private int answerSigned(byte[] request, int length, byte[] response, Protocol protocol, boolean edns) {
+        int unsignedLength = query.tsigRecordStart();
+        TsigCheck check;
+        try {
+            check = TsigCheck.verify(Arrays.copyOf(request, length), tsigKeys);
+        } catch (IOException e) {
+            // Our reader accepted what dnsjava cannot parse: answer as to any malformed message.
+            return error(RCODE_FORMERR, edns);
+        }
+        if (check.key() == null) {
+            return unknownKey(edns);
+        }
+        if (!check.verified()) {
+            return signedError(check, response);
+        }
+        // RFC 8945 §4.3.1: the message without its TSIG record, ARCOUNT one less, is what was signed.
+        byte[] unsigned = Arrays.copyOf(request, unsignedLength);
+        int arcount = (((unsigned[10] & 0xff) << 8) | (unsigned[11] & 0xff)) - 1;
+        unsigned[10] = (byte) (arcount >>> 8);
+        unsigned[11] = (byte) arcount;
+        int answered;
+        tsigRoom = check.key().recordRoom();
+        try {
+            answered = respond(unsigned, unsignedLength, response, protocol);
+        } finally {
+            tsigRoom = 0;
+        }
+        if (answered < HEADER_SIZE) {
+            return answered;
+        }
+        byte[] signature = check.signRendered(response, answered);
+        System.arraycopy(signature, 0, response, answered, signature.length);
+        int signedArcount = (((response[10] & 0xff) << 8) | (response[11] & 0xff)) + 1;
+        response[10] = (byte) (signedArcount >>> 8);
+        response[11] = (byte) signedArcount;
+        return answered + signature.length;
+    }
+
+    /** NOTAUTH with the question and the TSIG error record (RFC 8945 §5.3.2), built with dnsjava. */
+    private static int signedError(TsigCheck check, byte[] response) {
+        Message request = check.request();
+        Message reply = new Message(request.getHeader().getID());
+        reply.getHeader().setFlag(Flags.QR);
+        reply.getHeader().setOpcode(request.getHeader().getOpcode());
+        reply.getHeader().setRcode(Rcode.NOTAUTH);
+        if (request.getQuestion() != null) {
+            reply.addRecord(request.getQuestion(), Section.QUESTION);
+        }
+        check.addErrorRecord(reply);
+        byte[] wire = reply.toWire();
+        System.arraycopy(wire, 0, response, 0, wire.length);
+        return wire.length;
     }
 
     /** NOTAUTH with an unsigned TSIG record carrying BADKEY (RFC 8945 §5.2.1). */

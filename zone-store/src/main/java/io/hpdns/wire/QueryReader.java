@@ -38,6 +38,7 @@ public final class QueryReader {
     private int tsigAlgorithm;
     private int tsigAlgorithmLength;
     private int tsigOriginalIdAt;
+    private int tsigRecordAt;
 
     /** Reads {@code msg[0..len)}; returns {@link #OK}, {@link #DROP} or {@link #FORMERR}. */
     public int read(byte[] msg, int len) {
@@ -212,6 +213,7 @@ public final class QueryReader {
         tsigAlgorithm = rdata;
         tsigAlgorithmLength = algorithmEnd - rdata;
         tsigOriginalIdAt = originalIdAt;
+        tsigRecordAt = owner;
         return true;
     }
 
@@ -325,6 +327,12 @@ public final class QueryReader {
 
     /** Offset in {@link #qnameSource()} of the time signed (6 octets) and fudge (2 octets). */
     public int tsigTimeSigned() { return tsigAlgorithm + tsigAlgorithmLength; }
+
+    /**
+     * Offset of the TSIG record's owner name: the message before it, with ARCOUNT one less, is the
+     * unsigned message (RFC 8945 §4.3.1).
+     */
+    public int tsigRecordStart() { return tsigRecordAt; }
 
     /** Offset in {@link #qnameSource()} of the TSIG original ID (2 octets). */
     public int tsigOriginalId() { return tsigOriginalIdAt; }

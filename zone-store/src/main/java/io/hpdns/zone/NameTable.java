@@ -48,6 +48,18 @@ final class NameTable<V> {
         return size;
     }
 
+    /** Every value, in table order (no particular order); a new list, for cold paths only. */
+    @SuppressWarnings("unchecked")
+    java.util.List<V> values() {
+        java.util.List<V> all = new java.util.ArrayList<>(size);
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null) {
+                all.add((V) values[i]);
+            }
+        }
+        return java.util.Collections.unmodifiableList(all);
+    }
+
     private static int hash(byte[] b, int off, int len) {
         int h = 0x811c9dc5;
         for (int i = off; i < off + len; i++) {

@@ -59,6 +59,14 @@ public final class Zone {
         return nodes.get(buf, off, len);
     }
 
+    /**
+     * Every node of the zone, empty non-terminals included, in no particular order: what a zone
+     * transfer walks (RFC 5936). Cold path: it makes a new read-only list on every call.
+     */
+    public java.util.List<Node> nodes() {
+        return nodes.values();
+    }
+
     /** Number of names in the zone, empty non-terminals included. */
     public int nodeCount() { return nodes.size(); }
 
