@@ -111,10 +111,10 @@ public final class QueryProcessor {
             internalErrors.occurred("answered SERVFAIL: " + e, e);
             responseLength = length >= HEADER_SIZE ? bareResponse(request, response, RCODE_SERVFAIL) : -1;
         }
-        if (responseLength < 0) {
-            counters.dropped(protocol);
-        } else {
+        if (responseLength >= 0) {
             counters.answered(protocol, query.questionRead() ? query.qtype() : -1, response);
+        } else if (responseLength != TRANSFER) {
+            counters.dropped(protocol);
         }
         return responseLength;
     }
