@@ -70,6 +70,9 @@ final class SocketWorker implements Runnable {
     private void serve(DatagramBatch in, DatagramBatch out, byte[] query, byte[] response) {
         while (!stopping) {
             int received = LinuxSockets.recvmmsg(fd, in.headers(), batchSize, LinuxSockets.MSG_WAITFORONE);
+            if (stopping) {
+                break; // woken by shutdown(): what it returned is no datagram
+            }
             if (received <= 0) {
                 if (received < 0) {
                     receiveFailed(LinuxSockets.lastErrno());
