@@ -1,5 +1,6 @@
 package io.hpdns.udp.ffm;
 
+import io.hpdns.log.ThrottledWarning;
 import io.hpdns.query.Protocol;
 import io.hpdns.query.QueryProcessor;
 import java.lang.foreign.Arena;
@@ -15,6 +16,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SocketWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SocketWorker.class);
+    /** A persistent receive error would otherwise log on every turn of the loop. */
+    private static final ThrottledWarning RECEIVE_FAULTS =
+            new ThrottledWarning(log, "recvmmsg failed", java.time.Duration.ofSeconds(10));
 
     private final int fd;
     private final QueryProcessor processor;
@@ -122,7 +126,7 @@ final class SocketWorker implements Runnable {
         if (errno == LinuxSockets.EAGAIN || errno == LinuxSockets.EINTR || stopping) {
             return; // the receive timeout: a chance to notice a stop
         }
-        log.warn("recvmmsg failed: {}", LinuxSockets.strerror(errno));
+        RECEIVE_FAULTS.occurred(LinuxSockets.strerror(errno), null);
     }
 
     void stop() {
