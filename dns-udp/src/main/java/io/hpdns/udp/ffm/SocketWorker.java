@@ -5,6 +5,7 @@ import io.hpdns.query.Protocol;
 import io.hpdns.query.QueryProcessor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ final class SocketWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SocketWorker.class);
     /** A persistent receive error would otherwise log on every turn of the loop. */
     private static final ThrottledWarning RECEIVE_FAULTS =
-            new ThrottledWarning(log, "recvmmsg failed", java.time.Duration.ofSeconds(10));
+            new ThrottledWarning(log, "recvmmsg failed", Duration.ofSeconds(10));
 
     private final int fd;
     private final QueryProcessor processor;
