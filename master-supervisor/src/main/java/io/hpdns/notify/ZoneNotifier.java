@@ -128,12 +128,17 @@ public final class ZoneNotifier implements AutoCloseable {
                 tries++;
                 socket.send(new DatagramPacket(wire, wire.length));
                 long deadline = System.nanoTime() + schedule.waitOf(tries).toNanos();
-                String problem = awaitAnswer(socket, buffer, deadline, id, signer, signature);
-                if (problem == null) {
-                    finish(new NotifyOutcome(soa.getName(), soa.getSerial(), target, true, tries), null);
+                TryResult result = awaitAnswer(socket, buffer, deadline, id, signer, signature);
+                if (result.answer() != null) {
+                    int rcode = result.answer().getRcode();
+                    // An answer ends the retries whatever its RCODE (RFC 1996 §4.7), but only NOERROR
+                    // means the secondary took it; another is its refusal, which a retry cannot change.
+                    finish(new NotifyOutcome(soa.getName(), soa.getSerial(), target, rcode == Rcode.NOERROR, tries),
+                            "answered " + Rcode.string(rcode) + ": does the secondary allow NOTIFY from this server"
+                                    + (key == null ? "" : " with key " + key.name()) + "?");
                     return;
                 }
-                lastProblem = problem;
+                lastProblem = result.problem();
             }
         } catch (IOException e) {
             if (round.cancelled()) {
@@ -150,23 +155,23 @@ public final class ZoneNotifier implements AutoCloseable {
      * Reads datagrams until the answer to NOTIFY {@code id} arrives or the deadline passes.
      * Anything else (a stray or late datagram) is ignored, as a resolver would.
      *
-     * @return null when answered, else what went wrong with this try
+     * @return the answer, or what went wrong with this try
      * @throws SocketException when the socket was closed (superseded or stopped) or failed
      */
-    private static String awaitAnswer(DatagramSocket socket, byte[] buffer, long deadline, int id, TSIG signer,
+    private static TryResult awaitAnswer(DatagramSocket socket, byte[] buffer, long deadline, int id, TSIG signer,
                                       TSIGRecord signature) throws IOException {
         String problem = "no answer";
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
-                return problem;
+                return new TryResult(null, problem);
             }
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             socket.setSoTimeout((int) Math.max(1, left));
             try {
                 socket.receive(packet);
             } catch (SocketTimeoutException e) {
-                return problem;
+                return new TryResult(null, problem);
             } catch (java.net.PortUnreachableException e) {
                 // ICMP port unreachable on a connected socket: nothing listens there (yet); wait on.
                 problem = "port unreachable";
@@ -188,17 +193,20 @@ public final class ZoneNotifier implements AutoCloseable {
                     continue;
                 }
             }
-            return null;
+            return new TryResult(answer, null);
         }
     }
+
+    /** How one try ended: the secondary's answer, or else why there is none. */
+    private record TryResult(Message answer, String problem) {}
 
     private void finish(NotifyOutcome outcome, String problem) {
         if (outcome.acknowledged()) {
             log.info("NOTIFY {} serial {} to {}: acknowledged after {}", outcome.zone(), outcome.serial(),
                     ListenAddress.of(outcome.target()), outcome.tries() == 1 ? "1 try" : outcome.tries() + " tries");
         } else {
-            log.warn("NOTIFY {} serial {} to {}: gave up after {} ({}); the secondary will see the change at its "
-                    + "next SOA refresh", outcome.zone(), outcome.serial(), ListenAddress.of(outcome.target()),
+            log.warn("NOTIFY {} serial {} to {}: not acknowledged after {} ({}); the secondary will see the change "
+                    + "at its next SOA refresh", outcome.zone(), outcome.serial(), ListenAddress.of(outcome.target()),
                     outcome.tries() == 1 ? "1 try" : outcome.tries() + " tries", problem);
         }
         outcomes.accept(outcome);

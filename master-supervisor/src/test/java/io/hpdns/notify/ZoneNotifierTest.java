@@ -99,10 +99,15 @@ class ZoneNotifierTest {
 
     /** The answer a secondary gives (RFC 1996 §4.7): the same ID and question, QR set. */
     private void acknowledge(Received notify, TSIG signer) throws Exception {
+        answer(notify, signer, Rcode.NOERROR);
+    }
+
+    private void answer(Received notify, TSIG signer, int rcode) throws Exception {
         Message answer = new Message(notify.message().getHeader().getID());
         answer.getHeader().setOpcode(Opcode.NOTIFY);
         answer.getHeader().setFlag(Flags.QR);
         answer.getHeader().setFlag(Flags.AA);
+        answer.getHeader().setRcode(rcode);
         answer.addRecord(notify.message().getQuestion(), Section.QUESTION);
         if (signer != null) {
             answer.setTSIG(signer, Rcode.NOERROR, notify.message().getTSIG());
@@ -180,6 +185,21 @@ class ZoneNotifierTest {
         assertThat(outcome.acknowledged()).isTrue();
         assertThat(outcome.tries()).isEqualTo(2);
         // A third try would come 300 ms after the second; well past that, nothing more arrived.
+        assertThat(receive(Duration.ofMillis(1500))).isNull();
+    }
+
+    @Test
+    void aRefusalEndsTheRetriesUnacknowledged() throws Exception {
+        serve(1, "192.0.2.10", null);
+        reloader.loadInitial(List.of(config));
+        serve(2, "192.0.2.20", null);
+        reloader.reloadAll();
+
+        answer(receive(WAIT), null, Rcode.REFUSED);
+
+        NotifyOutcome outcome = outcome();
+        assertThat(outcome.acknowledged()).isFalse();
+        assertThat(outcome.tries()).isEqualTo(1);
         assertThat(receive(Duration.ofMillis(1500))).isNull();
     }
 
