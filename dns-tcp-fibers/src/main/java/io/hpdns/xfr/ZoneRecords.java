@@ -16,12 +16,12 @@ import org.xbill.DNS.Type;
  * apex SOA on its own and every other record once, walked node by node without changing anything.
  * Cold path: it allocates a record object per record, one node at a time.
  */
-final class ZoneRecords {
+public final class ZoneRecords {
 
     private ZoneRecords() {}
 
-    /** The zone's SOA record, which opens and closes a transfer (RFC 5936 §2.2). */
-    static Record soa(Zone zone) {
+    /** The zone's SOA record, which opens and closes a transfer (RFC 5936 §2.2) and goes in a NOTIFY. */
+    public static Record soa(Zone zone) {
         return records(zone.origin(), zone.soa()).getFirst();
     }
 

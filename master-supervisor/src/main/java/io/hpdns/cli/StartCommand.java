@@ -7,7 +7,9 @@ import io.hpdns.conf.HpdnsConfig;
 import io.hpdns.conf.ZoneConfig;
 import io.hpdns.ctl.ControlSocket;
 import io.hpdns.ctl.ServerControl;
+import io.hpdns.notify.ZoneNotifier;
 import io.hpdns.reload.ReloadReport;
+import io.hpdns.reload.ServedZone;
 import io.hpdns.reload.ZoneListSource;
 import io.hpdns.reload.ZoneReloader;
 import io.hpdns.server.DnsServer;
@@ -177,7 +179,9 @@ final class StartCommand implements Callable<Integer> {
 
     private int serve(HpdnsConfig config) {
         long started = System.nanoTime();
-        ZoneReloader zones = new ZoneReloader(zoneListSource(config), Clock.systemUTC());
+        ZoneNotifier notifier = new ZoneNotifier();
+        ZoneReloader zones = new ZoneReloader(zoneListSource(config), Clock.systemUTC(),
+                served -> notifier.announce(served.zone(), served.config().secondaries()));
         ReloadReport loaded = zones.loadInitial(config.zones());
         if (loaded.failedZones() > 0) {
             throw new CommandFailure(Plural.of(loaded.failedZones(), "zone") + " failed to load");
@@ -209,6 +213,10 @@ final class StartCommand implements Callable<Integer> {
             List<InetSocketAddress> bound = dnsServer.boundAddresses();
             log.info("ready: {} on {} (udp+tcp)", Plural.of(zones.served().size(), "zone"), addressList(bound));
             serving.complete(bound);
+            // As Knot DNS does for a primary: the secondaries learn at once what this start serves.
+            for (ServedZone zone : zones.served()) {
+                notifier.announce(zone.zone(), zone.config().secondaries());
+            }
             stopRequested.await();
             log.info("stopping");
         } catch (InterruptedException e) {
@@ -216,6 +224,7 @@ final class StartCommand implements Callable<Integer> {
         } finally {
             Signal.handle(HANGUP, previousHup);
             removeHook(signalHook);
+            notifier.close();
             dnsServer.close();
             dnsClosed.countDown();
             controlSocket.close();

@@ -1,5 +1,6 @@
 package io.hpdns.conf;
 
+import io.hpdns.notify.NotifyTargets;
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.ServerOptions;
@@ -12,6 +13,7 @@ import io.hpdns.xfr.TransferAcl;
 import io.hpdns.xfr.TransferPolicy;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +55,7 @@ public final class ConfigReader {
                     "control");
     private static final List<String> TCP_KEYS = List.of("idle-timeout", "message-timeout", "max-connections",
             "max-connections-per-client", "max-transfers");
-    private static final List<String> ZONE_KEYS = List.of("name", "file", "transfer");
+    private static final List<String> ZONE_KEYS = List.of("name", "file", "transfer", "notify", "notify-key");
     private static final List<String> TRANSFER_KEYS = List.of("allow", "keys");
     private static final List<String> KEY_KEYS = List.of("name", "algorithm", "secret");
     /** RFC 8945 §6: the HMAC algorithms a key may use (hmac-md5 and GSS-TSIG are not offered). */
@@ -288,8 +290,9 @@ public final class ConfigReader {
                     continue;
                 }
             }
-            if (name != null && zoneFile != null) {
-                zones.add(new ZoneConfig(name, zoneFile));
+            NotifyTargets notify = notifyTargets(value(zone, "notify"), value(zone, "notify-key"), where);
+            if (name != null && zoneFile != null && notify != null) {
+                zones.add(new ZoneConfig(name, zoneFile, notify));
             }
         }
         return problems.size() == before ? zones : null;
@@ -409,6 +412,48 @@ public final class ConfigReader {
                     + "leave transfer out to refuse every transfer of the zone");
         }
         return problems.size() == before ? new TransferAcl(allow, signers) : null;
+    }
+
+    /**
+     * A zone's {@code notify: [ADDR:PORT, ...]} (RFC 1996: its secondaries) and the
+     * {@code notify-key} that signs the NOTIFYs; null when they have errors.
+     */
+    private NotifyTargets notifyTargets(Node node, Node keyNode, String where) {
+        int before = problems.size();
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (Node item : listOrOne(node)) {
+            String text = scalarText(item);
+            try {
+                if (text == null) {
+                    throw new IllegalArgumentException("expected a secondary's ADDR:PORT such as \"192.0.2.2:53\" or "
+                            + "\"[::1]:53\", got " + describe(item));
+                }
+                ListenAddress address = ListenAddress.parse(text);
+                if (address.address() == null || address.address().isAnyLocalAddress() || address.port() == 0) {
+                    throw new IllegalArgumentException("\"" + text + "\" is not a secondary's address: give its "
+                            + "address and port, such as \"192.0.2.2:53\"");
+                }
+                addresses.add(new InetSocketAddress(address.address(), address.port()));
+            } catch (IllegalArgumentException e) {
+                // ListenAddress's message speaks of a listen address; this one is a secondary's.
+                problem(line(item), where + ".notify: " + e.getMessage().replaceFirst("^listen address ", "address "));
+            }
+        }
+        TsigKey key = null;
+        if (keyNode != null) {
+            Name name = zoneName(keyNode, where + ".notify-key");
+            if (name != null && !keyNames.contains(name)) {
+                problem(line(keyNode), where + ".notify-key: no key named " + name + " in the keys section ("
+                        + (keyNames.isEmpty() ? "there are none" : "defined: " + keyNames) + ")");
+            } else if (name != null) {
+                key = keys.get(name);
+            }
+            if (node == null && problems.size() == before) {
+                problem(line(keyNode), where + ".notify-key: signs the NOTIFYs, but there is no notify list; "
+                        + "add notify: [ADDR:PORT, ...] or leave notify-key out");
+            }
+        }
+        return problems.size() == before ? new NotifyTargets(addresses, key) : null;
     }
 
     /** The items of a list node, or the node itself when it is a single value; none for null. */

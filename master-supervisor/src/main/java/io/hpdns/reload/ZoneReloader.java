@@ -37,6 +37,7 @@ public final class ZoneReloader {
 
     private final ZoneListSource source;
     private final Clock clock;
+    private final NewSerialListener newSerial;
     private final ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of()));
     /** The served zones in configuration order; replaced whole, never changed in place. */
     private volatile Map<Name, ServedZone> served = Map.of();
@@ -44,8 +45,17 @@ public final class ZoneReloader {
     private long failedReloads;
 
     public ZoneReloader(ZoneListSource source, Clock clock) {
+        this(source, clock, NewSerialListener.NONE);
+    }
+
+    /**
+     * @param newSerial told, after a reload (not the initial load) publishes, about each zone whose
+     *     serial changed or that was added
+     */
+    public ZoneReloader(ZoneListSource source, Clock clock, NewSerialListener newSerial) {
         this.source = source;
         this.clock = clock;
+        this.newSerial = newSerial;
     }
 
     /** The reference the query path reads; every reload publishes into it. */
@@ -68,7 +78,7 @@ public final class ZoneReloader {
      * error is simply not served: the caller decides whether to start without it.
      */
     public synchronized ReloadReport loadInitial(List<ZoneConfig> zones) {
-        return apply(zones, null);
+        return apply(zones, null, false);
     }
 
     /**
@@ -88,7 +98,7 @@ public final class ZoneReloader {
             log.error("reload: the configuration has errors; nothing was reloaded");
             return counted(new ReloadReport(List.of(), errors));
         }
-        return counted(apply(zones, null));
+        return counted(apply(zones, null, true));
     }
 
     /** Reloads one served zone, if its files changed; the zone list is not read again. */
@@ -103,7 +113,7 @@ public final class ZoneReloader {
         for (ServedZone s : served.values()) {
             zones.add(s.config());
         }
-        return counted(apply(zones, zone));
+        return counted(apply(zones, zone, true));
     }
 
     private ReloadReport counted(ReloadReport report) {
@@ -128,11 +138,12 @@ public final class ZoneReloader {
         System.gc();
     }
 
-    private ReloadReport apply(List<ZoneConfig> zones, Name only) {
+    private ReloadReport apply(List<ZoneConfig> zones, Name only, boolean announce) {
         Map<Name, ServedZone> before = served;
         Map<Name, ServedZone> after = new LinkedHashMap<>();
         List<ZoneOutcome> outcomes = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        List<ServedZone> newSerials = new ArrayList<>();
         boolean changed = false;
         for (ZoneConfig config : zones) {
             ServedZone old = before.get(config.name());
@@ -143,7 +154,9 @@ public final class ZoneReloader {
             if (old != null && old.config().file().equals(config.file()) && old.fingerprint().unchanged()) {
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.UNCHANGED, old.zone().serial(),
                         List.of());
-                after.put(config.name(), old.checked(clock.instant(), outcome));
+                // The same data; the rest of the zone's configuration (its notify list) may be new.
+                after.put(config.name(), new ServedZone(config, old.zone(), old.fingerprint(), clock.instant(),
+                        outcome));
                 outcomes.add(outcome);
                 continue;
             }
@@ -154,9 +167,13 @@ public final class ZoneReloader {
                 Zone zone = result.zone();
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(),
                         result.problems());
-                after.put(config.name(), new ServedZone(config, zone,
-                        ZoneFingerprint.of(result.files(), masterDigest), clock.instant(), outcome));
+                ServedZone loaded = new ServedZone(config, zone, ZoneFingerprint.of(result.files(), masterDigest),
+                        clock.instant(), outcome);
+                after.put(config.name(), loaded);
                 outcomes.add(outcome);
+                if (old == null || old.zone().serial() != zone.serial()) {
+                    newSerials.add(loaded);
+                }
                 changed = true;
             } else {
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.FAILED,
@@ -193,6 +210,11 @@ public final class ZoneReloader {
                 log.error("zone {}", outcome.describe());
             } else {
                 log.info("zone {}", outcome.describe());
+            }
+        }
+        if (announce) {
+            for (ServedZone zone : newSerials) {
+                newSerial.newSerial(zone);
             }
         }
         return new ReloadReport(outcomes, errors);

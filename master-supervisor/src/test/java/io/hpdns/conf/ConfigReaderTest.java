@@ -3,6 +3,7 @@ package io.hpdns.conf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hpdns.notify.NotifyTargets;
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.UdpTransportKind;
@@ -12,6 +13,7 @@ import io.hpdns.xfr.AddressRange;
 import io.hpdns.xfr.TransferAcl;
 import io.hpdns.xfr.TransferPolicy;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -199,7 +201,7 @@ class ConfigReaderTest {
         assertThat(problems()).containsExactly(
                 config + ":1: unknown key \"servers\" (expected one of: server, keys, zones)",
                 config + ":3: unknown key \"idle\" in server.tcp (expected one of: idle-timeout, message-timeout, max-connections, max-connections-per-client, max-transfers)",
-                config + ":5: unknown key \"class\" in zones[0] (expected one of: name, file, transfer)");
+                config + ":5: unknown key \"class\" in zones[0] (expected one of: name, file, transfer, notify, notify-key)");
     }
 
     @Test
@@ -454,6 +456,51 @@ class ConfigReaderTest {
                 config + ":11: zones[1].transfer: needs allow (addresses) or keys (TSIG key names), or both; "
                         + "leave transfer out to refuse every transfer of the zone");
         assertThat(String.join("\n", problems)).doesNotContain("not base64 at all");
+    }
+
+    @Test
+    void readsEachZonesSecondariesToNotifyAndTheirKey() throws Exception {
+        write("""
+                keys:
+                  - { name: notify-key., algorithm: hmac-sha256, secret: "c2VjcmV0LXNlY3JldC1zZWNyZXQ=" }
+                zones:
+                  - name: example.com.
+                    file: zones/example.com.zone
+                    notify: ["127.0.0.1:5300", "[::1]:53"]
+                    notify-key: notify-key.
+                  - { name: example.net., file: zones/example.net.zone, notify: "192.0.2.2:53" }
+                """);
+
+        List<ZoneConfig> zones = ConfigReader.read(config).zones();
+
+        NotifyTargets com = zones.get(0).secondaries();
+        assertThat(com.addresses()).containsExactly(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 5300),
+                new InetSocketAddress(InetAddress.ofLiteral("::1"), 53));
+        assertThat(com.key().name()).isEqualTo(Name.fromString("notify-key."));
+        NotifyTargets net = zones.get(1).secondaries();
+        assertThat(net.addresses()).containsExactly(new InetSocketAddress(InetAddress.ofLiteral("192.0.2.2"), 53));
+        assertThat(net.key()).isNull();
+    }
+
+    @Test
+    void notifyErrorsNameTheLine() throws Exception {
+        write("""
+                zones:
+                  - name: example.com.
+                    file: zones/example.com.zone
+                    notify: ["127.0.0.1", "*:53", { a: b }]
+                    notify-key: no-such-key.
+                  - { name: example.net., file: zones/example.net.zone, notify-key: no-such-key. }
+                """);
+
+        assertThat(problems()).containsExactly(
+                config + ":4: zones[0].notify: address \"127.0.0.1\": expected ADDR:PORT, e.g. 127.0.0.1:5353 or [::1]:5353",
+                config + ":4: zones[0].notify: \"*:53\" is not a secondary's address: give its address and port, "
+                        + "such as \"192.0.2.2:53\"",
+                config + ":4: zones[0].notify: expected a secondary's ADDR:PORT such as \"192.0.2.2:53\" or "
+                        + "\"[::1]:53\", got a mapping",
+                config + ":5: zones[0].notify-key: no key named no-such-key. in the keys section (there are none)",
+                config + ":6: zones[1].notify-key: no key named no-such-key. in the keys section (there are none)");
     }
 
     private void write(String yaml) throws IOException {
