@@ -179,6 +179,32 @@ class Rfc1995IxfrTest {
     }
 
     @Test
+    void aSerialThatWrapsAroundIsNewer() throws Exception {
+        // RFC 1982 §3.1: 4294967295 + 1 is 0; 1 is newer than 4294967295.
+        start(ZoneJournals.DEFAULT_DEPTH, 4294967295L, V1);
+        reload(1, V2);
+
+        ZoneTransferIn transfer = ixfr(4294967295L);
+
+        assertThat(transfer.isIXFR()).isTrue();
+        assertThat(transfer.getIXFR()).singleElement().satisfies(delta -> {
+            assertThat(delta.start).isEqualTo(4294967295L);
+            assertThat(delta.end).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void anOlderSerialStartsTheJournalOver() throws Exception {
+        start(ZoneJournals.DEFAULT_DEPTH, 5, V1);
+        reload(6, V2);
+        reload(4, V3);
+        reload(7, V1);
+
+        assertThat(ixfr(5).isAXFR()).isTrue();
+        assertThat(ixfr(4).getIXFR()).singleElement().satisfies(delta -> assertThat(delta.end).isEqualTo(7));
+    }
+
+    @Test
     void aClientAtTheCurrentSerialGetsTheSoaAlone() throws Exception {
         start(ZoneJournals.DEFAULT_DEPTH, 1, V1);
         reload(2, V2);
