@@ -10,6 +10,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,8 +34,10 @@ import org.xbill.DNS.Type;
  * virtual threads (a semaphore does not pin the carrier) and go in arrival order, so a burst of
  * requests queues instead of holding many zones' worth of messages in memory at once.
  *
- * <p>IXFR without history (RFC 1995 §4): a client whose serial is the current one or newer gets the
- * current SOA alone; any other gets the whole zone, AXFR-style.
+ * <p>IXFR (RFC 1995 §4): a client whose serial is the current one or newer gets the current SOA
+ * alone; a client whose serial the zone's {@link ZoneJournal} covers gets the changes since, each
+ * as old SOA, deleted records, new SOA, added records, between two copies of the current SOA; any
+ * other (serial unknown, or its history dropped) gets the whole zone, AXFR-style.
  */
 public final class TransferResponder implements ZoneTransfers {
 
@@ -47,14 +50,22 @@ public final class TransferResponder implements ZoneTransfers {
 
     private final ServingStateHolder zones;
     private final TransferPolicy policy;
+    private final ZoneJournals journals;
     private final Semaphore slots;
     private final AtomicInteger streaming = new AtomicInteger();
     private final AtomicInteger mostStreaming = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
 
+    /** Without journals: every IXFR from an older serial gets the whole zone. */
     public TransferResponder(ServingStateHolder zones, TransferPolicy policy) {
+        this(zones, policy, new ZoneJournals(ZoneJournals.DEFAULT_DEPTH));
+    }
+
+    /** @param journals the zones' recent changes, which IXFR requests are answered from */
+    public TransferResponder(ServingStateHolder zones, TransferPolicy policy, ZoneJournals journals) {
         this.zones = zones;
         this.policy = policy;
+        this.journals = journals;
         this.slots = new Semaphore(policy.maxTransfers(), true);
     }
 
@@ -96,17 +107,21 @@ public final class TransferResponder implements ZoneTransfers {
             send(out, signedReply(request, Rcode.REFUSED, signed));
             return;
         }
-        if (question.getType() == Type.IXFR && upToDate(request, zone)) {
+        SOARecord clientSoa = question.getType() == Type.IXFR ? clientSoa(request) : null;
+        if (clientSoa != null && SerialNumber.sameOrNewer(zone.serial(), clientSoa.getSerial())) {
             TransferStream stream = new TransferStream(request, signed, out);
             stream.add(ZoneRecords.soa(zone));
             stream.finish();
             return;
         }
-        stream(request, signed, zone, client, out);
+        List<ZoneDelta> changes = clientSoa == null ? null
+                : journals.journal(zone.origin()).since(clientSoa.getSerial(), zone.serial());
+        stream(request, signed, zone, client, out, changes);
     }
 
-    private void stream(Message request, TsigCheck signed, Zone zone, InetAddress client, OutputStream out)
-            throws IOException {
+    /** Streams the changes when given (incremental IXFR), else the whole zone. */
+    private void stream(Message request, TsigCheck signed, Zone zone, InetAddress client, OutputStream out,
+            List<ZoneDelta> changes) throws IOException {
         try {
             slots.acquire();
         } catch (InterruptedException e) {
@@ -117,19 +132,34 @@ public final class TransferResponder implements ZoneTransfers {
         try {
             TransferStream stream = new TransferStream(request, signed, out);
             Record soa = ZoneRecords.soa(zone);
-            // RFC 5936 §2.2: the SOA first, every other record once, the SOA again last.
+            // RFC 5936 §2.2 and RFC 1995 §4: the current SOA opens and closes the answer.
             stream.add(soa);
-            ZoneRecords.walk(zone, records -> {
-                for (Record record : records) {
-                    stream.add(record);
+            if (changes != null) {
+                for (ZoneDelta change : changes) {
+                    stream.add(change.from());
+                    for (Record record : change.deleted()) {
+                        stream.add(record);
+                    }
+                    stream.add(change.to());
+                    for (Record record : change.added()) {
+                        stream.add(record);
+                    }
                 }
-            });
+            } else {
+                ZoneRecords.walk(zone, records -> {
+                    for (Record record : records) {
+                        stream.add(record);
+                    }
+                });
+            }
             stream.add(soa);
             stream.finish();
             completed.incrementAndGet();
-            log.info("{} of {} serial {} to {}{}: {} records in {} messages",
-                    Type.string(request.getQuestion().getType()), zone.origin(), zone.serial(),
-                    client.getHostAddress(), signed == null ? "" : " (" + signed.key().name() + ")",
+            log.info("{} of {} {}serial {} to {}{}: {} records in {} messages",
+                    Type.string(request.getQuestion().getType()), zone.origin(),
+                    changes == null ? "" : "(incremental, " + changes.size() + " changes from serial "
+                            + changes.getFirst().from().getSerial() + ") ",
+                    zone.serial(), client.getHostAddress(), signed == null ? "" : " (" + signed.key().name() + ")",
                     stream.records(), stream.messages());
         } finally {
             streaming.decrementAndGet();
@@ -147,18 +177,14 @@ public final class TransferResponder implements ZoneTransfers {
         return null;
     }
 
-    /**
-     * RFC 1995 §4: the client's serial, from the SOA in the request's authority section, is the
-     * current one or newer in serial number arithmetic (RFC 1982 §3.2).
-     */
-    private static boolean upToDate(Message request, Zone zone) {
+    /** RFC 1995 §3: the SOA of the client's version, in the request's authority section, or null. */
+    private static SOARecord clientSoa(Message request) {
         for (Record record : request.getSection(Section.AUTHORITY)) {
             if (record instanceof SOARecord soa) {
-                long difference = (soa.getSerial() - zone.serial()) & 0xffffffffL;
-                return difference < 0x80000000L;
+                return soa;
             }
         }
-        return false;
+        return null;
     }
 
     private static Message reply(Message request, int rcode) {

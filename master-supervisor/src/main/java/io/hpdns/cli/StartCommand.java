@@ -17,6 +17,7 @@ import io.hpdns.server.ListenAddress;
 import io.hpdns.server.ServerOptions;
 import io.hpdns.server.UdpTransportKind;
 import io.hpdns.stats.QueryStats;
+import io.hpdns.xfr.ZoneJournals;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -181,7 +182,8 @@ final class StartCommand implements Callable<Integer> {
         long started = System.nanoTime();
         ZoneNotifier notifier = new ZoneNotifier();
         ZoneReloader zones = new ZoneReloader(zoneListSource(config), Clock.systemUTC(),
-                served -> notifier.announce(served.zone(), served.config().secondaries()));
+                served -> notifier.announce(served.zone(), served.config().secondaries()),
+                ZoneJournals.forTransfers(config.transfers()));
         ReloadReport loaded = zones.loadInitial(config.zones());
         if (loaded.failedZones() > 0) {
             throw new CommandFailure(Plural.of(loaded.failedZones(), "zone") + " failed to load");
@@ -201,7 +203,8 @@ final class StartCommand implements Callable<Integer> {
         }
         DnsServer dnsServer;
         try {
-            dnsServer = DnsServer.start(config.server(), zones.holder(), config.answers(), config.transfers(), stats);
+            dnsServer = DnsServer.start(config.server(), zones.holder(), config.answers(), config.transfers(), stats,
+                    zones.journals());
         } catch (IOException e) {
             controlSocket.close();
             throw new CommandFailure(e.getMessage());

@@ -3,6 +3,7 @@ package io.hpdns.reload;
 import io.hpdns.conf.ConfigException;
 import io.hpdns.conf.ConfigProblem;
 import io.hpdns.conf.ZoneConfig;
+import io.hpdns.xfr.ZoneJournals;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
@@ -38,6 +39,7 @@ public final class ZoneReloader {
     private final ZoneListSource source;
     private final Clock clock;
     private final NewSerialListener newSerial;
+    private final ZoneJournals journals;
     private final ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of()));
     /** The served zones in configuration order; replaced whole, never changed in place. */
     private volatile Map<Name, ServedZone> served = Map.of();
@@ -53,9 +55,23 @@ public final class ZoneReloader {
      *     serial changed or that was added
      */
     public ZoneReloader(ZoneListSource source, Clock clock, NewSerialListener newSerial) {
+        this(source, clock, newSerial, new ZoneJournals(ZoneJournals.DEFAULT_DEPTH));
+    }
+
+    /**
+     * @param journals where each reload that replaces a zone records the change, before the new
+     *     zone is published, for IXFR (RFC 1995)
+     */
+    public ZoneReloader(ZoneListSource source, Clock clock, NewSerialListener newSerial, ZoneJournals journals) {
         this.source = source;
         this.clock = clock;
         this.newSerial = newSerial;
+        this.journals = journals;
+    }
+
+    /** The changes kept for each zone, which IXFR requests are answered from. */
+    public ZoneJournals journals() {
+        return journals;
     }
 
     /** The reference the query path reads; every reload publishes into it. */
@@ -171,6 +187,11 @@ public final class ZoneReloader {
                         clock.instant(), outcome);
                 after.put(config.name(), loaded);
                 outcomes.add(outcome);
+                if (old != null) {
+                    // Cold path, before the publication below: a client notified of the new serial
+                    // finds the change already in the journal.
+                    journals.replaced(old.zone(), zone);
+                }
                 if (old == null || old.zone().serial() != zone.serial()) {
                     newSerials.add(loaded);
                 }
@@ -193,6 +214,7 @@ public final class ZoneReloader {
         for (Name name : before.keySet()) {
             if (!after.containsKey(name)) {
                 outcomes.add(new ZoneOutcome(name, ZoneOutcome.Kind.REMOVED, -1, List.of()));
+                journals.removed(name);
                 changed = true;
             }
         }

@@ -9,6 +9,7 @@ import io.hpdns.udp.UdpTransport;
 import io.hpdns.udp.ffm.FfmUdpTransport;
 import io.hpdns.xfr.TransferPolicy;
 import io.hpdns.xfr.TransferResponder;
+import io.hpdns.xfr.ZoneJournals;
 import io.hpdns.zone.ServingStateHolder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -68,6 +69,16 @@ public final class DnsServer implements AutoCloseable {
      */
     public static DnsServer start(ServerOptions options, ServingStateHolder zones, AnswerSettings answers,
                                   TransferPolicy transfers, QueryStats stats) throws IOException {
+        return start(options, zones, answers, transfers, stats, new ZoneJournals(ZoneJournals.DEFAULT_DEPTH));
+    }
+
+    /**
+     * As {@link #start(ServerOptions, ServingStateHolder, AnswerSettings, TransferPolicy, QueryStats)},
+     * answering IXFR requests from {@code journals}, which the zone reloader keeps.
+     */
+    public static DnsServer start(ServerOptions options, ServingStateHolder zones, AnswerSettings answers,
+                                  TransferPolicy transfers, QueryStats stats, ZoneJournals journals)
+            throws IOException {
         Supplier<QueryProcessor> processors = () -> {
             QueryProcessor processor = new QueryProcessor(zones, answers, stats.newCounters());
             processor.tsigKeys(transfers.keys());
@@ -75,7 +86,7 @@ public final class DnsServer implements AutoCloseable {
         };
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(options, processors, new TransferResponder(zones, transfers));
+                return startOnce(options, processors, new TransferResponder(zones, transfers, journals));
             } catch (UdpPortTaken e) {
                 if (attempt == PORT_ZERO_ATTEMPTS) {
                     throw e.failure;
