@@ -179,17 +179,18 @@ public final class TcpServer implements AutoCloseable {
                 perClient.computeIfAbsent(client, a -> new int[1])[0]++;
             }
         }
+        // Counted before the close, so whoever sees the connection closed sees it counted.
         if (refusal != null) {
-            closeQuietly(socket);
             refused.incrementAndGet();
+            closeQuietly(socket);
             refusals.occurred(refusal, null);
             return;
         }
         if (victim != null) {
             // RFC 7766 §6.2.2 / §6.2.3: under pressure the server may close idle connections; the
             // longest idle one is the least likely to be used again.
-            closeQuietly(victim.socket());
             evicted.incrementAndGet();
+            closeQuietly(victim.socket());
             evictions.occurred("the connection limit is reached; closed one idle since "
                     + TimeUnit.NANOSECONDS.toMillis(victimIdleNanos) + " ms from "
                     + victim.client() + " for a new one from " + client, null);
