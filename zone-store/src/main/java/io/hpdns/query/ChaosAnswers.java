@@ -1,6 +1,5 @@
 package io.hpdns.query;
 
-import io.hpdns.wire.DnsConstants;
 import io.hpdns.wire.WireNames;
 import java.nio.charset.StandardCharsets;
 
@@ -10,6 +9,8 @@ import java.nio.charset.StandardCharsets;
  * {@code version.server.} with the version. Either can be hidden, which refuses the query.
  */
 final class ChaosAnswers {
+    /** Answered with TTL 0, as other servers do: the answer describes this server, now. */
+    static final int TTL = 0;
     private static final byte[][] IDENTITY_NAMES = {wire("id", "server"), wire("hostname", "bind")};
     private static final byte[][] VERSION_NAMES = {wire("version", "bind"), wire("version", "server")};
 
@@ -66,7 +67,4 @@ final class ChaosAnswers {
         name[name.length - 1] = 0;
         return name;
     }
-
-    static final int TTL = 0;
-    static final int CLASS = DnsConstants.CLASS_CH;
 }

@@ -174,8 +174,8 @@ public final class QueryProcessor {
         }
         return switch (query.qclass()) {
             // Class ANY asks for whatever class has the name: here that is IN (RFC 1035 §3.2.5).
-            case CLASS_IN, CLASS_ANY -> answerInternet(protocol, edns, limit);
-            case CLASS_CH -> answerChaos(edns, limit);
+            case CLASS_IN, CLASS_ANY -> answerInternet(protocol, edns);
+            case CLASS_CH -> answerChaos(edns);
             default -> error(RCODE_REFUSED, edns);
         };
     }
@@ -188,7 +188,7 @@ public final class QueryProcessor {
         return Math.max(CLASSIC_UDP_SIZE, Math.min(query.ednsUdpSize(), settings.ednsUdpSize()));
     }
 
-    private int answerInternet(Protocol protocol, boolean edns, int limit) {
+    private int answerInternet(Protocol protocol, boolean edns) {
         ServingState state = zones.get();
         Zone zone = findZone(state);
         if (zone == null) {
@@ -202,12 +202,11 @@ public final class QueryProcessor {
         }
         byte[] nsid = nsidFor(edns);
         if (edns) {
-            writer.limit(limit - writer.optRoom(nsid, NO_EDE));
+            writer.reserveOpt(nsid, NO_EDE);
         }
         boolean truncated = !writeSection(Answer.ANSWER) || !writeSection(Answer.AUTHORITY) || !writeAdditional();
         int rcode = answer.rcode();
         if (edns) {
-            writer.limit(limit);
             writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsid, NO_EDE);
         }
         int flags = baseFlags();
@@ -269,7 +268,7 @@ public final class QueryProcessor {
                 : writer.record(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rdata, e.rdataOff, e.rdataLen);
     }
 
-    private int answerChaos(boolean edns, int limit) {
+    private int answerChaos(boolean edns) {
         int qtype = query.qtype();
         byte[] txt = chaos.find(query.qnameLower());
         if (txt == null || qtype != TYPE_TXT) {
@@ -278,11 +277,10 @@ public final class QueryProcessor {
         writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength());
         byte[] nsid = nsidFor(edns);
         if (edns) {
-            writer.limit(limit - writer.optRoom(nsid, NO_EDE));
+            writer.reserveOpt(nsid, NO_EDE);
         }
         boolean fits = writer.rrset(ResponseWriter.ANSWER, null, ResponseWriter.OWNER_QNAME, TYPE_TXT, CLASS_CH, ChaosAnswers.TTL, txt, 1);
         if (edns) {
-            writer.limit(limit);
             writer.opt(settings.ednsUdpSize(), 0, query.dnssecOk(), nsid, NO_EDE);
         }
         // Not AA: these names are no zone's data (Knot DNS answers them the same way).

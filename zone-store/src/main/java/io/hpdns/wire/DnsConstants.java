@@ -10,13 +10,11 @@ public final class DnsConstants {
     public static final int MAX_NAME_LENGTH = 255;
     public static final int MAX_LABEL_LENGTH = 63;
 
-    // Header flag bits in the second 16-bit word (RFC 1035 §4.1.1, RFC 4035 §3.2 for AD/CD).
+    // Header flag bits in the second 16-bit word (RFC 1035 §4.1.1, RFC 4035 §3.2 for CD).
     public static final int FLAG_QR = 0x8000;
     public static final int FLAG_AA = 0x0400;
     public static final int FLAG_TC = 0x0200;
     public static final int FLAG_RD = 0x0100;
-    public static final int FLAG_RA = 0x0080;
-    public static final int FLAG_AD = 0x0020;
     public static final int FLAG_CD = 0x0010;
     public static final int OPCODE_SHIFT = 11;
     public static final int OPCODE_MASK = 0x7800;
@@ -44,7 +42,6 @@ public final class DnsConstants {
     public static final int TYPE_CNAME = 5;
     public static final int TYPE_SOA = 6;
     public static final int TYPE_PTR = 12;
-    public static final int TYPE_HINFO = 13;
     public static final int TYPE_MX = 15;
     public static final int TYPE_TXT = 16;
     public static final int TYPE_AAAA = 28;
@@ -53,13 +50,9 @@ public final class DnsConstants {
     public static final int TYPE_OPT = 41;
     public static final int TYPE_DS = 43;
     public static final int TYPE_RRSIG = 46;
-    public static final int TYPE_NSEC = 47;
-    public static final int TYPE_TKEY = 249;
     public static final int TYPE_TSIG = 250;
     public static final int TYPE_IXFR = 251;
     public static final int TYPE_AXFR = 252;
-    public static final int TYPE_MAILB = 253;
-    public static final int TYPE_MAILA = 254;
     public static final int TYPE_ANY = 255;
     /** RFC 1035 §3.2.5: QCLASS * (any class). */
     public static final int CLASS_ANY = 255;

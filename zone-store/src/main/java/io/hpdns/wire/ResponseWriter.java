@@ -45,13 +45,15 @@ public final class ResponseWriter {
         this.keepalive = timeout;
     }
 
-    public int position() {
-        return pos;
-    }
 
-    /** Lowers or raises the limit for what follows (e.g. to reserve room for OPT). */
-    public void limit(int limit) {
-        this.limit = limit;
+    /**
+     * Keeps room at the end of the message for the OPT record {@link #opt} will write with these
+     * options (and the keepalive option, when set), so the records before it can never crowd it
+     * out (RFC 6891 §7: a truncated response still carries its OPT).
+     */
+    public void reserveOpt(byte[] nsid, int extendedError) {
+        limit -= 11 + (nsid == null ? 0 : 4 + nsid.length) + (extendedError == NO_EXTENDED_ERROR ? 0 : 6)
+                + (keepalive == NO_KEEPALIVE ? 0 : 6);
     }
 
     /**
@@ -188,8 +190,8 @@ public final class ResponseWriter {
     public static final int NO_EXTENDED_ERROR = -1;
 
     /**
-     * Appends the OPT pseudo-record (RFC 6891 §6.1.2), ignoring the record limit: callers reserve
-     * its room up front with {@link #optSize}.
+     * Appends the OPT pseudo-record (RFC 6891 §6.1.2) in the room {@link #reserveOpt} kept, or,
+     * in a response of no records, wherever the message ends.
      *
      * @param nsid the RFC 5001 NSID option's payload, or null for none
      * @param extendedError the RFC 8914 INFO-CODE, or {@link #NO_EXTENDED_ERROR}
@@ -256,16 +258,6 @@ public final class ResponseWriter {
         counts[ADDITIONAL]++;
     }
 
-    /** Octets the next OPT record written by {@link #opt} takes, the keepalive option included. */
-    public int optRoom(byte[] nsid, int extendedError) {
-        return optSize(nsid, extendedError) + (keepalive == NO_KEEPALIVE ? 0 : 6);
-    }
-
-    /** Octets an OPT record written by {@link #opt} takes without the keepalive option. */
-    public static int optSize(byte[] nsid, int extendedError) {
-        return 11 + (nsid == null ? 0 : 4 + nsid.length) + (extendedError == NO_EXTENDED_ERROR ? 0 : 6);
-    }
-
     /**
      * Writes the header and returns the message length.
      *
@@ -280,11 +272,6 @@ public final class ResponseWriter {
         putShort(8, counts[AUTHORITY]);
         putShort(10, counts[ADDITIONAL]);
         return pos;
-    }
-
-    /** Whether any record was written in the given section. */
-    public int count(int section) {
-        return counts[section];
     }
 
     private int putShort(int p, int v) {

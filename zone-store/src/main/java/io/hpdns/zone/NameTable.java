@@ -44,9 +44,6 @@ final class NameTable<V> {
         return null;
     }
 
-    int size() {
-        return size;
-    }
 
     /** Every value, in table order (no particular order); a new list, for cold paths only. */
     @SuppressWarnings("unchecked")

@@ -67,8 +67,6 @@ public final class Zone {
         return nodes.values();
     }
 
-    /** Number of names in the zone, empty non-terminals included. */
-    public int nodeCount() { return nodes.size(); }
 
     /** Number of records after duplicates were collapsed. */
     public int recordCount() { return recordCount; }
