@@ -21,8 +21,14 @@ public final class Lookup {
     private static final int MAX_CHAIN = 12;
     private static final int OWNER_QNAME = -1;
 
-    private final byte[] name = new byte[MAX_NAME_LENGTH];
-    private final int[] starts = new int[MAX_NAME_LENGTH / 2 + 2];
+    /**
+     * The current name, lowercased, and its label offsets: the query reader's own arrays for the
+     * question (read, never written), or the copies below once a CNAME or DNAME is followed.
+     */
+    private byte[] name;
+    private int[] starts;
+    private final byte[] followedName = new byte[MAX_NAME_LENGTH];
+    private final int[] followedStarts = new int[MAX_NAME_LENGTH / 2 + 2];
     private int nameLen;
     private int labels;
     /** The current name as it should appear as an owner: the question, or a CNAME/DNAME target. */
@@ -46,9 +52,11 @@ public final class Lookup {
      * Answers {@code qtype} for the lowercased question name within {@code zone}, which must
      * contain it.
      *
+     * @param labelStarts offsets of the name's labels, entry {@code labelCount} the root label
      * @param tcp whether the full ANY answer may be given (RFC 8482 §4.1)
      */
-    public void lookup(Zone zone, byte[] qname, int qnameLen, int qtype, boolean tcp, Answer answer) {
+    public void lookup(Zone zone, byte[] qname, int qnameLen, int[] labelStarts, int labelCount, int qtype,
+                       boolean tcp, Answer answer) {
         this.zone = zone;
         this.qtype = qtype;
         this.tcp = tcp;
@@ -56,7 +64,12 @@ public final class Lookup {
         answer.reset();
         synthesizedUsed = 0;
         visitedCount = 0;
-        setName(qname, 0, null, OWNER_QNAME);
+        name = qname;
+        nameLen = qnameLen;
+        starts = labelStarts;
+        labels = labelCount;
+        owner = null;
+        ownerOff = OWNER_QNAME;
         for (int hop = 0; hop <= MAX_CHAIN; hop++) {
             if (!step(hop)) {
                 break;
@@ -66,8 +79,10 @@ public final class Lookup {
         this.answer = null;
     }
 
-    /** Makes {@code src[off..]} (an uncompressed name) the current name; lowercases it. */
+    /** Makes {@code src[off..]} (an uncompressed name, a CNAME or DNAME target) the current name, lowercased. */
     private void setName(byte[] src, int off, byte[] ownerArr, int ownerStart) {
+        name = followedName;
+        starts = followedStarts;
         nameLen = WireNames.copyLower(src, off, name, 0);
         labels = WireNames.labelStarts(name, 0, starts);
         owner = ownerArr;

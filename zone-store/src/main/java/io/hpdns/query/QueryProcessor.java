@@ -196,7 +196,8 @@ public final class QueryProcessor {
             // saying why with Extended DNS Error 20 (RFC 8914 §4.21).
             return error(RCODE_REFUSED, edns, EDE_NOT_AUTHORITATIVE);
         }
-        lookup.lookup(zone, query.qnameLower(), query.qnameLength(), query.qtype(), protocol == Protocol.TCP, answer);
+        lookup.lookup(zone, query.qnameLower(), query.qnameLength(), query.labelStarts(), query.labelCount(),
+                query.qtype(), protocol == Protocol.TCP, answer);
         if (!writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength())) {
             return error(RCODE_SERVFAIL, edns);
         }
