@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@link TcpPolicy#maxConnectionsPerClient()} from one address. When a new connection would pass a
  * limit, the connection that has been idle longest (from that client, for the per-client limit) is
  * closed to make room; only when none is idle is the new connection closed instead.
+ *
+ * <p>Stopping (RFC 7766 §6.2.3 lets a server close connections at any time; a client then retries)
+ * is gentle: the listening socket closes at once, and each connection stops reading but answers
+ * the queries it has already read, finishes a zone transfer under way, and then closes. With
+ * {@code net.ipv4.tcp_migrate_req=1} (Linux 5.14 and later) the kernel hands connections still
+ * waiting in a closed listener's accept queue to another listener of its SO_REUSEPORT group.
  */
 public final class TcpServer implements AutoCloseable {
 
@@ -48,6 +54,12 @@ public final class TcpServer implements AutoCloseable {
 
     /** How often the sweeper looks for connections stuck writing to a client that stopped reading. */
     private static final long SWEEP_MILLIS = 1000;
+
+    /**
+     * How long {@link #close} lets busy connections finish what they have read (a burst of answers,
+     * a zone transfer) before it closes them anyway.
+     */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final TcpPolicy policy;
     private final AnswererPool answerers;
@@ -128,6 +140,36 @@ public final class TcpServer implements AutoCloseable {
                 .start(() -> acceptLoop(socket));
         listeners.add(new Listener(socket, acceptor));
         return bound;
+    }
+
+    /**
+     * Stops accepting on one bound address: its listening socket closes, and the connections
+     * accepted through it answer what they have read and end.
+     *
+     * @param address an address as {@link #bind} returned it
+     * @return false when that address is not bound (nothing changes)
+     */
+    public boolean unbind(InetSocketAddress address) {
+        Listener stopped = null;
+        synchronized (this) {
+            for (int i = 0; i < listeners.size(); i++) {
+                if (listeners.get(i).socket().getLocalSocketAddress().equals(address)) {
+                    stopped = listeners.remove(i);
+                    break;
+                }
+            }
+        }
+        if (stopped == null) {
+            return false;
+        }
+        closeQuietly(stopped.socket());
+        join(stopped.acceptor(), System.nanoTime() + CLOSE_GRACE.toNanos());
+        for (TcpConnection connection : connections.keySet()) {
+            if (address.equals(connection.socket().getLocalSocketAddress())) {
+                stopReading(connection);
+            }
+        }
+        return true;
     }
 
     private void acceptLoop(ServerSocket server) {
@@ -321,8 +363,9 @@ public final class TcpServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes every connection and waits briefly for their threads to end; the
-     * ports are free again when this returns.
+     * Stops accepting and closes the listening sockets, so the ports are free again when this
+     * returns; then lets every connection answer what it has read (up to {@link #CLOSE_GRACE}) and
+     * closes it. Idle connections close at once.
      */
     @Override
     public void close() {
@@ -337,14 +380,35 @@ public final class TcpServer implements AutoCloseable {
             closeQuietly(listener.socket());
         }
         for (TcpConnection connection : connections.keySet()) {
-            closeQuietly(connection.socket());
+            stopReading(connection);
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
         for (Listener listener : stopped) {
             join(listener.acceptor(), deadline);
         }
         for (Thread thread : connections.values()) {
             join(thread, deadline);
+        }
+        // Past the grace: a client that does not read its answers, or a transfer too long to wait for.
+        for (TcpConnection connection : connections.keySet()) {
+            closeQuietly(connection.socket());
+        }
+        long forced = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        for (Thread thread : connections.values()) {
+            join(thread, forced);
+        }
+    }
+
+    /**
+     * Ends a connection after the messages it has already read: a blocked read returns end of
+     * stream, so an idle connection ends at once, while answers and a transfer under way can still
+     * be written.
+     */
+    private static void stopReading(TcpConnection connection) {
+        try {
+            connection.socket().shutdownInput();
+        } catch (IOException e) {
+            // Already closed or reset: it is ending anyway.
         }
     }
 

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>Netty reads with {@code recvmmsg} when the channel has a maximum datagram payload size and a
  * receive buffer holding several datagrams of that size, and writes with {@code sendmmsg} when
  * several datagrams are flushed at once; {@link UdpQueryHandler} flushes once per read batch.
+ *
+ * <p>Closing loses no query: a {@link DrainFence} makes each socket stop taking new datagrams and
+ * answer what is queued before it closes.
  */
 public final class NettyUdpTransport implements UdpTransport {
 
@@ -157,6 +160,19 @@ public final class NettyUdpTransport implements UdpTransport {
     }
 
     @Override
+    public synchronized boolean unbind(InetSocketAddress address) {
+        for (int i = 0; i < bound.size(); i++) {
+            BoundSockets sockets = bound.get(i);
+            if (sockets.address().equals(address)) {
+                bound.remove(i);
+                stop(List.of(sockets));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public synchronized List<InetSocketAddress> boundAddresses() {
         List<InetSocketAddress> addresses = new ArrayList<>(bound.size());
         for (BoundSockets sockets : bound) {
@@ -203,8 +219,18 @@ public final class NettyUdpTransport implements UdpTransport {
 
     @Override
     public synchronized void close() {
-        closeAll(bound);
+        stop(bound);
         bound.clear();
+    }
+
+    /** Drains the sockets' queues, then closes them. */
+    private static void stop(List<BoundSockets> sockets) {
+        List<Channel> channels = new ArrayList<>();
+        for (BoundSockets each : sockets) {
+            channels.addAll(each.channels());
+        }
+        DrainFence.drain(channels);
+        closeAll(sockets);
     }
 
     /** Closes the sockets first, so their ports are free on return, then stops the threads. */

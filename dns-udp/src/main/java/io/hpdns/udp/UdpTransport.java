@@ -25,7 +25,18 @@ public interface UdpTransport extends AutoCloseable {
      */
     InetSocketAddress bind(InetSocketAddress address) throws IOException;
 
-    /** Every address bound so far, in bind order. */
+    /**
+     * Stops answering on one bound address and closes its sockets, without losing a query: the
+     * sockets stop taking new datagrams first (the kernel gives those to the other sockets of the
+     * port's SO_REUSEPORT group, if any), then every datagram still queued is answered, then they
+     * close. The address and port are free again when this returns.
+     *
+     * @param address an address as {@link #bind} returned it
+     * @return false when that address is not bound (nothing changes)
+     */
+    boolean unbind(InetSocketAddress address);
+
+    /** Every address bound now, in bind order. */
     List<InetSocketAddress> boundAddresses();
 
     /**
@@ -34,7 +45,10 @@ public interface UdpTransport extends AutoCloseable {
      */
     String description();
 
-    /** Stops answering and closes every socket; the ports are free again when this returns. */
+    /**
+     * Stops answering and closes every socket, without losing a query already queued to one (as
+     * {@link #unbind}); the ports are free again when this returns.
+     */
     @Override
     void close();
 }

@@ -12,7 +12,9 @@ import io.hpdns.xfr.TransferResponder;
 import io.hpdns.xfr.ZoneJournals;
 import io.hpdns.zone.ServingStateHolder;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -24,28 +26,49 @@ import org.slf4j.LoggerFactory;
  * (RFC 1035 §4.2, RFC 7766 §5: an authoritative server must answer over both). Every I/O thread,
  * and every TCP connection, answers with its own {@link QueryProcessor}; publishing a new state in
  * the holder changes the answers of all of them from their next query on.
+ *
+ * <p>{@code *:PORT} binds every local address for itself and follows the addresses as they come
+ * and go ({@link WildcardListener}, {@link LocalAddressWatch}). Closing loses no query: UDP sockets
+ * answer what is queued to them before they close, TCP connections what they have read.
  */
 public final class DnsServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
+    /** How often {@code *:PORT} looks for local addresses that came or went. */
+    static final Duration ADDRESS_POLL = Duration.ofSeconds(2);
+
     /**
-     * A port the kernel chose for TCP can be taken for UDP by another process; a fresh port almost
-     * never is, so a few attempts make port 0 reliable.
+     * A port the kernel chose for TCP can be taken for UDP, or on another address, by another
+     * process; a fresh port almost never is, so a few attempts make port 0 reliable.
      */
     private static final int PORT_ZERO_ATTEMPTS = 5;
 
-    private final TcpServer tcp;
+    private final ServingSockets sockets;
     private final TransferResponder transfers;
-    private final UdpTransport udp;
-    private final List<InetSocketAddress> bound;
+    private final List<ListenAddress> listen;
+    /** Per listen address: the bound address of an explicit one, null for {@code *:PORT}. */
+    private final List<InetSocketAddress> fixed;
+    /** Per listen address: the listener of {@code *:PORT}, null for an explicit one. */
+    private final List<WildcardListener> wildcards;
+    /** Null when no listen address is {@code *:PORT}. */
+    private final LocalAddressWatch watch;
     private boolean closed;
 
-    private DnsServer(TcpServer tcp, TransferResponder transfers, UdpTransport udp, List<InetSocketAddress> bound) {
-        this.tcp = tcp;
+    private DnsServer(ServingSockets sockets, TransferResponder transfers, List<ListenAddress> listen,
+                      List<InetSocketAddress> fixed, List<WildcardListener> wildcards, Duration addressPoll) {
+        this.sockets = sockets;
         this.transfers = transfers;
-        this.udp = udp;
-        this.bound = List.copyOf(bound);
+        this.listen = List.copyOf(listen);
+        this.fixed = new ArrayList<>(fixed);
+        this.wildcards = new ArrayList<>(wildcards);
+        List<WildcardListener> following = new ArrayList<>();
+        for (WildcardListener wildcard : wildcards) {
+            if (wildcard != null) {
+                following.add(wildcard);
+            }
+        }
+        this.watch = following.isEmpty() ? null : new LocalAddressWatch(addressPoll, following);
     }
 
     /**
@@ -53,7 +76,8 @@ public final class DnsServer implements AutoCloseable {
      * free port for both), and starts answering.
      *
      * @throws IOException when an address cannot be bound, naming the protocol, the address, the
-     *     system's reason and what to do; nothing stays bound then
+     *     system's reason and what to do; nothing stays bound then. For {@code *:PORT} only when
+     *     no local address can be bound: the ones that fail are logged and tried again.
      * @param transfers who may transfer which zone (AXFR/IXFR over TCP), and the TSIG keys that
      *     signed queries are verified with
      */
@@ -79,6 +103,13 @@ public final class DnsServer implements AutoCloseable {
     public static DnsServer start(ServerOptions options, ServingStateHolder zones, AnswerSettings answers,
                                   TransferPolicy transfers, QueryStats stats, ZoneJournals journals)
             throws IOException {
+        return start(options, zones, answers, transfers, stats, journals, ADDRESS_POLL);
+    }
+
+    /** As the public ones, looking for local addresses that came or went every {@code addressPoll}. */
+    static DnsServer start(ServerOptions options, ServingStateHolder zones, AnswerSettings answers,
+                           TransferPolicy transfers, QueryStats stats, ZoneJournals journals, Duration addressPoll)
+            throws IOException {
         Supplier<QueryProcessor> processors = () -> {
             QueryProcessor processor = new QueryProcessor(zones, answers, stats.newCounters());
             processor.tsigKeys(transfers.keys());
@@ -86,8 +117,8 @@ public final class DnsServer implements AutoCloseable {
         };
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(options, processors, new TransferResponder(zones, transfers, journals));
-            } catch (UdpPortTaken e) {
+                return startOnce(options, processors, new TransferResponder(zones, transfers, journals), addressPoll);
+            } catch (ServingSockets.ChosenPortTaken e) {
                 if (attempt == PORT_ZERO_ATTEMPTS) {
                     throw e.failure;
                 }
@@ -97,16 +128,27 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private static DnsServer startOnce(ServerOptions options, Supplier<QueryProcessor> processors,
-            TransferResponder transfers) throws IOException {
+            TransferResponder transfers, Duration addressPoll) throws IOException {
         TcpServer tcp = new TcpServer(processors, options.tcp(), transfers);
         UdpTransport udp = null;
         try {
             udp = openUdp(options, processors);
-            List<InetSocketAddress> bound = new ArrayList<>(options.listen().size());
+            ServingSockets sockets = new ServingSockets(tcp, udp);
+            List<InetAddress> local = hasWildcard(options.listen()) ? localAddresses() : List.of();
+            List<InetSocketAddress> fixed = new ArrayList<>();
+            List<WildcardListener> wildcards = new ArrayList<>();
             for (ListenAddress listen : options.listen()) {
-                bound.add(bindBoth(listen, tcp, udp));
+                if (listen.isWildcard()) {
+                    WildcardListener wildcard = new WildcardListener(listen, sockets);
+                    wildcard.start(local);
+                    wildcards.add(wildcard);
+                    fixed.add(null);
+                } else {
+                    fixed.add(sockets.bind(listen, false));
+                    wildcards.add(null);
+                }
             }
-            DnsServer server = new DnsServer(tcp, transfers, udp, bound);
+            DnsServer server = new DnsServer(sockets, transfers, options.listen(), fixed, wildcards, addressPoll);
             server.logTransports();
             return server;
         } catch (IOException | RuntimeException e) {
@@ -115,6 +157,24 @@ public final class DnsServer implements AutoCloseable {
             }
             tcp.close();
             throw e;
+        }
+    }
+
+    private static boolean hasWildcard(List<ListenAddress> listen) {
+        for (ListenAddress address : listen) {
+            if (address.isWildcard()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<InetAddress> localAddresses() throws IOException {
+        try {
+            return LocalAddresses.current();
+        } catch (IOException e) {
+            throw new IOException("cannot list this host's addresses to serve *:PORT on: " + e.getMessage()
+                    + " (give the addresses explicitly in server.listen)", e);
         }
     }
 
@@ -130,51 +190,23 @@ public final class DnsServer implements AutoCloseable {
         return NettyUdpTransport.open(options.udpThreads(), processors);
     }
 
-    private static InetSocketAddress bindBoth(ListenAddress listen, TcpServer tcp, UdpTransport udp)
-            throws IOException {
-        InetSocketAddress tcpBound;
-        try {
-            tcpBound = tcp.bind(listen.socketAddress());
-        } catch (IOException e) {
-            throw bindFailure("TCP", listen, e);
-        }
-        ListenAddress sameForUdp = new ListenAddress(listen.address(), tcpBound.getPort());
-        try {
-            udp.bind(sameForUdp.socketAddress());
-        } catch (IOException e) {
-            IOException failure = bindFailure("UDP", sameForUdp, e);
-            throw listen.port() == 0 ? new UdpPortTaken(failure) : failure;
-        }
-        return tcpBound;
-    }
-
-    private static IOException bindFailure(String protocol, ListenAddress listen, IOException e) {
-        String reason = String.valueOf(e.getMessage());
-        return new IOException("cannot bind " + protocol + " " + listen + ": " + reason + advice(reason, listen), e);
-    }
-
-    /** What to do about the common bind errors, by the system's wording of them (strerror). */
-    private static String advice(String reason, ListenAddress listen) {
-        if (reason.contains("Permission denied") && listen.port() > 0 && listen.port() < 1024) {
-            return " (use a port >= 1024 or run with CAP_NET_BIND_SERVICE)";
-        }
-        if (reason.contains("Address already in use")) {
-            return " (another process holds this port: stop it or choose another port)";
-        }
-        if (reason.contains("Cannot assign requested address")) {
-            return " (no local interface has this address: check the listen address against `ip address`)";
-        }
-        return "";
-    }
-
     private void logTransports() {
-        log.info("UDP on {}: {}", addressesText(), udp.description());
-        log.info("TCP on {}: {}", addressesText(), tcp.description());
+        String addresses = text(boundAddresses());
+        log.info("UDP on {}: {}", addresses, sockets.udp().description());
+        log.info("TCP on {}: {}", addresses, sockets.tcp().description());
+        if (watch != null) {
+            for (WildcardListener wildcard : wildcards) {
+                if (wildcard != null) {
+                    log.info("{}: each local address with sockets of its own, following addresses as they come and go"
+                            + " (checked every {} ms)", wildcard.listen(), watch.interval().toMillis());
+                }
+            }
+        }
     }
 
-    private String addressesText() {
+    private static String text(List<InetSocketAddress> addresses) {
         StringBuilder text = new StringBuilder();
-        for (InetSocketAddress address : bound) {
+        for (InetSocketAddress address : addresses) {
             if (!text.isEmpty()) {
                 text.append(", ");
             }
@@ -183,14 +215,27 @@ public final class DnsServer implements AutoCloseable {
         return text.toString();
     }
 
-    /** The bound addresses, one per listen address in order, with the ports chosen for port 0. */
+    /**
+     * The addresses served at this moment, with the ports chosen for port 0: for each listen
+     * address in order, the address itself, or for {@code *:PORT} every local address bound now
+     * (IPv4 first, then IPv6). A snapshot: with {@code *:PORT} it changes as addresses come and go.
+     */
     public List<InetSocketAddress> boundAddresses() {
-        return bound;
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (int i = 0; i < listen.size(); i++) {
+            WildcardListener wildcard = wildcards.get(i);
+            if (wildcard == null) {
+                addresses.add(fixed.get(i));
+            } else {
+                addresses.addAll(wildcard.bound());
+            }
+        }
+        return List.copyOf(addresses);
     }
 
     /** The TCP side, for its connection counts. */
     public TcpServer tcp() {
-        return tcp;
+        return sockets.tcp();
     }
 
     /** The zone transfer responder, for its counts. */
@@ -198,25 +243,25 @@ public final class DnsServer implements AutoCloseable {
         return transfers;
     }
 
-    /** Stops answering and closes every socket and connection; the ports are free on return. */
+    /**
+     * Stops answering and closes every socket and connection, losing no query a socket has taken:
+     * UDP sockets stop taking datagrams (the other sockets of their SO_REUSEPORT groups, another
+     * process's during a rolling restart, get them instead) and answer what is queued; TCP stops
+     * accepting, and connections answer what they have read (for up to 2 s) and close. The ports
+     * are free on return.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        udp.close();
-        tcp.close();
-        log.info("stopped serving DNS on {}", addressesText());
-    }
-
-    /** A UDP bind failure on a port the kernel chose for TCP: worth another try with a new port. */
-    private static final class UdpPortTaken extends IOException {
-        final IOException failure;
-
-        UdpPortTaken(IOException failure) {
-            super(failure.getMessage(), failure);
-            this.failure = failure;
+        if (watch != null) {
+            watch.close();
         }
+        String served = text(boundAddresses());
+        sockets.udp().close();
+        sockets.tcp().close();
+        log.info("stopped serving DNS on {}", served);
     }
 }

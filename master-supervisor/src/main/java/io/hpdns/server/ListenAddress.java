@@ -1,18 +1,16 @@
 package io.hpdns.server;
 
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.DatagramChannel;
 import java.util.regex.Pattern;
 
 /**
  * An address and port to serve DNS on, over both UDP and TCP, written {@code 127.0.0.1:5353},
- * {@code [::1]:5353} or {@code *:53} (every local address). Addresses are IP literals only: a
- * server must not depend on name resolution to start, and a name may resolve to many addresses.
+ * {@code [::1]:5353} or {@code *:53} (every local address, each bound for itself and followed as
+ * addresses come and go: {@link WildcardListener}). Addresses are IP literals only: a server must
+ * not depend on name resolution to start, and a name may resolve to many addresses.
  *
  * @param address the local address; null for the wildcard {@code *}
  * @param port 0 to 65535; 0 lets the kernel choose a free port
@@ -97,11 +95,15 @@ public record ListenAddress(InetAddress address, int port) {
     }
 
     /**
-     * The socket address to bind. The wildcard binds the IPv6 wildcard {@code [::]}, which also
-     * accepts IPv4 (dual-stack, RFC 3493 §3.7), or {@code 0.0.0.0} on hosts without IPv6.
+     * The socket address to bind.
+     *
+     * @throws IllegalStateException for the wildcard, which stands for many addresses
      */
     public InetSocketAddress socketAddress() {
-        return new InetSocketAddress(address != null ? address : Wildcard.ADDRESS, port);
+        if (address == null) {
+            throw new IllegalStateException(this + " stands for every local address; bind each of them");
+        }
+        return new InetSocketAddress(address, port);
     }
 
     /** The same syntax {@link #parse} reads; IPv6 in the RFC 5952 canonical form. */
@@ -154,19 +156,5 @@ public record ListenAddress(InetAddress address, int port) {
         String full = address.getHostAddress();
         int scope = full.indexOf('%');
         return scope < 0 ? text.toString() : text + full.substring(scope);
-    }
-
-    /** The wildcard address this host can bind, probed once. */
-    private static final class Wildcard {
-        static final InetAddress ADDRESS = probe();
-
-        private static InetAddress probe() {
-            try {
-                DatagramChannel.open(StandardProtocolFamily.INET6).close();
-                return InetAddress.ofLiteral("::");
-            } catch (IOException | UnsupportedOperationException e) {
-                return InetAddress.ofLiteral("0.0.0.0");
-            }
-        }
     }
 }

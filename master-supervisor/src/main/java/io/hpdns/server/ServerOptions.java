@@ -12,7 +12,8 @@ import java.util.Set;
  * {@code server.tcp.max-connections}) so they make sense to whoever wrote the config.
  *
  * @param listen the addresses served over both UDP and TCP; at least one, no repeats
- * @param udpThreads SO_REUSEPORT sockets, each with its own thread, per listen address
+ * @param udpThreads SO_REUSEPORT sockets, each with its own thread, per address served (for
+ *     {@code *:PORT}, per local address)
  * @param tcp the TCP connection policy: timeouts and connection limits (RFC 7766 §6.2)
  * @param udpTransport how UDP datagrams are moved; FFM falls back to netty where it cannot run
  */

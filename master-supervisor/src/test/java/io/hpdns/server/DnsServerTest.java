@@ -10,11 +10,16 @@ import io.hpdns.zone.ServingStateHolder;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -63,7 +68,37 @@ class DnsServerTest {
         }
     }
 
-    /** {@code *} binds the dual-stack IPv6 wildcard, so IPv4 clients reach it through 127.0.0.1. */
+    /**
+     * {@code *} binds every address of every interface that is up, each for itself, on one port;
+     * IPv6 link-local addresses (fe80::/10) are left out, as they need a scope id.
+     */
+    @Test
+    void wildcardServesEveryLocalAddressButIpv6LinkLocal() throws IOException {
+        try (RunningServer server = exampleServer().listen("*:0").start()) {
+            int port = server.port();
+            Set<InetAddress> expected = new HashSet<>();
+            for (NetworkInterface each : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (each.isUp()) {
+                    for (InetAddress address : Collections.list(each.getInetAddresses())) {
+                        if (!(address instanceof Inet6Address && address.isLinkLocalAddress())) {
+                            expected.add(InetAddress.getByAddress(address.getAddress()));
+                        }
+                    }
+                }
+            }
+            List<InetSocketAddress> bound = server.server().boundAddresses();
+
+            assertThat(bound).allMatch(address -> address.getPort() == port);
+            assertThat(bound).map(InetSocketAddress::getAddress).containsExactlyInAnyOrderElementsOf(expected);
+            for (InetSocketAddress address : bound) {
+                SimpleResolver tcp = new SimpleResolver(address);
+                tcp.setTCP(true);
+                assertAnswersA(tcp);
+            }
+        }
+    }
+
+    /** {@code *} serves 127.0.0.1 among the local addresses, over UDP and TCP. */
     @Test
     void wildcardServesIpv4Loopback() throws IOException {
         try (RunningServer server = exampleServer().listen("*:0").start()) {

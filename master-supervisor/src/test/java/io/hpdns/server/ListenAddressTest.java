@@ -34,8 +34,9 @@ class ListenAddressTest {
 
         assertThat(address.isWildcard()).isTrue();
         assertThat(address.address()).isNull();
-        assertThat(address.socketAddress().getAddress().isAnyLocalAddress()).isTrue();
-        assertThat(address.socketAddress().getPort()).isEqualTo(53);
+        assertThat(address.port()).isEqualTo(53);
+        // Every local address is bound for itself: the wildcard has no one socket address.
+        assertThatThrownBy(address::socketAddress).isInstanceOf(IllegalStateException.class);
     }
 
     /** RFC 5952 §4: the canonical text form of IPv6 addresses. */

@@ -431,6 +431,58 @@ class Rfc5936ZoneTransferTest {
         }
     }
 
+    /**
+     * Stopping the server closes the listener at once but lets a transfer under way finish: the
+     * secondary gets the whole zone, then the connection closes.
+     */
+    @Test
+    void aTransferUnderWayFinishesWhenTheServerStops() throws Exception {
+        // About 10 MB: more than the socket buffers hold, so the transfer to a client that does not
+        // read yet is still being written when the server stops.
+        Path file = largeZone(45_000);
+        RunningServer server = RunningServer.builder().zoneFile("large.test.", file)
+                .transfers(largePolicy(2, allow("127.0.0.1"))).start();
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(server.address());
+            socket.setSoTimeout((int) RunningServer.CLIENT_TIMEOUT.toMillis());
+            socket.getOutputStream().write(RunningServer.framed(axfr("large.test.")));
+            var transfers = server.server().transfers();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (transfers.streaming() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(transfers.streaming()).as("transfers under way").isEqualTo(1);
+
+            Thread stopping = Thread.ofPlatform().start(server::close);
+            awaitRefused(server.address());
+            assertThat(transfers.streaming()).as("transfers under way once the listener is closed").isEqualTo(1);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            List<Record> records = answers(readTransfer(in));
+
+            assertThat(records).hasSize(45_000 + 3 + 1);
+            assertThat(records.getLast().getType()).isEqualTo(Type.SOA);
+            assertThat(in.read()).as("the server closes the connection after the transfer").isEqualTo(-1);
+            stopping.join();
+        } finally {
+            server.close();
+        }
+    }
+
+    /** Waits until a new connection to {@code address} is refused: nothing listens there any more. */
+    private static void awaitRefused(java.net.InetSocketAddress address) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket()) {
+                probe.connect(address, 1000);
+            } catch (IOException refused) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the server still accepts connections on " + address);
+    }
+
     @Test
     void secretsAreNotShownInAKeysText() {
         assertThat(KEY.toString()).doesNotContain(Base64.getEncoder().encodeToString(SECRET)).contains("xfr-key.");

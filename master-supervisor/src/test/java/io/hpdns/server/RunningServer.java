@@ -4,6 +4,7 @@ import io.hpdns.query.AnswerSettings;
 import io.hpdns.tcp.TcpPolicy;
 import io.hpdns.stats.QueryStats;
 import io.hpdns.xfr.TransferPolicy;
+import io.hpdns.xfr.ZoneJournals;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
@@ -184,6 +185,7 @@ public final class RunningServer implements AutoCloseable {
         private AnswerSettings answers = AnswerSettings.defaults();
         private UdpTransportKind udpTransport = UdpTransportKind.DEFAULT;
         private TransferPolicy transfers = TransferPolicy.denyAll();
+        private Duration addressPoll = DnsServer.ADDRESS_POLL;
 
         private Builder() {}
 
@@ -255,6 +257,12 @@ public final class RunningServer implements AutoCloseable {
             return this;
         }
 
+        /** How often {@code *:PORT} looks for local addresses that came or went. */
+        public Builder addressPoll(Duration interval) {
+            this.addressPoll = interval;
+            return this;
+        }
+
         public ServerOptions options() {
             List<ListenAddress> addresses = listen.isEmpty() ? List.of(loopback()) : listen;
             return new ServerOptions(addresses, udpThreads, tcp, udpTransport);
@@ -262,7 +270,8 @@ public final class RunningServer implements AutoCloseable {
 
         public RunningServer start() throws IOException {
             ServingStateHolder holder = new ServingStateHolder(ServingState.of(zones));
-            return new RunningServer(DnsServer.start(options(), holder, answers, transfers, new QueryStats()), holder);
+            return new RunningServer(DnsServer.start(options(), holder, answers, transfers, new QueryStats(),
+                    new ZoneJournals(ZoneJournals.DEFAULT_DEPTH), addressPoll), holder);
         }
 
         private static ListenAddress loopback() {

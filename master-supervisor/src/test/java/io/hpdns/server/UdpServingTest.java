@@ -48,6 +48,36 @@ class UdpServingTest {
         }
     }
 
+    /**
+     * {@code *:PORT} binds each local address for itself: a query to 127.0.0.1, and to every other
+     * address this host has (here e.g. the address of eth0 and IPv6 ones), is answered from the
+     * address it went to.
+     */
+    @ParameterizedTest
+    @EnumSource(UdpTransportKind.class)
+    void wildcardRepliesLeaveFromTheAddressTheQueryCameTo(UdpTransportKind transport) throws IOException {
+        try (RunningServer server = RunningServer.builder()
+                .zone(RunningServer.EXAMPLE_ORIGIN, RunningServer.EXAMPLE_ZONE_RESOURCE)
+                .listen("*:0")
+                .udpTransport(transport)
+                .start();
+                DatagramSocket client = new DatagramSocket()) {
+            client.setSoTimeout(5000);
+            int port = server.port();
+            List<InetSocketAddress> served = server.server().boundAddresses();
+            assertThat(served).contains(new InetSocketAddress("127.0.0.1", port));
+            byte[] query = RunningServer.query("www.example.test.", Type.A).toWire();
+            for (InetSocketAddress to : served) {
+                client.send(new DatagramPacket(query, query.length, to));
+                DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+                client.receive(reply);
+                assertThat(reply.getSocketAddress()).as("reply to a query sent to %s", to).isEqualTo(to);
+                assertThat(new Message(Arrays.copyOf(reply.getData(), reply.getLength())).getRcode())
+                        .isEqualTo(Rcode.NOERROR);
+            }
+        }
+    }
+
     /** 127.0.0.1 and 127.0.0.2 on one port, found free; another try if something took it meanwhile. */
     private static RunningServer onTwoAddressesOfOnePort(UdpTransportKind transport) throws IOException {
         for (int attempt = 1; ; attempt++) {

@@ -74,6 +74,14 @@ final class DatagramBatch {
         return headers.get(JAVA_INT, (long) i * MMSGHDR_SIZE + MSG_LEN);
     }
 
+    /**
+     * Whether entry {@code i} holds a datagram: after shutdown(2) a blocked recvmmsg returns one
+     * entry of length 0 with no sender (end of stream), which is no datagram and gets no answer.
+     */
+    boolean hasSender(int i) {
+        return headers.get(JAVA_INT, (long) i * MMSGHDR_SIZE + MSG_NAMELEN) != 0;
+    }
+
     /** Re-arms datagram {@code i} for the next receive: the kernel overwrote its name length. */
     void rearm(int i) {
         long h = (long) i * MMSGHDR_SIZE;

@@ -24,7 +24,7 @@ import java.nio.ByteOrder;
 
 /**
  * The Linux (x86_64 glibc) socket calls the FFM transport makes, bound once through
- * {@link Linker}: socket, setsockopt, bind, getsockname, recvmmsg, sendmmsg, shutdown, close. Every
+ * {@link Linker}: socket, setsockopt, bind, connect, getsockname, recvmmsg, sendmmsg, shutdown, close. Every
  * call captures {@code errno} into a caller-owned segment so a failure can be named.
  */
 final class LinuxSockets {
@@ -37,9 +37,11 @@ final class LinuxSockets {
     private static final int SO_RCVBUF = 8;
     private static final int SO_REUSEPORT = 15;
     private static final int SO_RCVTIMEO = 20;
-    private static final int SHUT_RDWR = 2;
+    private static final int SHUT_RD = 0;
     /** recvmmsg(2): block for the first datagram only, then take what is already queued. */
     static final int MSG_WAITFORONE = 0x10000;
+    /** recvmmsg(2): take what is already queued, never block. */
+    static final int MSG_DONTWAIT = 0x40;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
 
@@ -58,6 +60,7 @@ final class LinuxSockets {
     private static final MethodHandle GETSOCKOPT = bind("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     // The two calls of the query path capture no call state: the JDK slices the capture segment on
     // every call, an allocation escape analysis does not always remove. errno is read afterwards,
@@ -228,10 +231,34 @@ final class LinuxSockets {
         }
     }
 
-    /** Wakes a thread blocked in recvmmsg on this socket; it then returns 0 or an error. */
-    static void shutdown(int fd) {
+    /**
+     * connect(2) of a UDP socket: from now on the kernel delivers to it only datagrams from {@code
+     * peer}. In a SO_REUSEPORT group the kernel skips connected sockets when it picks one by hash,
+     * so the other sockets of the group get the datagrams this one no longer takes. Sending with an
+     * explicit destination (sendmmsg with msg_name) still works on a connected UDP socket on Linux.
+     *
+     * @throws IOException with the system's reason, e.g. when no route leads to {@code peer}
+     */
+    static void connect(int fd, InetSocketAddress peer) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) SHUTDOWN.invokeExact(callState(arena), fd, SHUT_RDWR);
+            MemorySegment state = callState(arena);
+            MemorySegment sockaddr = arena.allocate(SOCKADDR_SIZE);
+            int length = writeSockaddr(sockaddr, 0, peer);
+            check(state, (int) CONNECT.invokeExact(state, fd, sockaddr, length));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /**
+     * Wakes a thread blocked in recvmmsg on this socket (it then returns 0). Only the receive side
+     * is shut: datagrams already queued stay readable, and replies can still be sent.
+     */
+    static void shutdownReceive(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) SHUTDOWN.invokeExact(callState(arena), fd, SHUT_RD);
         } catch (Throwable t) {
             // Nothing to do: the receive timeout ends the wait anyway.
         }

@@ -20,6 +20,11 @@ final class SocketWorker implements Runnable {
     /** A persistent receive error would otherwise log on every turn of the loop. */
     private static final ThrottledWarning RECEIVE_FAULTS =
             new ThrottledWarning(log, "recvmmsg failed", Duration.ofSeconds(10));
+    /**
+     * How long a drain may go on: a socket whose connect failed keeps getting datagrams, and under a
+     * load it cannot keep up with its queue would never be empty.
+     */
+    private static final long MAX_DRAIN_NANOS = 1_000_000_000L;
 
     private final int fd;
     private final QueryProcessor processor;
@@ -72,34 +77,67 @@ final class SocketWorker implements Runnable {
         }
     }
 
+    /**
+     * Serves until {@link #stop}, then drains: by then the socket is connected to a peer that never
+     * sends (see {@link FfmUdpTransport}), so its queue only shrinks, and every datagram still in
+     * it is answered before the loop ends. Closing a socket with datagrams queued would drop them.
+     */
     private void serve(DatagramBatch in, DatagramBatch out, byte[] query, byte[] response) {
-        while (!stopping) {
-            int received = LinuxSockets.recvmmsg(fd, in.headers(), batchSize, LinuxSockets.MSG_WAITFORONE);
-            if (stopping) {
-                break; // woken by shutdown(): what it returned is no datagram
+        long drainDeadline = 0;
+        while (true) {
+            if (drainDeadline == 0 && stopping) {
+                drainDeadline = System.nanoTime() + MAX_DRAIN_NANOS;
             }
-            if (received <= 0) {
-                if (received < 0) {
-                    receiveFailed(LinuxSockets.lastErrno());
+            boolean draining = drainDeadline != 0;
+            int received = LinuxSockets.recvmmsg(fd, in.headers(), batchSize,
+                    draining ? LinuxSockets.MSG_DONTWAIT : LinuxSockets.MSG_WAITFORONE);
+            // stop() wakes a blocked receive with an entry that is no datagram (answer skips it);
+            // the next turn drains.
+            if (received > 0) {
+                answer(in, out, received, query, response);
+                if (draining && System.nanoTime() - drainDeadline > 0) {
+                    return; // still fed: the connect that stops new datagrams failed
                 }
                 continue;
             }
-            int answers = 0;
-            for (int i = 0; i < received; i++) {
-                int length = Math.min(in.receivedLength(i), maxQuery);
-                in.copyPayload(i, query, length);
-                int responseLength = processor.process(query, length, response, Protocol.UDP);
-                if (responseLength > 0) {
-                    out.prepareReply(answers++, response, responseLength, in, i);
+            int errno = received < 0 ? LinuxSockets.lastErrno() : 0;
+            if (draining) {
+                if (errno == LinuxSockets.EINTR) {
+                    continue;
                 }
+                return; // EAGAIN: the queue is empty
+            }
+            if (received < 0) {
+                receiveFailed(errno);
+            }
+        }
+    }
+
+    private void answer(DatagramBatch in, DatagramBatch out, int received, byte[] query, byte[] response) {
+        int answers = 0;
+        int datagramsIn = 0;
+        for (int i = 0; i < received; i++) {
+            if (!in.hasSender(i)) {
                 in.rearm(i);
+                continue;
             }
-            send(out, answers);
-            datagrams += received;
-            receiveCalls++;
-            if (allocatedWhenWarm < 0 && datagrams >= WARM_UP_DATAGRAMS) {
-                allocatedWhenWarm = THREADS.getCurrentThreadAllocatedBytes();
+            datagramsIn++;
+            int length = Math.min(in.receivedLength(i), maxQuery);
+            in.copyPayload(i, query, length);
+            int responseLength = processor.process(query, length, response, Protocol.UDP);
+            if (responseLength > 0) {
+                out.prepareReply(answers++, response, responseLength, in, i);
             }
+            in.rearm(i);
+        }
+        if (datagramsIn == 0) {
+            return;
+        }
+        send(out, answers);
+        datagrams += datagramsIn;
+        receiveCalls++;
+        if (allocatedWhenWarm < 0 && datagrams >= WARM_UP_DATAGRAMS) {
+            allocatedWhenWarm = THREADS.getCurrentThreadAllocatedBytes();
         }
     }
 
@@ -130,9 +168,13 @@ final class SocketWorker implements Runnable {
         RECEIVE_FAULTS.occurred(LinuxSockets.strerror(errno), null);
     }
 
+    /**
+     * Ends the loop once the datagrams already queued are answered. Shutting the receive side wakes
+     * a blocked recvmmsg; the queued datagrams stay readable and replies can still be sent.
+     */
     void stop() {
         stopping = true;
-        LinuxSockets.shutdown(fd);
+        LinuxSockets.shutdownReceive(fd);
     }
 
     long datagrams() { return datagrams; }
