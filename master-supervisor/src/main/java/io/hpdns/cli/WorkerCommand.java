@@ -173,7 +173,8 @@ final class WorkerCommand implements Callable<Integer> {
         }
         try {
             if (!closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                return ControlReply.failed(List.of(), "the DNS sockets did not close within " + CLOSE_GRACE.toSeconds() + "s");
+                return ControlReply.failed(List.of(), "the DNS sockets did not close within "
+                        + CLOSE_GRACE.toSeconds() + "s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

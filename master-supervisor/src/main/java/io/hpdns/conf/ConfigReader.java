@@ -178,9 +178,10 @@ public final class ConfigReader {
         List<Node> items = ConfigNodes.listOrOne(node);
         for (int i = 0; i < items.size(); i++) {
             Node item = items.get(i);
-            String where = node instanceof SequenceNode ? "server.worker-jvm-options[" + i + "]" : "server.worker-jvm-options";
+            String where = "server.worker-jvm-options" + (node instanceof SequenceNode ? "[" + i + "]" : "");
             String option = scalarText(item);
-            String unusable = option == null ? "expected a JVM option such as -Xmx2g" : SupervisorOptions.unusableJvmOption(option);
+            String unusable = option == null
+                    ? "expected a JVM option such as -Xmx2g" : SupervisorOptions.unusableJvmOption(option);
             if (unusable != null) {
                 nodes.problem(line(item), where + ": " + unusable + ", got " + describe(item));
                 continue;

@@ -78,11 +78,13 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
 
     /** @throws IllegalArgumentException when the count is out of range */
     public HpdnsConfig withUdpThreads(int udpThreads) {
-        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones, transfers, control, supervisor);
+        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones, transfers, control,
+                supervisor);
     }
 
     public HpdnsConfig withUdpTransport(UdpTransportKind udpTransport) {
-        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones, transfers, control, supervisor);
+        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones, transfers, control,
+                supervisor);
     }
 
     public HpdnsConfig withZones(List<ZoneConfig> newZones) {

@@ -73,7 +73,8 @@ final class Alarms {
     }
 
     private static void logOutput(Process process) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             int lines = 0;
             while ((line = out.readLine()) != null) {

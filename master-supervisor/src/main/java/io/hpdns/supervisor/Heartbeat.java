@@ -51,7 +51,8 @@ final class Heartbeat implements AutoCloseable {
                 if (worker.hasExited()) {
                     continue;
                 }
-                Duration allowed = worker.heardFrom() || timeout.compareTo(FIRST_LINE_GRACE) > 0 ? timeout : FIRST_LINE_GRACE;
+                Duration allowed = worker.heardFrom() || timeout.compareTo(FIRST_LINE_GRACE) > 0
+                        ? timeout : FIRST_LINE_GRACE;
                 if (worker.silence().compareTo(allowed) > 0) {
                     hung.accept(worker);
                 } else {

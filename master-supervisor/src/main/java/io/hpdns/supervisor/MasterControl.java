@@ -84,7 +84,8 @@ public final class MasterControl implements ControlHandler {
      */
     private ControlReply reload(List<String> arguments) throws InterruptedException {
         synchronized (changes) {
-            List<WorkerAnswer> answers = supervisor.ask(arguments.isEmpty() ? "reload" : "reload " + arguments.getFirst());
+            String request = arguments.isEmpty() ? "reload" : "reload " + arguments.getFirst();
+            List<WorkerAnswer> answers = supervisor.ask(request);
             reloads.incrementAndGet();
             if (answers.isEmpty()) {
                 failedReloads.incrementAndGet();

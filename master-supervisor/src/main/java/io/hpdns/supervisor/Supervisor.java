@@ -191,7 +191,8 @@ public final class Supervisor {
             }
             Slot slot = slots[worker.index()];
             String why = "worker " + slot.index + " (pid " + worker.pid() + ") answered no heartbeat for "
-                    + worker.silence().toSeconds() + "s" + (worker == slot.replacement ? " while replacing the old one" : "")
+                    + worker.silence().toSeconds() + "s"
+                    + (worker == slot.replacement ? " while replacing the old one" : "")
                     + " (server.heartbeat-timeout " + heartbeatTimeout.toSeconds() + "s); killed";
             worker.killAsHung(why);
             alarm = supervising ? new AlarmEvent(AlarmEvent.Kind.WORKER_HUNG, slot.index, worker.pid(), -1,
@@ -204,46 +205,50 @@ public final class Supervisor {
 
     /** A worker process ended: unless it was asked to, count the failure and start it again after the backoff. */
     private void exited(Slot slot, WorkerProcess worker, int status) {
-        List<AlarmEvent> raised = new ArrayList<>();
-        Duration delay;
+        List<AlarmEvent> raised;
         synchronized (this) {
             if (stopping || !supervising || slot.process != worker) {
                 return;
             }
             Duration served = slot.state == State.SERVING
                     ? Duration.ofNanos(System.nanoTime() - slot.servingSinceNanos) : Duration.ZERO;
-            String reason = worker.endReason(status);
-            delay = down(slot, served, reason);
-            if (!worker.killedAsHung()) {
-                raised.add(new AlarmEvent(AlarmEvent.Kind.WORKER_EXITED, slot.index, worker.pid(), status, slot.restarts,
-                        reason + "; starting it again in " + delay.toSeconds() + "s"));
-            }
-            if (slot.backoff.crashLoopBegan()) {
-                raised.add(crashLoop(slot, worker.pid(), status, reason));
-            }
-        }
-        if (worker.killedAsHung()) {
-            log.info("worker {} starts again in {}s", slot.index, delay.toSeconds());
+            // A hung worker's alarm was raised when it was killed.
+            raised = failed(slot, worker.pid(), status, served, worker.endReason(status), !worker.killedAsHung());
         }
         raised.forEach(alarms::raise);
-        Thread.ofVirtual().name("hpdns-restart-" + slot.index).start(() -> restartAfter(slot, delay));
     }
 
-    /** Marks the slot down after a failure; returns how long to wait before starting it again. Holds this. */
-    private Duration down(Slot slot, Duration served, String reason) {
+    /**
+     * Counts a failure of the slot's worker, marks the slot down and schedules the next start after
+     * the backoff. Holds this.
+     *
+     * @param pid the failed process; 0 when none could be started
+     * @param status its exit status; -1 when none
+     * @param served how long it had been serving; zero if it never was
+     * @return the alarms to raise (outside the lock)
+     */
+    private List<AlarmEvent> failed(Slot slot, long pid, int status, Duration served, String reason,
+                                    boolean exitAlarm) {
         slot.process = null;
         slot.state = State.DOWN;
         slot.lastFailure = reason;
         Duration delay = slot.backoff.failed(served);
         slot.nextStartNanos = System.nanoTime() + delay.toNanos();
-        return delay;
-    }
-
-    private AlarmEvent crashLoop(Slot slot, long pid, int status, String reason) {
-        return new AlarmEvent(AlarmEvent.Kind.CRASH_LOOP, slot.index, pid, status, slot.restarts,
-                "worker " + slot.index + " failed " + slot.backoff.failuresInARow() + " times in a row (last: " + reason
-                        + "); it is started again every " + RestartBackoff.MAX.toSeconds() + "s at most, the other"
-                        + " workers keep serving");
+        List<AlarmEvent> raised = new ArrayList<>();
+        if (exitAlarm) {
+            raised.add(new AlarmEvent(AlarmEvent.Kind.WORKER_EXITED, slot.index, pid, status, slot.restarts,
+                    reason + "; starting it again in " + delay.toSeconds() + "s"));
+        } else {
+            log.info("worker {} starts again in {}s", slot.index, delay.toSeconds());
+        }
+        if (slot.backoff.crashLoopBegan()) {
+            raised.add(new AlarmEvent(AlarmEvent.Kind.CRASH_LOOP, slot.index, pid, status, slot.restarts,
+                    "worker " + slot.index + " failed " + slot.backoff.failuresInARow() + " times in a row (last: "
+                            + reason + "); it is started again every " + RestartBackoff.MAX.toSeconds()
+                            + "s at most, the other workers keep serving"));
+        }
+        Thread.ofVirtual().name("hpdns-restart-" + slot.index).start(() -> restartAfter(slot, delay));
+        return raised;
     }
 
     private void restartAfter(Slot slot, Duration delay) {
@@ -253,6 +258,7 @@ public final class Supervisor {
             return;
         }
         WorkerProcess worker;
+        List<AlarmEvent> raised = List.of();
         synchronized (this) {
             if (stopping || slot.state != State.DOWN) {
                 return;
@@ -260,17 +266,13 @@ public final class Supervisor {
             try {
                 worker = launch(slot, listen);
             } catch (WorkerFailure e) {
-                Duration next = down(slot, Duration.ZERO, e.getMessage());
-                List<AlarmEvent> raised = new ArrayList<>();
-                raised.add(new AlarmEvent(AlarmEvent.Kind.WORKER_EXITED, slot.index, 0, -1, slot.restarts,
-                        e.getMessage() + "; trying again in " + next.toSeconds() + "s"));
-                if (slot.backoff.crashLoopBegan()) {
-                    raised.add(crashLoop(slot, 0, -1, e.getMessage()));
-                }
-                Thread.ofVirtual().name("hpdns-restart-" + slot.index).start(() -> restartAfter(slot, next));
-                raised.forEach(alarms::raise);
-                return;
+                raised = failed(slot, 0, -1, Duration.ZERO, e.getMessage(), true);
+                worker = null;
             }
+        }
+        if (worker == null) {
+            raised.forEach(alarms::raise);
+            return;
         }
         try {
             worker.ready().get();
@@ -287,7 +289,8 @@ public final class Supervisor {
             serving(slot, worker);
             slot.restarts++;
             back = new AlarmEvent(AlarmEvent.Kind.WORKER_RESTARTED, slot.index, worker.pid(), -1, slot.restarts,
-                    "worker " + slot.index + " serves again as pid " + worker.pid() + " (restart " + slot.restarts + ")");
+                    "worker " + slot.index + " serves again as pid " + worker.pid() + " (restart " + slot.restarts
+                            + ")");
         }
         alarms.raise(back);
         if (slot.index == 0) {
@@ -440,7 +443,8 @@ public final class Supervisor {
         for (Map.Entry<WorkerProcess, CompletableFuture<ControlReply>> entry : told.entrySet()) {
             WorkerProcess worker = entry.getKey();
             try {
-                ControlReply last = entry.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                long left = Math.max(0, deadline - System.nanoTime());
+                ControlReply last = entry.getValue().get(left, TimeUnit.NANOSECONDS);
                 if (last.succeeded()) {
                     retired.add(last.lines());
                 }

@@ -28,9 +28,11 @@ public record SupervisorOptions(int workers, Duration heartbeatTimeout, String a
         Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
         workerJvmOptions = List.copyOf(workerJvmOptions);
         if (workers < 1 || workers > MAX_WORKERS) {
-            throw new IllegalArgumentException("server.workers must be between 1 and " + MAX_WORKERS + ", got " + workers);
+            throw new IllegalArgumentException("server.workers must be between 1 and " + MAX_WORKERS + ", got "
+                    + workers);
         }
-        if (heartbeatTimeout.compareTo(MIN_HEARTBEAT_TIMEOUT) < 0 || heartbeatTimeout.compareTo(MAX_HEARTBEAT_TIMEOUT) > 0) {
+        if (heartbeatTimeout.compareTo(MIN_HEARTBEAT_TIMEOUT) < 0
+                || heartbeatTimeout.compareTo(MAX_HEARTBEAT_TIMEOUT) > 0) {
             throw new IllegalArgumentException("server.heartbeat-timeout must be between " + MIN_HEARTBEAT_TIMEOUT
                     + " and " + MAX_HEARTBEAT_TIMEOUT + ", got " + heartbeatTimeout);
         }

@@ -35,7 +35,8 @@ final class WorkerLauncher {
      * @param arguments the command line arguments (the {@code worker} command and its options) for
      *     these listen addresses, whose ports are all known; {@code --index} is added to them
      */
-    WorkerLauncher(List<String> workerJvmOptions, String mainClass, Function<List<ListenAddress>, List<String>> arguments) {
+    WorkerLauncher(List<String> workerJvmOptions, String mainClass,
+                   Function<List<ListenAddress>, List<String>> arguments) {
         List<String> jvm = new ArrayList<>();
         jvm.add(javaExecutable());
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {

@@ -179,6 +179,21 @@ class CtlCommandTest {
     }
 
     @Test
+    void restartWhoseReplacementCannotLoadTheZoneKeepsTheOldWorker() throws Exception {
+        startServer();
+        long before = MasterProcess.workerPid(ctl("status").out(), 0);
+        Files.writeString(zoneFile, zone(2, "192.0.2.20") + "www2 A not-an-address\n");
+
+        CommandRun run = ctl("restart");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("hpdns: restart: worker 0: its replacement failed: 1 zone failed to load; pid "
+                + before + " keeps serving" + System.lineSeparator());
+        assertThat(MasterProcess.workerPid(ctl("status").out(), 0)).isEqualTo(before);
+        assertThat(wwwAddress()).isEqualTo("192.0.2.10");
+    }
+
+    @Test
     void controlSocketIsForTheServersUserOnly() throws Exception {
         startServer();
 

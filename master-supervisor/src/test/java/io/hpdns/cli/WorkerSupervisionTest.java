@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,22 +115,30 @@ class WorkerSupervisionTest {
 
     /** Waits for the alarm command's environment for this event; returns its variables. */
     private Map<String, String> awaitAlarm(String event) throws Exception {
+        return awaitAlarm(event, env -> true);
+    }
+
+    /** Waits for the alarm command's environment for this event with these variables. */
+    private Map<String, String> awaitAlarm(String event, Predicate<Map<String, String>> matching) throws Exception {
         long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
+            List<Path> found;
             try (Stream<Path> files = Files.list(alarms)) {
-                Path found = files.filter(f -> f.getFileName().toString().startsWith(event + ".")).findFirst().orElse(null);
-                if (found != null) {
-                    Map<String, String> env = new HashMap<>();
-                    for (String line : Files.readAllLines(found)) {
-                        int equals = line.indexOf('=');
-                        env.put(line.substring(0, equals), line.substring(equals + 1));
-                    }
+                found = files.filter(f -> f.getFileName().toString().startsWith(event + ".")).toList();
+            }
+            for (Path file : found) {
+                Map<String, String> env = new HashMap<>();
+                for (String line : Files.readAllLines(file)) {
+                    int equals = line.indexOf('=');
+                    env.put(line.substring(0, equals), line.substring(equals + 1));
+                }
+                if (matching.test(env)) {
                     return env;
                 }
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no " + event + " alarm; the log:\n" + master.log());
+        throw new AssertionError("no such " + event + " alarm; the log:\n" + master.log());
     }
 
     /** Waits until {@code ctl status} shows worker {@code index} serving after {@code restarts} restarts. */
@@ -216,6 +225,26 @@ class WorkerSupervisionTest {
                 .containsEntry("HPDNS_PID", Long.toString(restarted)).containsEntry("HPDNS_RESTARTS", "1");
         assertThat(master.log()).contains("ERROR Alarms: alarm worker-exited: worker 1 (pid " + killed + ") exited");
         assertEveryWorkerAnswers("192.0.2.10");
+    }
+
+    @Test
+    void aWorkerThatCannotStartAgainIsRetriedAfterALongerWait() throws Exception {
+        startMaster("10s");
+        long killed = MasterProcess.workerPid(ctl("status").out(), 1);
+        Files.writeString(zoneFile, zone(2, "192.0.2.20") + "www2 A not-an-address\n");
+
+        MasterProcess.signal(killed, "KILL");
+
+        Map<String, String> retry = awaitAlarm("worker-exited",
+                env -> env.get("HPDNS_MESSAGE").contains(" could not start: "));
+        assertThat(retry.get("HPDNS_MESSAGE"))
+                .matches("worker 1 \\(pid \\d+\\) could not start: 1 zone failed to load; starting it again in 2s");
+        assertThat(retry).containsEntry("HPDNS_EXIT_STATUS", "1").containsEntry("HPDNS_RESTARTS", "0");
+        Files.writeString(zoneFile, zone(2, "192.0.2.20"));
+        MasterProcess.workerPid(awaitServing(1, 1), 1);
+        // Worker 0 still serves serial 1; the restarted worker 1 loaded the file as it is now.
+        assertThat(ctl("reload").exitCode()).isZero();
+        assertEveryWorkerAnswers("192.0.2.20");
     }
 
     @Test
