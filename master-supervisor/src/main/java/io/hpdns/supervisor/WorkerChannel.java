@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * number that the master does not reuse on this channel. Commands: {@code ping} (heartbeat),
  * {@code status} (the zones served), {@code reload [ZONE]}, {@code stats} (every query counter,
  * zeros included), {@code notify} (send NOTIFY for the serials not announced yet; a no-op except in
- * the worker given {@code --notify}), {@code stop} (stop serving, answer with the final counters,
+ * worker 0), {@code stop} (stop serving, answer with the final counters,
  * exit 0). Requests are carried out concurrently, each on its own virtual thread.
  *
  * <p>Worker to master: the answer to a request is zero or more output lines {@code ID | TEXT}, then

@@ -20,10 +20,11 @@ final class WorkerLauncher {
     /**
      * The worker needs native access (FFM for recvmmsg/sendmmsg, JNI for netty); the jar's manifest
      * grants it only to {@code java -jar}. A worker out of memory is broken in unknown ways: it
-     * exits at once and the master starts it again.
+     * exits at once and the master starts it again. The JVM's own messages go to standard error,
+     * not into the control channel.
      */
-    private static final List<String> WORKER_JVM_DEFAULTS =
-            List.of("--enable-native-access=ALL-UNNAMED", "-XX:+ExitOnOutOfMemoryError");
+    private static final List<String> WORKER_JVM_DEFAULTS = List.of("--enable-native-access=ALL-UNNAMED",
+            "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr");
 
     private final List<String> jvm;
     private final String mainClass;

@@ -251,17 +251,13 @@ final class WorkerProcess {
             return;
         }
         Answer answer = words.length >= 2 ? pending.get(parseId(words[0])) : null;
-        if (answer == null) {
-            log.warn("worker {} (pid {}) sent an unexpected line on its control channel: \"{}\"", index, pid(), line);
-            return;
-        }
         String rest = words.length == 3 ? words[2] : "";
-        switch (words[1]) {
+        switch (answer == null ? "" : words[1]) {
             case WorkerChannel.OUTPUT -> answer.lines.add(rest);
             case WorkerChannel.OK -> complete(words[0], ControlReply.ok(answer.lines));
             case WorkerChannel.ERROR -> complete(words[0], ControlReply.failed(answer.lines, rest));
-            default -> log.warn("worker {} (pid {}) sent an unexpected line on its control channel: \"{}\"", index,
-                    pid(), line);
+            // Not the protocol: JVM output sent to standard output (-Xlog without a file, say).
+            default -> log.info("worker {} (pid {}) printed: {}", index, pid(), line);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -168,7 +169,8 @@ class WorkerSupervisionTest {
                 .containsPattern("worker 1 pid \\d+ uptime \\d+s restarts 0 serving")
                 .containsPattern("zone example\\.com\\. serial 1 last-reload \\S+ loaded");
         List<Long> children = master.workers().stream().map(ProcessHandle::pid).toList();
-        assertThat(children).containsExactlyInAnyOrder(MasterProcess.workerPid(status, 0), MasterProcess.workerPid(status, 1));
+        assertThat(children)
+                .containsExactlyInAnyOrder(MasterProcess.workerPid(status, 0), MasterProcess.workerPid(status, 1));
         assertEveryWorkerAnswers("192.0.2.10");
         // The counters are summed over the workers, whichever answered.
         assertThat(ctl("stats").out().lines()).contains("queries.udp: " + QUERIES / 2, "queries.tcp: " + QUERIES / 2,
@@ -213,7 +215,7 @@ class WorkerSupervisionTest {
 
         MasterProcess.signal(killed, "KILL");
 
-        Map<String, String> exited = awaitAlarm("worker-exited");
+        Map<String, String> exited = awaitAlarm("worker-exited", env -> env.get("HPDNS_PID").equals("" + killed));
         assertThat(exited).containsEntry("HPDNS_EVENT", "worker-exited").containsEntry("HPDNS_WORKER", "1")
                 .containsEntry("HPDNS_PID", Long.toString(killed)).containsEntry("HPDNS_EXIT_STATUS", "137")
                 .containsEntry("HPDNS_RESTARTS", "0").containsEntry("HPDNS_MASTER_PID", Long.toString(master.pid()));
@@ -221,8 +223,8 @@ class WorkerSupervisionTest {
         String status = awaitServing(1, 1);
         long restarted = MasterProcess.workerPid(status, 1);
         assertThat(restarted).isNotEqualTo(killed);
-        assertThat(awaitAlarm("worker-restarted")).containsEntry("HPDNS_WORKER", "1")
-                .containsEntry("HPDNS_PID", Long.toString(restarted)).containsEntry("HPDNS_RESTARTS", "1");
+        assertThat(awaitAlarm("worker-restarted", env -> env.get("HPDNS_PID").equals("" + restarted)))
+                .containsEntry("HPDNS_WORKER", "1").containsEntry("HPDNS_RESTARTS", "1");
         assertThat(master.log()).contains("ERROR Alarms: alarm worker-exited: worker 1 (pid " + killed + ") exited");
         assertEveryWorkerAnswers("192.0.2.10");
     }
@@ -254,7 +256,7 @@ class WorkerSupervisionTest {
 
         MasterProcess.signal(stopped, "STOP");
 
-        Map<String, String> hung = awaitAlarm("worker-hung");
+        Map<String, String> hung = awaitAlarm("worker-hung", env -> env.get("HPDNS_PID").equals("" + stopped));
         assertThat(hung).containsEntry("HPDNS_WORKER", "0").containsEntry("HPDNS_PID", Long.toString(stopped));
         assertThat(hung.get("HPDNS_MESSAGE")).contains("answered no heartbeat for").endsWith("; killed");
         long restarted = MasterProcess.workerPid(awaitServing(0, 1), 0);
@@ -348,7 +350,7 @@ class WorkerSupervisionTest {
 
         for (ProcessHandle worker : workers) {
             boolean gone = worker.onExit().thenApply(p -> true)
-                    .completeOnTimeout(false, RECOVERY_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).get();
+                    .completeOnTimeout(false, RECOVERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS).get();
             assertThat(gone).as("worker %d gone", worker.pid()).isTrue();
         }
         assertThat(master.log()).contains("the master is gone: stopping");
