@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hpdns ctl COMMAND}: one command to a running server over its control socket, like
+ * {@code hpdns ctl COMMAND}: one command to a running master over its control socket, like
  * {@code knotc}. The socket is found the way the server chose it: {@code --control}, else
  * {@code server.control} of the configuration (read the way {@code start} reads it).
  */
@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = {
-            "Control a running server: status, reload [ZONE], stats, stop, restart.",
+            "Control a running server: status, reload [ZONE], stats, stop, restart (rolling, one worker at a time).",
             "Exits 0 when the command succeeded, 1 with the reason (and file:line lines for zones that failed"
                     + " to reload) when it did not or no server is running, 2 on a usage error."
         })

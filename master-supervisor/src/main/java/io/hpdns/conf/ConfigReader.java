@@ -11,6 +11,7 @@ import io.hpdns.query.AnswerSettings;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.ServerOptions;
 import io.hpdns.server.UdpTransportKind;
+import io.hpdns.supervisor.SupervisorOptions;
 import io.hpdns.tcp.TcpPolicy;
 import io.hpdns.xfr.TransferAcl;
 import io.hpdns.xfr.TransferPolicy;
@@ -48,7 +49,7 @@ public final class ConfigReader {
     private static final List<String> TOP_KEYS = List.of("server", "keys", "zones");
     private static final List<String> SERVER_KEYS =
             List.of("listen", "udp-threads", "udp-transport", "identity", "version", "nsid", "edns-udp-size", "tcp",
-                    "control");
+                    "control", "workers", "heartbeat-timeout", "alarm-command", "worker-jvm-options");
     private static final List<String> TCP_KEYS = List.of("idle-timeout", "message-timeout", "max-connections",
             "max-connections-per-client", "max-transfers");
     private static final List<String> ZONE_KEYS = List.of("name", "file", "transfer", "notify", "notify-key");
@@ -138,13 +139,56 @@ public final class ConfigReader {
         ServerOptions options = server == null ? null : serverOptions(server);
         AnswerSettings answers = server == null ? null : answerSettings(server);
         Path control = server == null ? null : control(value(server, "control"));
+        SupervisorOptions supervisor = server == null ? null : supervisorOptions(server);
         transfers.readKeys(value(top, "keys"));
         List<ZoneConfig> zones = zones(value(top, "zones"));
         if (problems.size() != before) {
             return null;
         }
         TransferPolicy policy = new TransferPolicy(maxTransfers, transfers.keys(), acls);
-        return new HpdnsConfig(file, options, answers, zones, policy, control);
+        return new HpdnsConfig(file, options, answers, zones, policy, control, supervisor);
+    }
+
+    private SupervisorOptions supervisorOptions(Map<String, NodeTuple> server) {
+        int workers = nodes.integer(value(server, "workers"), "server.workers", 1, SupervisorOptions.MAX_WORKERS,
+                SupervisorOptions.DEFAULT_WORKERS);
+        Node timeoutNode = value(server, "heartbeat-timeout");
+        Duration heartbeatTimeout = nodes.duration(timeoutNode, "server.heartbeat-timeout",
+                SupervisorOptions.MAX_HEARTBEAT_TIMEOUT, SupervisorOptions.DEFAULT_HEARTBEAT_TIMEOUT);
+        if (heartbeatTimeout.compareTo(SupervisorOptions.MIN_HEARTBEAT_TIMEOUT) < 0) {
+            nodes.problem(line(timeoutNode), "server.heartbeat-timeout: expected at least "
+                    + DurationSyntax.format(SupervisorOptions.MIN_HEARTBEAT_TIMEOUT)
+                    + " (two heartbeats, one a second), got " + describe(timeoutNode));
+            heartbeatTimeout = SupervisorOptions.DEFAULT_HEARTBEAT_TIMEOUT;
+        }
+        Node alarmNode = value(server, "alarm-command");
+        String alarmCommand = alarmNode == null ? null : scalarText(alarmNode);
+        if (alarmNode != null && (alarmCommand == null || alarmCommand.isBlank())) {
+            nodes.problem(line(alarmNode), "server.alarm-command: expected a command line for /bin/sh -c, such as"
+                    + " \"logger -t hpdns $HPDNS_MESSAGE\", got " + describe(alarmNode));
+            alarmCommand = null;
+        }
+        return new SupervisorOptions(workers, heartbeatTimeout, alarmCommand,
+                workerJvmOptions(value(server, "worker-jvm-options")));
+    }
+
+    /** A list of JVM options such as ["-Xmx2g", "-XX:+AlwaysPreTouch"], or one option on its own. */
+    private List<String> workerJvmOptions(Node node) {
+        List<String> options = new ArrayList<>();
+        List<Node> items = ConfigNodes.listOrOne(node);
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String where = "server.worker-jvm-options" + (node instanceof SequenceNode ? "[" + i + "]" : "");
+            String option = scalarText(item);
+            String unusable = option == null
+                    ? "expected a JVM option such as -Xmx2g" : SupervisorOptions.unusableJvmOption(option);
+            if (unusable != null) {
+                nodes.problem(line(item), where + ": " + unusable + ", got " + describe(item));
+                continue;
+            }
+            options.add(option);
+        }
+        return options;
     }
 
     private ServerOptions serverOptions(Map<String, NodeTuple> server) {

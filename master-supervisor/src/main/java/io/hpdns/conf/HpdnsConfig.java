@@ -4,6 +4,7 @@ import io.hpdns.query.AnswerSettings;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.ServerOptions;
 import io.hpdns.server.UdpTransportKind;
+import io.hpdns.supervisor.SupervisorOptions;
 import io.hpdns.xfr.TransferPolicy;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -26,9 +27,10 @@ import org.xbill.DNS.Name;
  * @param zones the zones, each origin once, in the order given
  * @param transfers the TSIG keys, each zone's transfer access list and the concurrent transfer limit
  * @param control the Unix domain socket {@code hpdns ctl} talks to (config {@code server.control})
+ * @param supervisor how many worker processes serve, and how the master watches them
  */
 public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answers, List<ZoneConfig> zones,
-                          TransferPolicy transfers, Path control) {
+                          TransferPolicy transfers, Path control, SupervisorOptions supervisor) {
 
     /**
      * Where the control socket is by default: relative to the configuration file's directory, or to
@@ -44,6 +46,7 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
         Objects.requireNonNull(answers, "answers");
         Objects.requireNonNull(control, "control");
         Objects.requireNonNull(transfers, "transfers");
+        Objects.requireNonNull(supervisor, "supervisor");
         zones = List.copyOf(zones);
         Set<Name> seen = new HashSet<>();
         for (ZoneConfig zone : zones) {
@@ -56,7 +59,7 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
     /** Default settings and no zones, for running from the command line alone. */
     public static HpdnsConfig defaults() {
         return new HpdnsConfig(null, ServerOptions.withDefaults(defaultListen()), AnswerSettings.defaults(), List.of(),
-                TransferPolicy.denyAll(), DEFAULT_CONTROL);
+                TransferPolicy.denyAll(), DEFAULT_CONTROL, SupervisorOptions.defaults());
     }
 
     /** Loopback only, on port 5353: 127.0.0.1, and ::1 when this host has IPv6 loopback. */
@@ -70,24 +73,31 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
      *     address beside the wildcard on its port)
      */
     public HpdnsConfig withListen(List<ListenAddress> listen) {
-        return new HpdnsConfig(source, server.withListen(listen), answers, zones, transfers, control);
+        return new HpdnsConfig(source, server.withListen(listen), answers, zones, transfers, control, supervisor);
     }
 
     /** @throws IllegalArgumentException when the count is out of range */
     public HpdnsConfig withUdpThreads(int udpThreads) {
-        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones, transfers, control);
+        return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones, transfers, control,
+                supervisor);
     }
 
     public HpdnsConfig withUdpTransport(UdpTransportKind udpTransport) {
-        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones, transfers, control);
+        return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones, transfers, control,
+                supervisor);
     }
 
     public HpdnsConfig withZones(List<ZoneConfig> newZones) {
-        return new HpdnsConfig(source, server, answers, newZones, transfers, control);
+        return new HpdnsConfig(source, server, answers, newZones, transfers, control, supervisor);
     }
 
     public HpdnsConfig withControl(Path newControl) {
-        return new HpdnsConfig(source, server, answers, zones, transfers, newControl);
+        return new HpdnsConfig(source, server, answers, zones, transfers, newControl, supervisor);
+    }
+
+    /** @throws IllegalArgumentException when the count is out of range */
+    public HpdnsConfig withWorkers(int workers) {
+        return new HpdnsConfig(source, server, answers, zones, transfers, control, supervisor.withWorkers(workers));
     }
 
     /** A host with IPv6 disabled has no ::1, and binding it would fail; look before offering it. */

@@ -233,6 +233,20 @@ public final class DnsServer implements AutoCloseable {
         return List.copyOf(addresses);
     }
 
+    /**
+     * The listen addresses as configured, with the port the kernel chose where port 0 was asked
+     * ({@code *:0} stays {@code *} with its chosen port): what another process binds to share
+     * these ports through SO_REUSEPORT.
+     */
+    public List<ListenAddress> listenAddresses() {
+        List<ListenAddress> resolved = new ArrayList<>(listen.size());
+        for (int i = 0; i < listen.size(); i++) {
+            WildcardListener wildcard = wildcards.get(i);
+            resolved.add(wildcard == null ? ListenAddress.of(fixed.get(i)) : new ListenAddress(null, wildcard.port()));
+        }
+        return List.copyOf(resolved);
+    }
+
     /** The TCP side, for its connection counts. */
     public TcpServer tcp() {
         return sockets.tcp();

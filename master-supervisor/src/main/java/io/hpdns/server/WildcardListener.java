@@ -44,6 +44,11 @@ final class WildcardListener {
         this.port = listen.port();
     }
 
+    /** The port served on every address; the kernel's choice once the first address is bound for {@code *:0}. */
+    synchronized int port() {
+        return port;
+    }
+
     ListenAddress listen() {
         return listen;
     }

@@ -28,7 +28,10 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-/** {@code hpdns ctl} against a real running server (in-process {@code start}) over its control socket. */
+/**
+ * {@code hpdns ctl} against a real running server (an in-process master with one worker process)
+ * over its control socket.
+ */
 class CtlCommandTest {
 
     @TempDir
@@ -88,6 +91,8 @@ class CtlCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("pid: " + ProcessHandle.current().pid())
                 .contains("uptime: ")
+                .contains("workers: 1")
+                .containsPattern("worker 0 pid \\d+ uptime \\d+s restarts 0 serving")
                 .containsPattern("zone example\\.com\\. serial 1 last-reload \\S+ loaded");
     }
 
@@ -159,13 +164,33 @@ class CtlCommandTest {
     }
 
     @Test
-    void restartIsRefusedByASingleProcessServer() throws Exception {
+    void restartReplacesTheWorkerWithANewProcess() throws Exception {
         startServer();
+        long before = MasterProcess.workerPid(ctl("status").out(), 0);
+
+        CommandRun run = ctl("restart");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        long after = MasterProcess.workerPid(ctl("status").out(), 0);
+        assertThat(after).isNotEqualTo(before);
+        assertThat(run.out()).isEqualTo("worker 0: pid " + before + " replaced by pid " + after + System.lineSeparator());
+        assertThat(MasterProcess.gone(before)).isTrue();
+        assertThat(wwwAddress()).isEqualTo("192.0.2.10");
+    }
+
+    @Test
+    void restartWhoseReplacementCannotLoadTheZoneKeepsTheOldWorker() throws Exception {
+        startServer();
+        long before = MasterProcess.workerPid(ctl("status").out(), 0);
+        Files.writeString(zoneFile, zone(2, "192.0.2.20") + "www2 A not-an-address\n");
 
         CommandRun run = ctl("restart");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).startsWith("hpdns: restart: restart needs worker processes").hasLineCount(1);
+        assertThat(run.err()).isEqualTo("hpdns: restart: worker 0: its replacement failed: 1 zone failed to load; pid "
+                + before + " keeps serving" + System.lineSeparator());
+        assertThat(MasterProcess.workerPid(ctl("status").out(), 0)).isEqualTo(before);
+        assertThat(wwwAddress()).isEqualTo("192.0.2.10");
     }
 
     @Test

@@ -27,7 +27,7 @@ class HpdnsCommandTest {
 
     @Test
     void unknownOptionIsAUsageError() {
-        CommandRun run = CommandRun.of("start", "--workers", "2");
+        CommandRun run = CommandRun.of("start", "--threads", "2");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("hpdns start: Unknown option").contains("Try 'hpdns start --help'");
@@ -57,6 +57,22 @@ class HpdnsCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--udp-threads: expected an integer from 1 to 1024, got 0");
+    }
+
+    @Test
+    void outOfRangeWorkersIsAUsageError() {
+        CommandRun run = CommandRun.of("start", "--workers", "65", "--zone",
+                "example.com.=" + CommandRun.resource("conf/zones/example.com.zone"));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--workers: expected an integer from 1 to 64, got 65");
+    }
+
+    @Test
+    void theInternalWorkerCommandIsNotListed() {
+        CommandRun run = CommandRun.of("--help");
+
+        assertThat(run.out()).containsPattern("(?m)^  start ").doesNotContainPattern("(?m)^  worker ");
     }
 
     @Test

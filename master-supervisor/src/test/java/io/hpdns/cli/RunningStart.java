@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import io.hpdns.server.ListenAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +33,14 @@ final class RunningStart implements AutoCloseable {
 
     /** The first bound address (the only one, with a single --listen). */
     InetSocketAddress awaitReady() throws InterruptedException {
-        List<InetSocketAddress> bound = start.awaitReady(READY_TIMEOUT);
+        List<ListenAddress> bound = start.awaitReady(READY_TIMEOUT);
         assertThat(bound).isNotEmpty();
-        return bound.getFirst();
+        return bound.getFirst().socketAddress();
+    }
+
+    /** Every listen address, as served (port 0 resolved; {@code *:PORT} as such). */
+    List<ListenAddress> awaitAllReady() throws InterruptedException {
+        return start.awaitReady(READY_TIMEOUT);
     }
 
     int stopAndWait() throws InterruptedException {

@@ -3,6 +3,7 @@ package io.hpdns.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hpdns.server.ListenAddress;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,6 +49,25 @@ class StartCommandTest {
         try (RunningStart server = RunningStart.launch("start", "--zone", zone, "--listen", "127.0.0.1:0",
                 "--udp-threads", "1")) {
             assertAnswersWwwExampleCom(server.awaitReady(), false);
+            assertThat(server.stopAndWait()).isZero();
+        }
+    }
+
+    @Test
+    void workersShareTheWildcardPortWorkerZeroChose() throws Exception {
+        String zone = "example.com=" + CommandRun.resource("conf/zones/example.com.zone");
+
+        try (RunningStart server = RunningStart.launch("start", "--zone", zone, "--listen", "*:0",
+                "--workers", "2", "--udp-threads", "1")) {
+            List<ListenAddress> listen = server.awaitAllReady();
+
+            assertThat(listen).hasSize(1);
+            assertThat(listen.getFirst().isWildcard()).isTrue();
+            assertThat(listen.getFirst().port()).isPositive();
+            // Fresh client ports spread the queries over both workers' SO_REUSEPORT sockets.
+            for (int i = 0; i < 10; i++) {
+                assertAnswersWwwExampleCom(new InetSocketAddress("127.0.0.1", listen.getFirst().port()), false);
+            }
             assertThat(server.stopAndWait()).isZero();
         }
     }

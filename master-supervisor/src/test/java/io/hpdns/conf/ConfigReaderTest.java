@@ -8,6 +8,7 @@ import io.hpdns.query.AnswerSettings;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.server.UdpTransportKind;
 import io.hpdns.server.ServerOptions;
+import io.hpdns.supervisor.SupervisorOptions;
 import io.hpdns.tsig.TsigKey;
 import io.hpdns.xfr.AddressRange;
 import io.hpdns.xfr.TransferAcl;
@@ -170,7 +171,8 @@ class ConfigReaderTest {
                 """);
 
         assertThat(problems()).containsExactly(config + ":3: unknown key \"udp-thread\" in server (expected one of:"
-                + " listen, udp-threads, udp-transport, identity, version, nsid, edns-udp-size, tcp, control)");
+                + " listen, udp-threads, udp-transport, identity, version, nsid, edns-udp-size, tcp, control, workers,"
+                + " heartbeat-timeout, alarm-command, worker-jvm-options)");
     }
 
     @Test
@@ -501,6 +503,55 @@ class ConfigReaderTest {
                         + "\"[::1]:53\", got a mapping",
                 config + ":5: zones[0].notify-key: no key named no-such-key. in the keys section (there are none)",
                 config + ":6: zones[1].notify-key: no key named no-such-key. in the keys section (there are none)");
+    }
+
+    @Test
+    void readsTheSupervisorKeys() throws Exception {
+        write("""
+                server:
+                  workers: 4
+                  heartbeat-timeout: 3s
+                  alarm-command: 'logger -t hpdns "$HPDNS_MESSAGE"'
+                  worker-jvm-options: ["-Xmx2g", "-XX:+AlwaysPreTouch"]
+                """);
+
+        SupervisorOptions read = ConfigReader.read(config).supervisor();
+
+        assertThat(read).isEqualTo(new SupervisorOptions(4, Duration.ofSeconds(3), "logger -t hpdns \"$HPDNS_MESSAGE\"",
+                List.of("-Xmx2g", "-XX:+AlwaysPreTouch")));
+        write("server: { worker-jvm-options: -Xmx1g }\n");
+        assertThat(ConfigReader.read(config).supervisor().workerJvmOptions()).containsExactly("-Xmx1g");
+    }
+
+    @Test
+    void supervisorDefaults() {
+        SupervisorOptions defaults = HpdnsConfig.defaults().supervisor();
+
+        assertThat(defaults.workers()).isEqualTo(1);
+        assertThat(defaults.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.alarmCommand()).isNull();
+        assertThat(defaults.workerJvmOptions()).isEmpty();
+    }
+
+    @Test
+    void supervisorKeyErrorsNameTheLine() throws Exception {
+        write("""
+                server:
+                  workers: 65
+                  heartbeat-timeout: 1s
+                  alarm-command: ""
+                  worker-jvm-options: ["-Xmx1g", "Xmx2g", "-jar", [x]]
+                """);
+
+        assertThat(problems()).containsExactly(
+                config + ":2: server.workers: expected a positive integer up to 64, got \"65\"",
+                config + ":3: server.heartbeat-timeout: expected at least 2s (two heartbeats, one a second), got \"1s\"",
+                config + ":4: server.alarm-command: expected a command line for /bin/sh -c, such as"
+                        + " \"logger -t hpdns $HPDNS_MESSAGE\", got \"\"",
+                config + ":5: server.worker-jvm-options[1]: not a JVM option (it must start with -), got \"Xmx2g\"",
+                config + ":5: server.worker-jvm-options[2]: the master sets the workers' class path and main class"
+                        + " itself, got \"-jar\"",
+                config + ":5: server.worker-jvm-options[3]: expected a JVM option such as -Xmx2g, got a list");
     }
 
     private void write(String yaml) throws IOException {

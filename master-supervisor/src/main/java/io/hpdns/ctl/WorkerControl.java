@@ -1,5 +1,6 @@
 package io.hpdns.ctl;
 
+import io.hpdns.notify.ZoneNotifier;
 import io.hpdns.query.Protocol;
 import io.hpdns.reload.ReloadReport;
 import io.hpdns.reload.ServedZone;
@@ -9,61 +10,51 @@ import io.hpdns.stats.QueryCounters;
 import io.hpdns.stats.QueryStats;
 import io.hpdns.stats.QueryStatsSnapshot;
 import io.hpdns.zone.ZoneProblem;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
+import java.util.Map;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
-/** The commands of {@code hpdns ctl}, carried out on a running server. */
-public final class ServerControl implements ControlHandler {
-
-    static final String USAGE = "expected status, reload [ZONE], stats, stop or restart";
+/**
+ * The requests a worker carries out on its zones for the master: {@code status}, {@code reload
+ * [ZONE]}, {@code stats} and {@code notify} (the lifecycle requests, {@code ping} and {@code stop},
+ * are the worker command's own).
+ */
+public final class WorkerControl implements ControlHandler {
 
     private final ZoneReloader zones;
     private final QueryStats stats;
-    private final BooleanSupplier stop;
-    private final Clock clock;
-    private final Instant started;
+    private final ZoneNotifier notifier;
+    /** The serial last announced for each zone; guarded by itself. */
+    private final Map<Name, Long> announced = new HashMap<>();
 
     /**
-     * @param stop stops the server and returns whether it stopped within its grace period
+     * @param notifier sends the NOTIFYs; null in every worker but the one that sends them
      */
-    public ServerControl(ZoneReloader zones, QueryStats stats, BooleanSupplier stop, Clock clock) {
+    public WorkerControl(ZoneReloader zones, QueryStats stats, ZoneNotifier notifier) {
         this.zones = zones;
         this.stats = stats;
-        this.stop = stop;
-        this.clock = clock;
-        this.started = clock.instant();
+        this.notifier = notifier;
     }
 
     @Override
     public ControlReply handle(String command, List<String> arguments) {
         return switch (command) {
-            case "status" -> arguments.isEmpty() ? status() : usage(command);
-            case "reload" -> arguments.size() <= 1 ? reload(arguments) : usage(command);
-            case "stats" -> arguments.isEmpty() ? stats() : usage(command);
-            case "stop" -> arguments.isEmpty() ? stop() : usage(command);
-            case "restart" -> ControlReply.failed(List.of(), "restart needs worker processes, and this server runs"
-                    + " as a single process: stop it and start it again");
-            default -> ControlReply.failed(List.of(), "unknown command \"" + command + "\" (" + USAGE + ")");
+            case "status" -> status();
+            case "reload" -> reload(arguments);
+            case "stats" -> ControlReply.ok(counters());
+            case "notify" -> announce();
+            default -> ControlReply.failed(List.of(), "unknown request \"" + command + "\"");
         };
-    }
-
-    private static ControlReply usage(String command) {
-        return ControlReply.failed(List.of(), "wrong arguments for " + command + " (" + USAGE + ")");
     }
 
     private ControlReply status() {
         List<String> lines = new ArrayList<>();
-        lines.add("pid: " + ProcessHandle.current().pid());
-        lines.add("uptime: " + Duration.between(started, clock.instant()).toSeconds() + "s");
         lines.add("zones: " + zones.served().size());
         for (ServedZone zone : zones.served()) {
             ZoneOutcome last = zone.lastResult();
@@ -109,40 +100,50 @@ public final class ServerControl implements ControlHandler {
         return ControlReply.failed(lines, report.failedZones() + " zone(s) failed to load and keep their old data");
     }
 
-    private ControlReply stats() {
+    /**
+     * Every query counter as {@code name: value}, zeros included, always in the same order, so the
+     * master can sum the workers' lists line by line (and leave out the zeros itself).
+     */
+    public List<String> counters() {
         QueryStatsSnapshot s = stats.snapshot();
         List<String> lines = new ArrayList<>();
         for (Protocol protocol : Protocol.values()) {
             lines.add("queries." + protocol.name().toLowerCase(Locale.ROOT) + ": " + s.queries(protocol));
         }
         for (int qtype = 0; qtype < QueryCounters.QTYPE_SLOTS; qtype++) {
-            if (s.qtype(qtype) > 0) {
-                lines.add("qtype." + Type.string(qtype) + ": " + s.qtype(qtype));
-            }
+            lines.add("qtype." + Type.string(qtype) + ": " + s.qtype(qtype));
         }
-        if (s.qtypeAbove255() > 0) {
-            lines.add("qtype.other: " + s.qtypeAbove255());
-        }
-        if (s.withoutQuestion() > 0) {
-            lines.add("qtype.none: " + s.withoutQuestion());
-        }
+        lines.add("qtype.other: " + s.qtypeAbove255());
+        lines.add("qtype.none: " + s.withoutQuestion());
         for (int rcode = 0; rcode < 16; rcode++) {
-            if (s.rcode(rcode) > 0) {
-                lines.add("rcode." + Rcode.string(rcode) + ": " + s.rcode(rcode));
-            }
+            lines.add("rcode." + Rcode.string(rcode) + ": " + s.rcode(rcode));
         }
         lines.add("truncated: " + s.truncated());
         lines.add("dropped: " + s.dropped());
-        long[] reloads = zones.reloadCounts();
-        lines.add("reloads: " + reloads[0]);
-        lines.add("reloads.failed: " + reloads[1]);
-        return ControlReply.ok(lines);
+        return lines;
     }
 
-    private ControlReply stop() {
-        if (stop.getAsBoolean()) {
-            return ControlReply.ok(List.of("stopped"));
+    /**
+     * Sends NOTIFY (RFC 1996) for each zone whose serial was not announced yet (every zone, the
+     * first time), to its configured secondaries. The master asks for it once every worker serves
+     * the new data.
+     */
+    private ControlReply announce() {
+        if (notifier == null) {
+            return ControlReply.ok(List.of());
         }
-        return ControlReply.failed(List.of(), "the server did not stop within its grace period; see its log");
+        synchronized (announced) {
+            Map<Name, Long> before = new HashMap<>(announced);
+            announced.clear();
+            for (ServedZone zone : zones.served()) {
+                long serial = zone.zone().serial();
+                Long last = before.get(zone.config().name());
+                if (last == null || last != serial) {
+                    notifier.announce(zone.zone(), zone.config().secondaries());
+                }
+                announced.put(zone.config().name(), serial);
+            }
+        }
+        return ControlReply.ok(List.of());
     }
 }

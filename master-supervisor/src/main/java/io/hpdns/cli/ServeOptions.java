@@ -1,0 +1,145 @@
+package io.hpdns.cli;
+
+import io.hpdns.conf.ConfigException;
+import io.hpdns.conf.ConfigProblem;
+import io.hpdns.conf.ConfigReader;
+import io.hpdns.conf.HpdnsConfig;
+import io.hpdns.conf.ZoneConfig;
+import io.hpdns.reload.ZoneListSource;
+import io.hpdns.server.ListenAddress;
+import io.hpdns.server.ServerOptions;
+import io.hpdns.server.UdpTransportKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options {@code start} and {@code worker} share: the configuration file and what the command
+ * line replaces in it. The master passes its workers the same configuration this way
+ * ({@link #workerArguments}), so both read it alike.
+ */
+final class ServeOptions {
+
+    private static final Logger log = LoggerFactory.getLogger(ServeOptions.class);
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Configuration file (default: conf/hpdns.yaml in the working directory, else in the"
+                    + " hpdns installation directory; not needed when --zone is given).")
+    private Path configFile;
+
+    @Option(names = "--listen", paramLabel = "ADDR:PORT", converter = ListenAddressConverter.class,
+            description = "Serve UDP and TCP on this address, such as 127.0.0.1:5353, [::1]:5353 or *:53;"
+                    + " repeatable; replaces server.listen.")
+    private List<ListenAddress> listen;
+
+    @Option(names = "--zone", paramLabel = "ORIGIN=FILE", converter = ZoneOptionConverter.class,
+            description = "Serve this zone from this file (relative to the working directory); repeatable;"
+                    + " replaces the configured zones.")
+    private List<ZoneConfig> zones;
+
+    @Option(names = "--udp-threads", paramLabel = "N",
+            description = "UDP sockets (one thread each) per listen address in each worker; replaces"
+                    + " server.udp-threads.")
+    private Integer udpThreads;
+
+    @Option(names = "--udp-transport", paramLabel = "ffm|netty", converter = UdpTransportConverter.class,
+            description = "How UDP is served: ffm (recvmmsg/sendmmsg through the FFM API, the default) or netty"
+                    + " (native epoll); replaces server.udp-transport.")
+    private UdpTransportKind udpTransport;
+
+    /**
+     * The configuration file read (unless only {@code --zone} is given) with the command line's
+     * replacements.
+     *
+     * @throws ParameterException for a value out of range
+     * @throws CommandFailure for errors in the configuration file (each is logged when there are several)
+     */
+    HpdnsConfig configuration(CommandSpec spec) {
+        if (udpThreads != null && (udpThreads < 1 || udpThreads > ServerOptions.MAX_UDP_THREADS)) {
+            throw new ParameterException(spec.commandLine(), "--udp-threads: expected an integer from 1 to "
+                    + ServerOptions.MAX_UDP_THREADS + ", got " + udpThreads);
+        }
+        HpdnsConfig config = configFile == null && zones != null ? HpdnsConfig.defaults() : readConfig();
+        if (zones != null) {
+            try {
+                config = config.withZones(zones);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--zone: " + e.getMessage());
+            }
+        }
+        if (listen != null) {
+            try {
+                config = config.withListen(listen);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+            }
+        }
+        if (udpThreads != null) {
+            config = config.withUdpThreads(udpThreads);
+        }
+        if (udpTransport != null) {
+            config = config.withUdpTransport(udpTransport);
+        }
+        return config;
+    }
+
+    private HpdnsConfig readConfig() {
+        Path file = ConfigLocation.resolve(configFile);
+        try {
+            return ConfigReader.read(file);
+        } catch (ConfigException e) {
+            if (e.problems().size() == 1) {
+                throw new CommandFailure(e.problems().getFirst().format());
+            }
+            for (ConfigProblem problem : e.problems()) {
+                log.error("{}", problem.format());
+            }
+            throw new CommandFailure(file + ": " + Plural.of(e.problems().size(), "error") + " in the configuration");
+        }
+    }
+
+    /**
+     * Where a full reload learns which zones to serve: the configuration file read again; zones
+     * given with --zone are the list, fixed for the life of the process.
+     */
+    ZoneListSource zoneListSource(HpdnsConfig config) {
+        if (zones != null || config.source() == null) {
+            List<ZoneConfig> fixed = config.zones();
+            return () -> fixed;
+        }
+        Path file = config.source();
+        return () -> ConfigReader.read(file).zones();
+    }
+
+    /**
+     * The {@code worker} command line that serves {@code config} as this command line gives it,
+     * on {@code listen} (the listen addresses with their ports resolved).
+     */
+    List<String> workerArguments(HpdnsConfig config, List<ListenAddress> listen) {
+        List<String> arguments = new ArrayList<>(List.of(WorkerCommand.NAME));
+        if (config.source() != null) {
+            arguments.add("--config");
+            arguments.add(config.source().toString());
+        }
+        if (zones != null) {
+            for (ZoneConfig zone : config.zones()) {
+                arguments.add("--zone");
+                arguments.add(zone.name() + "=" + zone.file());
+            }
+        }
+        for (ListenAddress address : listen) {
+            arguments.add("--listen");
+            arguments.add(address.toString());
+        }
+        arguments.add("--udp-threads");
+        arguments.add(Integer.toString(config.server().udpThreads()));
+        arguments.add("--udp-transport");
+        arguments.add(config.server().udpTransport().configName());
+        return arguments;
+    }
+}

@@ -1,0 +1,226 @@
+package io.hpdns.cli;
+
+import io.hpdns.conf.HpdnsConfig;
+import io.hpdns.ctl.ControlReply;
+import io.hpdns.ctl.WorkerControl;
+import io.hpdns.notify.ZoneNotifier;
+import io.hpdns.reload.NewSerialListener;
+import io.hpdns.reload.ReloadReport;
+import io.hpdns.reload.ZoneReloader;
+import io.hpdns.server.DnsServer;
+import io.hpdns.stats.QueryStats;
+import io.hpdns.supervisor.ProcessLogTag;
+import io.hpdns.supervisor.WorkerChannel;
+import io.hpdns.xfr.ZoneJournals;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * {@code hpdns worker} (internal, started by {@code hpdns start}): loads the zones and serves them
+ * over UDP and TCP on every listen address, sharing the ports with the other workers through
+ * SO_REUSEPORT, and answers the master over its control channel, standard input and output (see
+ * {@link WorkerChannel}). Worker 0 also sends the NOTIFYs, when the master says so.
+ *
+ * <p>It stops, closing its sockets and exiting 0, when the master asks ({@code stop}), on SIGTERM,
+ * and when its standard input ends: the master is gone, and a worker never outlives it. SIGINT and
+ * SIGHUP are ignored: a Ctrl-C in a terminal reaches the whole process group, and the master, which
+ * handles both, tells the workers what to do.
+ */
+@Command(
+        name = WorkerCommand.NAME,
+        hidden = true,
+        description = "Internal: one worker process of 'hpdns start', controlled over its standard input and output.")
+final class WorkerCommand implements Callable<Integer> {
+
+    static final String NAME = "worker";
+    private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+    /** How long a stop waits for answers being sent (the one to stop itself, with the final counters). */
+    private static final Duration ANSWER_GRACE = Duration.ofSeconds(5);
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ServeOptions serve;
+
+    @Option(names = "--index", paramLabel = "N", required = true,
+            description = "This worker's index among the master's workers, from 0.")
+    private int index;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Counted down once the DNS sockets are closed and the final counters known. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile WorkerControl control;
+    private volatile List<String> finalCounters = List.of();
+
+    @Override
+    public Integer call() {
+        // The channel to the master is the real standard output; nothing else may write there.
+        OutputStream channelOut = new FileOutputStream(FileDescriptor.out);
+        System.setOut(System.err);
+        ProcessLogTag.worker(index);
+        ignore("INT");
+        ignore("HUP");
+        WorkerChannel channel = new WorkerChannel(System.in, channelOut, this::handle, this::masterGone);
+        channel.start();
+        Thread signalHook = Thread.ofPlatform().name("hpdns-signal").unstarted(this::stopOnSignal);
+        Runtime.getRuntime().addShutdownHook(signalHook);
+        try {
+            return serve(channel);
+        } finally {
+            removeHook(signalHook);
+        }
+    }
+
+    private int serve(WorkerChannel channel) {
+        long started = System.nanoTime();
+        HpdnsConfig config;
+        try {
+            config = serve.configuration(spec);
+        } catch (CommandFailure | ParameterException e) {
+            channel.failed(e.getMessage());
+            return CommandFailure.EXIT_CODE;
+        }
+        ZoneReloader zones = new ZoneReloader(serve.zoneListSource(config), Clock.systemUTC(), NewSerialListener.NONE,
+                ZoneJournals.forTransfers(config.transfers()));
+        ReloadReport loaded = zones.loadInitial(config.zones());
+        if (loaded.failedZones() > 0) {
+            channel.failed(Plural.of(loaded.failedZones(), "zone") + " failed to load");
+            return CommandFailure.EXIT_CODE;
+        }
+        if (!config.zones().isEmpty()) {
+            log.info("{} loaded in {} ms", Plural.of(zones.served().size(), "zone"),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        QueryStats stats = new QueryStats();
+        DnsServer dns;
+        try {
+            dns = DnsServer.start(config.server(), zones.holder(), config.answers(), config.transfers(), stats,
+                    zones.journals());
+        } catch (IOException e) {
+            channel.failed(e.getMessage());
+            return CommandFailure.EXIT_CODE;
+        }
+        ZoneNotifier notifier = index == 0 ? new ZoneNotifier() : null;
+        WorkerControl serving = new WorkerControl(zones, stats, notifier);
+        control = serving;
+        channel.ready(dns.listenAddresses());
+        try {
+            awaitStop();
+        } finally {
+            if (notifier != null) {
+                notifier.close();
+            }
+            dns.close();
+            finalCounters = serving.counters();
+            closed.countDown();
+            channel.awaitAnswers(ANSWER_GRACE);
+        }
+        return 0;
+    }
+
+    private void awaitStop() {
+        while (true) {
+            try {
+                stopRequested.await();
+                return;
+            } catch (InterruptedException e) {
+                // only a stop ends the serving
+            }
+        }
+    }
+
+    /** The master's requests: {@code ping} and {@code stop} here, the rest once the zones are served. */
+    private ControlReply handle(String command, List<String> arguments) {
+        if (command.equals("ping")) {
+            return ControlReply.ok(List.of());
+        }
+        if (command.equals("stop")) {
+            return stopAndReport();
+        }
+        WorkerControl serving = control;
+        if (serving == null) {
+            return ControlReply.failed(List.of(), "worker " + index + " is still starting");
+        }
+        return serving.handle(command, arguments);
+    }
+
+    /** {@code stop}: answered once the DNS sockets are closed, with the final counters. */
+    private ControlReply stopAndReport() {
+        stopRequested.countDown();
+        if (control == null) {
+            // Still loading: nothing is served yet, nothing to finish.
+            Runtime.getRuntime().halt(0);
+        }
+        try {
+            if (!closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                return ControlReply.failed(List.of(), "the DNS sockets did not close within "
+                        + CLOSE_GRACE.toSeconds() + "s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ControlReply.failed(List.of(), "interrupted while stopping");
+        }
+        return ControlReply.ok(finalCounters);
+    }
+
+    /** End of the channel: the master exited or was killed. */
+    private void masterGone() {
+        if (control == null) {
+            Runtime.getRuntime().halt(0);
+        }
+        log.info("the master is gone: stopping");
+        stopRequested.countDown();
+    }
+
+    /** SIGTERM: stop like {@code stop} and exit 0 (not the 143 the JVM would report for the signal). */
+    private void stopOnSignal() {
+        if (control == null) {
+            Runtime.getRuntime().halt(0);
+        }
+        stopRequested.countDown();
+        boolean done;
+        try {
+            done = closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            done = false;
+        }
+        Runtime.getRuntime().halt(done ? 0 : CommandFailure.EXIT_CODE);
+    }
+
+    private static void ignore(String signal) {
+        try {
+            Signal.handle(new Signal(signal), SignalHandler.SIG_IGN);
+        } catch (IllegalArgumentException e) {
+            // The JVM keeps this signal for itself (-Xrs): nothing to ignore.
+            log.debug("cannot ignore SIG{}: {}", signal, e.getMessage());
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook is what stopped the worker.
+        }
+    }
+}
