@@ -332,6 +332,19 @@ public final class TcpServer implements AutoCloseable {
         return List.copyOf(addresses);
     }
 
+    /**
+     * A listener whose accepting thread ended although nobody closed or unbound it, for the log;
+     * null while every listener accepts.
+     */
+    public synchronized String fault() {
+        for (Listener listener : listeners) {
+            if (!listener.acceptor().isAlive()) {
+                return "TCP listener on " + listener.socket().getLocalSocketAddress() + " stopped accepting";
+            }
+        }
+        return null;
+    }
+
     /** One line for the start-up log. */
     public String description() {
         return "blocking sockets with one virtual thread per connection, SO_REUSEPORT, idle timeout "

@@ -182,6 +182,18 @@ public final class NettyUdpTransport implements UdpTransport {
     }
 
     @Override
+    public synchronized String fault() {
+        for (BoundSockets sockets : bound) {
+            for (Channel channel : sockets.channels()) {
+                if (!channel.isActive()) {
+                    return "UDP socket for " + sockets.address() + " closed";
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
     public synchronized String description() {
         StringBuilder text = new StringBuilder("netty native epoll, ")
                 .append(socketsPerAddress)

@@ -40,6 +40,12 @@ public interface UdpTransport extends AutoCloseable {
     List<InetSocketAddress> boundAddresses();
 
     /**
+     * What stopped serving although nobody closed or unbound it (a socket's thread that ended on
+     * an error), for the log; null while everything bound serves.
+     */
+    String fault();
+
+    /**
      * One line for the start-up log: which transport this is and which capabilities it found, e.g.
      * {@code netty native epoll, 2 SO_REUSEPORT sockets per address, recvmmsg yes, sendmmsg yes}.
      */

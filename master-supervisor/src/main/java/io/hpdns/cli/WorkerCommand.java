@@ -55,6 +55,10 @@ final class WorkerCommand implements Callable<Integer> {
     /** How long a stop waits for answers being sent (the one to stop itself, with the final counters). */
     private static final Duration ANSWER_GRACE = Duration.ofSeconds(5);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    /** How often the serving threads are checked for one that ended on its own. */
+    private static final Duration FAULT_CHECK = Duration.ofSeconds(1);
+    /** The exit status of a worker that stopped because a serving thread ended (EX_SOFTWARE). */
+    static final int SERVING_FAULT_EXIT = 70;
 
     @Spec
     private CommandSpec spec;
@@ -124,8 +128,9 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerControl serving = new WorkerControl(zones, stats, notifier);
         control = serving;
         channel.ready(dns.listenAddresses());
+        String fault;
         try {
-            awaitStop();
+            fault = awaitStopOrFault(dns);
         } finally {
             if (notifier != null) {
                 notifier.close();
@@ -135,16 +140,31 @@ final class WorkerCommand implements Callable<Integer> {
             closed.countDown();
             channel.awaitAnswers(ANSWER_GRACE);
         }
+        if (fault != null) {
+            log.error("{}: this worker no longer serves all its addresses; exiting so that the master starts"
+                    + " a new one", fault);
+            return SERVING_FAULT_EXIT;
+        }
         return 0;
     }
 
-    private void awaitStop() {
+    /**
+     * Serves until a stop is asked for (returns null) or a serving thread ends on its own (returns
+     * what ended): a worker that answers its heartbeat but no longer answers DNS on one of its
+     * sockets must not look healthy to the master.
+     */
+    private String awaitStopOrFault(DnsServer dns) {
         while (true) {
             try {
-                stopRequested.await();
-                return;
+                if (stopRequested.await(FAULT_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return null;
+                }
             } catch (InterruptedException e) {
-                // only a stop ends the serving
+                // only a stop or a fault ends the serving
+            }
+            String fault = dns.fault();
+            if (fault != null) {
+                return fault;
             }
         }
     }

@@ -247,6 +247,15 @@ public final class DnsServer implements AutoCloseable {
         return List.copyOf(resolved);
     }
 
+    /**
+     * What stopped serving although nobody closed it (a UDP thread or TCP listener that ended on
+     * an error), for the log; null while every bound address is served.
+     */
+    public String fault() {
+        String udp = sockets.udp().fault();
+        return udp != null ? udp : sockets.tcp().fault();
+    }
+
     /** The TCP side, for its connection counts. */
     public TcpServer tcp() {
         return sockets.tcp();

@@ -152,6 +152,18 @@ public final class FfmUdpTransport implements UdpTransport {
     }
 
     @Override
+    public synchronized String fault() {
+        for (Bound b : bound) {
+            for (Socket s : b.sockets()) {
+                if (!s.thread().isAlive()) {
+                    return "UDP thread " + s.thread().getName() + " for " + b.address() + " ended";
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
     public synchronized String description() {
         return "FFM recvmmsg/sendmmsg, " + socketsPerAddress
                 + (socketsPerAddress == 1 ? " socket" : " SO_REUSEPORT sockets")
