@@ -5,6 +5,7 @@ import static io.hpdns.wire.DnsConstants.TYPE_SOA;
 import io.hpdns.wire.WireNames;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -42,7 +43,7 @@ public final class NegativeAnswer {
         p = skipName(records, p + 10, found);
         p = skipName(records, p, found);
         if (type != TYPE_SOA || p + 20 != records.length) {
-            throw new IllegalArgumentException("not one SOA record: " + java.util.HexFormat.of().formatHex(records));
+            throw new IllegalArgumentException("not one SOA record: " + HexFormat.of().formatHex(records));
         }
         this.pointers = found.stream().mapToInt(Integer::intValue).toArray();
         byte[] soa = zone.soa().data();

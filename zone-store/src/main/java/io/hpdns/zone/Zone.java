@@ -116,5 +116,5 @@ public final class Zone {
     public PrecompiledAnswers answers() { return answers; }
 
     /** Length of the origin in wire format. */
-    public int originLength() { return originKey.length; }
+    int originLength() { return originKey.length; }
 }
