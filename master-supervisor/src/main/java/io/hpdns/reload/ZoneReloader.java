@@ -3,6 +3,7 @@ package io.hpdns.reload;
 import io.hpdns.conf.ConfigException;
 import io.hpdns.conf.ConfigProblem;
 import io.hpdns.conf.ZoneConfig;
+import io.hpdns.query.AnswerCompiler;
 import io.hpdns.xfr.ZoneJournals;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
@@ -22,10 +23,11 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 
 /**
- * Loads the zones and reloads them while they are served, RCU-style: the new zones are read and
- * validated on the caller's thread (never an I/O thread) into a new {@link ServingState} beside the
- * one being answered from, which is then published with one atomic store. Queries in flight finish
- * on the state they started with; the next ones see the new one.
+ * Loads the zones and reloads them while they are served, RCU-style: the new zones are read,
+ * validated and their common answers compiled ({@link AnswerCompiler}) on the caller's thread (never
+ * an I/O thread) into a new {@link ServingState} beside the one being answered from, which is then
+ * published with one atomic store. Queries in flight finish on the state they started with; the
+ * next ones see the new one.
  *
  * <p>All or nothing per zone: a zone with an error keeps serving its old data, and the others are
  * reloaded all the same. A zone whose files have the same content as when it was built (see
@@ -180,7 +182,8 @@ public final class ZoneReloader {
             ZoneLoadResult result = ZoneLoader.load(config.name(), config.file());
             logProblems(result.problems());
             if (result.ok()) {
-                Zone zone = result.zone();
+                // Off the I/O threads, before the zone is published: its common answers as bytes.
+                Zone zone = AnswerCompiler.compile(result.zone());
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(),
                         result.problems());
                 ServedZone loaded = new ServedZone(config, zone, ZoneFingerprint.of(result.files(), masterDigest),

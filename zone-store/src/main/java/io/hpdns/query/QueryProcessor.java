@@ -10,6 +10,9 @@ import io.hpdns.tsig.TsigCheck;
 import io.hpdns.tsig.TsigKeys;
 import io.hpdns.wire.QueryReader;
 import io.hpdns.wire.ResponseWriter;
+import io.hpdns.zone.NegativeAnswer;
+import io.hpdns.zone.Node;
+import io.hpdns.zone.PrecompiledAnswers;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
@@ -25,8 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers one DNS query message with one response message, wire format to wire format: checks
- * the header (RFC 1035 §4.1.1), EDNS (RFC 6891), class and type, picks the zone, runs the lookup
- * and writes the response within the transport's size limit. One instance per I/O thread: it owns
+ * the header (RFC 1035 §4.1.1), EDNS (RFC 6891), class and type, picks the zone, and copies the
+ * zone's precompiled response for the name and type ({@link AnswerCompiler}) when there is one
+ * and it fits, or else runs the lookup and writes the response record by record, within the
+ * transport's size limit. One instance per I/O thread: it owns
  * scratch state and is not thread-safe. It never throws.
  */
 public final class QueryProcessor {
@@ -62,6 +67,8 @@ public final class QueryProcessor {
     private TsigKeys tsigKeys = TsigKeys.NONE;
     /** Room kept free at the end of the response for the TSIG record of a signed answer. */
     private int tsigRoom;
+    private final boolean usePrecompiled;
+    private long precompiledAnswered;
 
     public QueryProcessor(ServingStateHolder zones, AnswerSettings settings) {
         this(zones, settings, QueryCounters.unregistered());
@@ -69,10 +76,20 @@ public final class QueryProcessor {
 
     /** @param counters this processor's own counters: written by the thread that calls {@link #process} only */
     public QueryProcessor(ServingStateHolder zones, AnswerSettings settings, QueryCounters counters) {
+        this(zones, settings, counters, true);
+    }
+
+    /**
+     * @param usePrecompiled whether to answer from the zones' {@link PrecompiledAnswers} where they
+     *     apply; without, every answer is looked up and written record by record: the reference
+     *     path, which the answers are compiled from and compared with
+     */
+    QueryProcessor(ServingStateHolder zones, AnswerSettings settings, QueryCounters counters, boolean usePrecompiled) {
         this.zones = zones;
         this.settings = settings;
         this.chaos = new ChaosAnswers(settings.identity(), settings.version());
         this.counters = counters;
+        this.usePrecompiled = usePrecompiled;
     }
 
     /**
@@ -196,28 +213,108 @@ public final class QueryProcessor {
             // saying why with Extended DNS Error 20 (RFC 8914 §4.21).
             return error(RCODE_REFUSED, edns, EDE_NOT_AUTHORITATIVE);
         }
+        byte[] nsid = nsidFor(edns);
+        // ANY depends on the transport (RFC 8482 §4.1) and is never compiled.
+        if (usePrecompiled && query.qtype() != TYPE_ANY) {
+            int length = answerPrecompiled(zone, edns, nsid);
+            if (length >= 0) {
+                return length;
+            }
+        }
         lookup.lookup(zone, query.qnameLower(), query.qnameLength(), query.labelStarts(), query.labelCount(),
                 query.qtype(), protocol == Protocol.TCP, answer);
+        if (usePrecompiled && isNegativeOnly(zone)) {
+            int length = answerNegative(zone, answer.rcode(), edns, nsid);
+            if (length >= 0) {
+                return length;
+            }
+        }
         if (!writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength())) {
             return error(RCODE_SERVFAIL, edns);
         }
-        byte[] nsid = nsidFor(edns);
         if (edns) {
             writer.reserveOpt(nsid, NO_EDE);
         }
         boolean truncated = !writeSection(Answer.ANSWER) || !writeSection(Answer.AUTHORITY) || !writeAdditional();
-        int rcode = answer.rcode();
+        return finishAnswer(answer.rcode(), answer.authoritative(), truncated, edns, nsid);
+    }
+
+    private int finishAnswer(int rcode, boolean authoritative, boolean truncated, boolean edns, byte[] nsid) {
         if (edns) {
             writer.opt(settings.ednsUdpSize(), rcode >>> 4, query.dnssecOk(), nsid, NO_EDE);
         }
         int flags = baseFlags();
-        if (answer.authoritative()) {
+        if (authoritative) {
             flags |= FLAG_AA;
         }
         if (truncated) {
             flags |= FLAG_TC;
         }
         return writer.finish(query.id(), flags, rcode, 1);
+    }
+
+    /**
+     * The compiled response of the question's node for the question's type, when there is one and
+     * it fits whole (with OPT) within the size limit; -1 leaves the query to the lookup and writer.
+     * The records were compiled after a question of the node's own name, which the client's
+     * question matches but for letter case (RFC 4343), so they follow the client's question as
+     * they are.
+     */
+    private int answerPrecompiled(Zone zone, boolean edns, byte[] nsid) {
+        Node node = zone.node(query.qnameLower(), 0, query.qnameLength());
+        if (node == null) {
+            return -1;
+        }
+        PrecompiledAnswers answers = zone.answers();
+        int r = answers.find(node.answersAt(), query.qtype());
+        if (r < 0) {
+            return -1;
+        }
+        if (answers.isNegative(r)) {
+            return answerNegative(zone, answers.rcode(r), edns, nsid);
+        }
+        if (!writer.precompiled(query.qnameSource(), HEADER_SIZE, query.qnameLength(), answers.bytes(),
+                answers.recordsAt(r), answers.recordsLength(r), answers.answerCount(r), answers.authorityCount(r),
+                answers.additionalCount(r), edns ? writer.optLength(nsid, NO_EDE) : 0)) {
+            return -1;
+        }
+        precompiledAnswered++;
+        return finishAnswer(answers.rcode(r), answers.authoritative(r), false, edns, nsid);
+    }
+
+    /** Whether the lookup's answer is the zone's NXDOMAIN or NODATA: its SOA in authority, and nothing else. */
+    private boolean isNegativeOnly(Zone zone) {
+        return answer.authoritative() && answer.count(Answer.ANSWER) == 0 && answer.count(Answer.ADDITIONAL) == 0
+                && answer.count(Answer.AUTHORITY) == 1 && answer.entry(Answer.AUTHORITY, 0).rrset == zone.soa()
+                && answer.entry(Answer.AUTHORITY, 0).ttl == zone.negativeTtl();
+    }
+
+    /**
+     * NXDOMAIN or NODATA from the zone's compiled {@link NegativeAnswer}, moved behind the
+     * question; -1 when it does not apply to the name or does not fit.
+     */
+    private int answerNegative(Zone zone, int rcode, boolean edns, byte[] nsid) {
+        NegativeAnswer negative = zone.answers().negative();
+        if (negative == null || !negative.appliesTo(query.qnameLower(), query.qnameLength(), query.labelStarts(),
+                query.labelCount())) {
+            return -1;
+        }
+        byte[] records = negative.records();
+        if (!writer.precompiled(query.qnameSource(), HEADER_SIZE, query.qnameLength(), records, 0, records.length,
+                0, 1, 0, edns ? writer.optLength(nsid, NO_EDE) : 0)) {
+            return -1;
+        }
+        int shift = negative.shift(query.qnameLength());
+        for (int i = 0; i < negative.pointerCount(); i++) {
+            writer.shiftPointer(negative.pointer(i), shift);
+        }
+        precompiledAnswered++;
+        return finishAnswer(rcode, true, false, edns, nsid);
+    }
+
+    /** How many responses came from precompiled answers: for tests that must know the fast path ran. */
+    long precompiledAnswered() {
+        return precompiledAnswered;
     }
 
     /**

@@ -22,6 +22,8 @@ public final class ResponseWriter {
     private byte[] out;
     private int pos;
     private int limit;
+    /** Where the {@link #precompiled} records start. */
+    private int recordsStart;
     private int keepalive = NO_KEEPALIVE;
 
     /** For {@link #keepalive}: no edns-tcp-keepalive option. */
@@ -52,7 +54,12 @@ public final class ResponseWriter {
      * out (RFC 6891 §7: a truncated response still carries its OPT).
      */
     public void reserveOpt(byte[] nsid, int extendedError) {
-        limit -= 11 + (nsid == null ? 0 : 4 + nsid.length) + (extendedError == NO_EXTENDED_ERROR ? 0 : 6)
+        limit -= optLength(nsid, extendedError);
+    }
+
+    /** Octets of the OPT record {@link #opt} writes with these options (and the keepalive option, when set). */
+    public int optLength(byte[] nsid, int extendedError) {
+        return 11 + (nsid == null ? 0 : 4 + nsid.length) + (extendedError == NO_EXTENDED_ERROR ? 0 : 6)
                 + (keepalive == NO_KEEPALIVE ? 0 : 6);
     }
 
@@ -74,6 +81,42 @@ public final class ResponseWriter {
         }
         pos += len;
         return true;
+    }
+
+    /**
+     * Writes the question copied from the query, in the client's letter case, and then records this
+     * writer wrote earlier after the same question name: the client's name has the same length and
+     * label offsets, so each compression pointer into it still holds. Only {@link #opt},
+     * {@link #shiftPointer} and {@link #finish} may follow. Returns false, writing nothing, when
+     * the message and {@code reserve} more octets would pass the limit.
+     *
+     * @param records {@code ancount + nscount + arcount} records in {@code records[off..off+len)}
+     */
+    public boolean precompiled(byte[] query, int nameOff, int nameLen, byte[] records, int off, int len,
+                               int ancount, int nscount, int arcount, int reserve) {
+        int questionLen = nameLen + 4;
+        if (pos + questionLen + len + reserve > limit) {
+            return false;
+        }
+        System.arraycopy(query, nameOff, out, pos, questionLen);
+        pos += questionLen;
+        recordsStart = pos;
+        System.arraycopy(records, off, out, pos, len);
+        pos += len;
+        counts[ANSWER] = ancount;
+        counts[AUTHORITY] = nscount;
+        counts[ADDITIONAL] = arcount;
+        return true;
+    }
+
+    /**
+     * Moves the compression pointer {@code at} octets into the {@link #precompiled} records by
+     * {@code shift} octets: for records written after a question {@code shift} octets shorter.
+     */
+    public void shiftPointer(int at, int shift) {
+        int p = recordsStart + at;
+        int target = (((out[p] & 0x3F) << 8) | (out[p + 1] & 0xff)) + shift;
+        putShort(p, 0xC000 | target);
     }
 
     /**

@@ -30,6 +30,27 @@ final class NameTable<V> {
         }
     }
 
+    private NameTable(NameTable<?> table, Object[] values) {
+        this.keys = table.keys;
+        this.values = values;
+        this.mask = table.mask;
+        this.size = table.size;
+    }
+
+    /**
+     * The same names with other values: {@code vals[i]} replaces the i-th value in the order of
+     * {@link #values()}. The key arrays are shared.
+     */
+    NameTable<V> withValues(Object[] vals) {
+        Object[] replaced = new Object[keys.length];
+        for (int slot = 0, i = 0; slot < keys.length; slot++) {
+            if (keys[slot] != null) {
+                replaced[slot] = vals[i++];
+            }
+        }
+        return new NameTable<>(this, replaced);
+    }
+
     /** The value for the lowercased name {@code buf[off..off+len)}, or null. */
     @SuppressWarnings("unchecked")
     V get(byte[] buf, int off, int len) {

@@ -12,6 +12,7 @@ public final class Node {
     private final byte[] key;
     private final RRset[] rrsets;
     private final boolean zoneCut;
+    private final int answersAt;
 
     /** {@code owner} and {@code key} are the same array when the zone file wrote the name in lowercase. */
     Node(byte[] owner, byte[] key, RRset[] rrsets, boolean zoneCut) {
@@ -19,6 +20,16 @@ public final class Node {
         this.key = key;
         this.rrsets = rrsets == null ? NONE : rrsets;
         this.zoneCut = zoneCut;
+        this.answersAt = PrecompiledAnswers.NOT_COMPILED;
+    }
+
+    /** The same node, its precompiled answers starting at {@code answersAt}. */
+    Node(Node node, int answersAt) {
+        this.owner = node.owner;
+        this.key = node.key;
+        this.rrsets = node.rrsets;
+        this.zoneCut = node.zoneCut;
+        this.answersAt = answersAt;
     }
 
     /** The owner name in uncompressed wire format, with the letter case of the zone file. */
@@ -44,4 +55,10 @@ public final class Node {
     public boolean isZoneCut() { return zoneCut; }
 
     public boolean isEmptyNonTerminal() { return rrsets.length == 0; }
+
+    /**
+     * Where this node's answers start in its zone's {@link PrecompiledAnswers}, or
+     * {@link PrecompiledAnswers#NOT_COMPILED}.
+     */
+    public int answersAt() { return answersAt; }
 }

@@ -76,15 +76,21 @@ public final class EngineFixture {
         return zone("child.example.org.", "child.example.org.zone");
     }
 
-    /** A zone from {@code src/test/resources/zones}, loaded once per test run; fails on any error. */
+    /**
+     * A zone from {@code src/test/resources/zones}, loaded and its answers compiled once per test
+     * run, as the server does; fails on any error.
+     */
     public static Zone zone(String origin, String file) {
-        return LOADED.computeIfAbsent(origin + " " + file, key -> {
-            ZoneLoadResult result = ZoneLoader.load(name(origin), zoneFile(file));
-            if (!result.ok()) {
-                throw new AssertionError("test zone " + file + " does not load: " + result.problems());
-            }
-            return result.zone();
-        });
+        return LOADED.computeIfAbsent(origin + " " + file, key -> load(name(origin), zoneFile(file)));
+    }
+
+    /** A zone file loaded and its answers compiled; fails on any error. */
+    public static Zone load(Name origin, Path file) {
+        ZoneLoadResult result = ZoneLoader.load(origin, file);
+        if (!result.ok()) {
+            throw new AssertionError("test zone " + file + " does not load: " + result.problems());
+        }
+        return AnswerCompiler.compile(result.zone());
     }
 
     public static Path zoneFile(String file) {

@@ -1,0 +1,166 @@
+package io.hpdns.query;
+
+import static io.hpdns.wire.DnsConstants.*;
+
+import io.hpdns.stats.QueryCounters;
+import io.hpdns.wire.WireNames;
+import io.hpdns.zone.NegativeAnswer;
+import io.hpdns.zone.Node;
+import io.hpdns.zone.PrecompiledAnswers;
+import io.hpdns.zone.PrecompiledAnswers.Response;
+import io.hpdns.zone.RRset;
+import io.hpdns.zone.ServingState;
+import io.hpdns.zone.ServingStateHolder;
+import io.hpdns.zone.Zone;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Compiles a zone's common answers once, when it is loaded (DESIGN §2): for each node, the
+ * responses the reference path gives to a query for the node's own name — a {@link QueryProcessor}
+ * that looks up and writes record by record — kept as bytes for the query path to copy. Being the
+ * reference path's own output, they are identical to it by construction; the question is the only
+ * part of a response that differs between clients, and the query path copies it from the query.
+ *
+ * <p>Which query types get a response of their own. The lookup asks a node only for the query
+ * type, and treats DS, CNAME and ANY apart, so every type that no RRset of the zone has is
+ * answered alike: that response is compiled once, with a probe type no RRset has, and stands for
+ * every type not listed. Then, when it is the zone's NODATA, the node answers each other type with
+ * NODATA too unless it has an RRset of it: those types are compiled. When it is a referral, only
+ * DS can differ (RFC 4035 §3.1.4.1). Otherwise (a CNAME chain, a name below a DNAME) every type of
+ * the zone, DS and CNAME are compiled, and those whose response differs are listed. ANY is never
+ * compiled: its answer depends on the transport (RFC 8482 §4.1).
+ *
+ * <p>The zone's NXDOMAIN and NODATA are its SOA alone, compiled once for the zone
+ * ({@link NegativeAnswer}) and referred to by every node that answers with it. Responses that
+ * would be truncated, or that exceed {@link #MAX_COMPILED} octets, are left to the writer.
+ */
+public final class AnswerCompiler {
+    /**
+     * Longer responses are left to the writer: few, and only TCP and large EDNS buffers take them
+     * whole, so compiling them would cost memory for little.
+     */
+    static final int MAX_COMPILED = 4096;
+
+    private final Zone zone;
+    private final QueryProcessor reference;
+    private final byte[] query = new byte[HEADER_SIZE + MAX_NAME_LENGTH + 4];
+    private final byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
+    /** Every type of the zone's RRsets, and DS and CNAME, which the lookup treats apart. */
+    private final int[] zoneTypes;
+    /** A type that no RRset of the zone has and the lookup does not treat apart. */
+    private final int probe;
+    private NegativeAnswer negative;
+
+    private AnswerCompiler(Zone zone, List<Node> nodes) {
+        this.zone = zone;
+        this.reference = new QueryProcessor(new ServingStateHolder(ServingState.of(List.of(zone))),
+                AnswerSettings.defaults(), QueryCounters.unregistered(), false);
+        TreeSet<Integer> types = new TreeSet<>(List.of(TYPE_DS, TYPE_CNAME));
+        for (Node node : nodes) {
+            for (RRset rrset : node.rrsets()) {
+                types.add(rrset.type());
+            }
+        }
+        this.zoneTypes = types.stream().mapToInt(Integer::intValue).toArray();
+        int candidate = 0xFFFE; // private use (RFC 6895 §3.1)
+        while (types.contains(candidate)) {
+            candidate--;
+        }
+        this.probe = candidate;
+    }
+
+    /** The zone with its answers compiled. Cold path: run it before the zone is published. */
+    public static Zone compile(Zone zone) {
+        List<Node> nodes = zone.nodes();
+        return new AnswerCompiler(zone, nodes).compile(nodes);
+    }
+
+    private Zone compile(List<Node> nodes) {
+        Response apex = respond(zone.apex().owner(), probe);
+        if (apex != null && apex.authoritative() && apex.rcode() == RCODE_NOERROR && apex.answerCount() == 0
+                && apex.authorityCount() == 1 && apex.additionalCount() == 0) {
+            negative = new NegativeAnswer(zone, apex.records());
+        }
+        PrecompiledAnswers.Builder builder = new PrecompiledAnswers.Builder();
+        int[] answersAt = new int[nodes.size()];
+        int[] types = new int[zoneTypes.length];
+        Response[] responses = new Response[zoneTypes.length];
+        for (int i = 0; i < answersAt.length; i++) {
+            answersAt[i] = compileNode(nodes.get(i), builder, types, responses);
+        }
+        return zone.withAnswers(builder.build(negative), answersAt);
+    }
+
+    private int compileNode(Node node, PrecompiledAnswers.Builder builder, int[] types, Response[] responses) {
+        byte[] owner = node.owner();
+        Response other = shaped(respond(owner, probe), owner);
+        int[] candidates;
+        if (other.negative() && other.rcode() == RCODE_NOERROR) {
+            RRset[] rrsets = node.rrsets();
+            candidates = new int[rrsets.length];
+            for (int i = 0; i < rrsets.length; i++) {
+                candidates[i] = rrsets[i].type();
+            }
+        } else if (other.compiled() && !other.authoritative()) {
+            candidates = new int[] {TYPE_DS};
+        } else {
+            candidates = zoneTypes;
+        }
+        int count = 0;
+        for (int type : candidates) {
+            Response r = shaped(respond(owner, type), owner);
+            if (!r.equals(other)) {
+                types[count] = type;
+                responses[count++] = r;
+            }
+        }
+        return builder.add(other, types, responses, count);
+    }
+
+    /** The zone's negative answer in place of a response that is just that; else the response. */
+    private Response shaped(Response r, byte[] owner) {
+        if (r == null) {
+            return Response.NOT_COMPILED;
+        }
+        if (negative != null && r.authoritative() && r.answerCount() == 0 && r.authorityCount() == 1
+                && r.additionalCount() == 0 && negative.sameAs(r.records(), negative.shift(WireNames.length(owner, 0)))) {
+            return Response.negative(r.rcode());
+        }
+        return r;
+    }
+
+    /**
+     * The reference path's response to {@code owner}/{@code type} class IN over TCP without EDNS
+     * (no size limit short of 64 KiB, no OPT), without its header and question; null when it is
+     * truncated, failed, or longer than {@link #MAX_COMPILED}.
+     */
+    private Response respond(byte[] owner, int type) {
+        int nameLen = WireNames.length(owner, 0);
+        Arrays.fill(query, 0, HEADER_SIZE, (byte) 0);
+        query[5] = 1; // QDCOUNT
+        System.arraycopy(owner, 0, query, HEADER_SIZE, nameLen);
+        int p = HEADER_SIZE + nameLen;
+        query[p] = (byte) (type >>> 8);
+        query[p + 1] = (byte) type;
+        query[p + 2] = 0;
+        query[p + 3] = CLASS_IN;
+        int recordsAt = p + 4;
+        int length = reference.process(query, recordsAt, response, Protocol.TCP);
+        if (length < recordsAt || length > MAX_COMPILED || u16(4) != 1) {
+            return null;
+        }
+        int flags = u16(2);
+        int rcode = flags & 0xF;
+        if ((flags & FLAG_TC) != 0 || rcode == RCODE_SERVFAIL) {
+            return null;
+        }
+        return new Response((flags & FLAG_AA) != 0, rcode, false, u16(6), u16(8), u16(10),
+                Arrays.copyOfRange(response, recordsAt, length));
+    }
+
+    private int u16(int p) {
+        return ((response[p] & 0xff) << 8) | (response[p + 1] & 0xff);
+    }
+}

@@ -1,0 +1,227 @@
+package io.hpdns.zone;
+
+import java.util.Arrays;
+
+/**
+ * A zone's common responses as wire bytes, compiled once at load time so that the query path
+ * copies them instead of looking up and compressing record by record (DESIGN §2). For a node: the
+ * response to some query types of their own, and one response for every other type. A response
+ * is kept as the records that follow its question (answer, authority and additional sections,
+ * compressed against a question of the node's own name) and the header fields that go with them:
+ * the AA bit, the RCODE and the section counts. One that is the zone's NODATA or NXDOMAIN refers
+ * to the zone's {@link NegativeAnswer} instead of holding the SOA again.
+ *
+ * <p>Layout, one byte array per zone so that a million names cost a million small byte runs and
+ * no objects: a node's answers at {@link Node#answersAt()} are the number of typed responses (one
+ * octet), the response for every other type, then each typed response after its type (two
+ * octets). A response is a kind octet ({@code COMPILED}, {@code AUTHORITATIVE}, {@code NEGATIVE}
+ * and the RCODE in the low four bits) followed, when compiled and not negative, by ANCOUNT,
+ * NSCOUNT, ARCOUNT and the length of the records (two octets each) and the records. A response
+ * that is not compiled leaves its query types to the writer.
+ */
+public final class PrecompiledAnswers {
+    /** For {@link Node#answersAt()}: nothing compiled for the node. */
+    public static final int NOT_COMPILED = -1;
+
+    /** A zone's answers before they are compiled: every query goes through the writer. */
+    public static final PrecompiledAnswers NONE = new PrecompiledAnswers(new byte[0], null);
+
+    private static final int AUTHORITATIVE = 0x80;
+    private static final int COMPILED = 0x40;
+    private static final int NEGATIVE = 0x20;
+    private static final int RCODE = 0x0F;
+    /** The kind octet and four 16-bit fields. */
+    private static final int FIELDS = 9;
+    private static final int MAX_TYPED = 255;
+
+    private final byte[] bytes;
+    private final NegativeAnswer negative;
+
+    private PrecompiledAnswers(byte[] bytes, NegativeAnswer negative) {
+        this.bytes = bytes;
+        this.negative = negative;
+    }
+
+    /**
+     * The response for {@code qtype} among a node's answers at {@code at}, or -1 when the writer
+     * must answer it.
+     */
+    public int find(int at, int qtype) {
+        if (at < 0) {
+            return -1;
+        }
+        byte[] b = bytes;
+        int typed = b[at] & 0xff;
+        int other = at + 1;
+        int p = after(other);
+        for (int i = 0; i < typed; i++) {
+            if (u16(b, p) == qtype) {
+                return (b[p + 2] & COMPILED) != 0 ? p + 2 : -1;
+            }
+            p = after(p + 2);
+        }
+        return (b[other] & COMPILED) != 0 ? other : -1;
+    }
+
+    private int after(int response) {
+        int kind = bytes[response];
+        if ((kind & COMPILED) == 0 || (kind & NEGATIVE) != 0) {
+            return response + 1;
+        }
+        return response + FIELDS + u16(bytes, response + 7);
+    }
+
+    /** Whether the response is the zone's {@link #negative()} answer, with {@link #rcode}. */
+    public boolean isNegative(int response) { return (bytes[response] & NEGATIVE) != 0; }
+
+    public boolean authoritative(int response) { return (bytes[response] & AUTHORITATIVE) != 0; }
+
+    public int rcode(int response) { return bytes[response] & RCODE; }
+
+    public int answerCount(int response) { return u16(bytes, response + 1); }
+
+    public int authorityCount(int response) { return u16(bytes, response + 3); }
+
+    public int additionalCount(int response) { return u16(bytes, response + 5); }
+
+    /** Offset in {@link #bytes()} of the response's records. */
+    public int recordsAt(int response) { return response + FIELDS; }
+
+    public int recordsLength(int response) { return u16(bytes, response + 7); }
+
+    /** Every node's responses; read only. */
+    public byte[] bytes() { return bytes; }
+
+    /** The records of the zone's NXDOMAIN and NODATA responses, or null when they are not compiled. */
+    public NegativeAnswer negative() { return negative; }
+
+    private static int u16(byte[] b, int p) {
+        return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+    }
+
+    /**
+     * One compiled response, as {@link Builder} takes it: the header fields and the records after
+     * the question, or the zone's negative answer with an RCODE, or "not compiled".
+     */
+    public record Response(boolean authoritative, int rcode, boolean negative, int answerCount, int authorityCount,
+                           int additionalCount, byte[] records) {
+
+        /** Leaves the query types it stands for to the writer. */
+        public static final Response NOT_COMPILED = new Response(false, 0, false, 0, 0, 0, null);
+
+        public Response {
+            if (records != null && records.length > 0xFFFF) {
+                throw new IllegalArgumentException("compiled records of " + records.length + " octets, at most 65535");
+            }
+        }
+
+        /** The zone's NXDOMAIN or NODATA: its {@link NegativeAnswer}, authoritative. */
+        public static Response negative(int rcode) {
+            return new Response(true, rcode, true, 0, 0, 0, null);
+        }
+
+        public boolean compiled() {
+            return this != NOT_COMPILED;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && authoritative == r.authoritative && rcode == r.rcode
+                    && negative == r.negative && answerCount == r.answerCount && authorityCount == r.authorityCount
+                    && additionalCount == r.additionalCount && Arrays.equals(records, r.records);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(records) * 31 + rcode;
+        }
+    }
+
+    /** Lays out the responses of one zone, node by node. Cold path. */
+    public static final class Builder {
+        private static final Response NODATA = Response.negative(0);
+        /** Java's largest array, about. */
+        private static final int MAX_SIZE = Integer.MAX_VALUE - 16;
+
+        private byte[] bytes = new byte[1 << 16];
+        private int size;
+        /** Shared by every node whose every answer is the zone's NODATA: the empty non-terminals. */
+        private final int allNodata;
+
+        public Builder() {
+            allNodata = size;
+            put(0);
+            write(NODATA);
+        }
+
+        /**
+         * Adds one node's answers and returns where they start, or {@link #NOT_COMPILED} when they
+         * cannot be laid out (too many types, or the zone's answers reached 2 GB).
+         *
+         * @param other the response to every type not in {@code types}
+         * @param types the query types with a response of their own in {@code responses}
+         */
+        public int add(Response other, int[] types, Response[] responses, int count) {
+            if (count == 0 && other.equals(NODATA)) {
+                return allNodata;
+            }
+            long length = 1 + length(other);
+            for (int i = 0; i < count; i++) {
+                length += 2 + length(responses[i]);
+            }
+            if (count > MAX_TYPED || size + length > MAX_SIZE) {
+                return NOT_COMPILED;
+            }
+            int at = size;
+            put(count);
+            write(other);
+            for (int i = 0; i < count; i++) {
+                put(types[i] >>> 8);
+                put(types[i]);
+                write(responses[i]);
+            }
+            return at;
+        }
+
+        private static int length(Response r) {
+            return !r.compiled() || r.negative() ? 1 : FIELDS + r.records().length;
+        }
+
+        private void write(Response r) {
+            int kind = r.compiled() ? COMPILED : 0;
+            if (r.authoritative()) {
+                kind |= AUTHORITATIVE;
+            }
+            if (r.negative()) {
+                kind |= NEGATIVE;
+            }
+            put(kind | (r.rcode() & RCODE));
+            if (length(r) == 1) {
+                return;
+            }
+            int[] fields = {r.answerCount(), r.authorityCount(), r.additionalCount(), r.records().length};
+            for (int f : fields) {
+                put(f >>> 8);
+                put(f);
+            }
+            room(r.records().length);
+            System.arraycopy(r.records(), 0, bytes, size, r.records().length);
+            size += r.records().length;
+        }
+
+        private void put(int octet) {
+            room(1);
+            bytes[size++] = (byte) octet;
+        }
+
+        private void room(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_SIZE, Math.max((long) size + more, bytes.length * 2L)));
+            }
+        }
+
+        public PrecompiledAnswers build(NegativeAnswer negative) {
+            return new PrecompiledAnswers(Arrays.copyOf(bytes, size), negative);
+        }
+    }
+}
