@@ -81,6 +81,8 @@ public final class ZoneLoadTiming {
             long g0 = System.nanoTime();
             System.gc();
             long gcNs = System.nanoTime() - g0;
+            // G1 gives the freed heap back to the system concurrently, shortly after the collection.
+            Thread.sleep(2000);
             long rssCollected = residentBytes();
             long zoneBytes = memory.getHeapMemoryUsage().getUsed() - heapBefore;
             int records = result.zone().recordCount();

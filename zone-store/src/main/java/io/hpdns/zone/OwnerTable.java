@@ -42,6 +42,11 @@ final class OwnerTable {
         return nodes[i];
     }
 
+    /** Node {@code i}'s hash at index {@code i}: {@link NameTable#hash} of its lowercased name. */
+    int[] hashes() {
+        return hashes;
+    }
+
     /** The node of the uncompressed name at {@code name[off..]}, in any letter case, or null. */
     PendingNode find(byte[] name, int off) {
         int h = hash(name, off);
@@ -107,18 +112,19 @@ final class OwnerTable {
         }
     }
 
-    /** FNV-1a over the lowercased octets. */
+    /** {@link NameTable#hash} of the name lowercased, without copying it. */
     private static int hash(byte[] name, int off) {
-        int h = 0x811c9dc5;
-        int p = off;
-        int len;
-        while ((len = name[p] & 0xff) != 0) {
-            h = (h ^ len) * 0x01000193;
+        int h = NameTable.HASH_BASIS;
+        for (int p = off; ; ) {
+            int len = name[p] & 0xff;
+            h = (h ^ len) * NameTable.HASH_PRIME;
+            if (len == 0) {
+                return h;
+            }
             for (int end = p + 1 + len, i = p + 1; i < end; i++) {
-                h = (h ^ WireNames.lower(name[i])) * 0x01000193;
+                h = (h ^ WireNames.lower(name[i])) * NameTable.HASH_PRIME;
             }
             p += len + 1;
         }
-        return h;
     }
 }

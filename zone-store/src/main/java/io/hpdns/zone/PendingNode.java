@@ -12,7 +12,7 @@ final class PendingNode {
     final byte[] key;
     /** The name as first written in the zone file, with its letter case (RFC 4343 §4.1). */
     final byte[] owner;
-    /** A delegation point: NS below the apex (RFC 1034 §4.2.1); set by the zone checks. */
+    /** A delegation point: NS below the apex (RFC 1034 §4.2.1). */
     boolean zoneCut;
     private PendingRRset[] rrsets;
     private int count;

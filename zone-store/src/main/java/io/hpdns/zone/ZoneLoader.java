@@ -51,10 +51,13 @@ public final class ZoneLoader {
         List<ZoneProblem> problems = new ArrayList<>();
         int expectedNames = (int) Math.min(1 << 28, Math.max(0, size / BYTES_PER_NAME));
         ZoneBuilder builder = new ZoneBuilder(origin, file.toString(), problems, expectedNames);
-        boolean read = parallel ? readAlongside(origin, file, problems, builder)
-                : MasterFileReader.read(origin, file, problems, builder);
-        // A syntax error stops the parser; the records before it are checked no further.
-        Zone zone = read ? builder.build() : null;
+        Zone zone;
+        try (LoadingHeadroom _ = LoadingHeadroom.open()) {
+            boolean read = parallel ? readAlongside(origin, file, problems, builder)
+                    : MasterFileReader.read(origin, file, problems, builder);
+            // A syntax error stops the parser; the records before it are checked no further.
+            zone = read ? builder.build() : null;
+        }
         // Report in the order an operator reads the file: whole-zone findings, then by line.
         problems.sort(Comparator.comparing(ZoneProblem::file).thenComparingInt(ZoneProblem::line));
         return new ZoneLoadResult(hasError(problems) ? null : zone, problems, builder.filesRead(file));
