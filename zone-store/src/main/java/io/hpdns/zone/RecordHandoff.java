@@ -7,7 +7,7 @@ import org.xbill.DNS.Record;
 /**
  * Hands parsed records, in file order, from the thread that reads a master file to the thread that
  * builds the zone, so that dnsjava's parsing and the building each have a core: on two cores a
- * large zone loads in about the parser's time alone.
+ * large zone loads in about the parser's time alone (see {@link ZoneLoader} for one core).
  *
  * <p>Records travel in batches through a bounded queue, a few thousand records at a time, so the
  * threads meet a few hundred times for a million records and the records in flight stay young and

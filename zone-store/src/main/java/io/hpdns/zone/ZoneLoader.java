@@ -15,16 +15,22 @@ import org.xbill.DNS.Name;
  * {@code kzonecheck} and {@code named-checkzone} do: errors make the zone unusable, warnings are
  * reported and the data normalised.
  *
- * <p>A large file is parsed on a thread of its own while the calling thread builds the zone from
- * the records parsed so far ({@link RecordHandoff}); the result is the same as reading it on one
- * thread, problems included.
+ * <p>A file of more than a few thousand records is parsed on a thread of its own while the
+ * calling thread builds the zone from the records parsed so far ({@link RecordHandoff}); the
+ * result is the same as reading it on one thread, problems included. On two cores the building
+ * then costs next to no time. On one it still pays: for every record that leaves out its TTL,
+ * dnsjava's parser first tries the type as a TTL and throws and catches a
+ * {@code NumberFormatException} ({@code Master.parseTTLClassAndType}, up to dnsjava 3.7 at
+ * least), whose stack trace costs in proportion to the depth of the stack, and the parser's own
+ * thread has a short one. The server loads zones some 15 frames deep; at that depth a million
+ * records took 0.4 to 1.3 s longer on one CPU, and 40 frames deep 1.5 to 2 s.
  */
 public final class ZoneLoader {
     /**
-     * Files from this size on are parsed alongside the building (when there is more than one
-     * CPU): some 40,000 records, for which starting a thread costs nothing that shows.
+     * Files from this size on are parsed on a thread of their own: some 2,500 records, whose
+     * parsing on a deep stack costs more than starting a thread.
      */
-    static final long PARALLEL_MIN_BYTES = 1 << 20;
+    static final long PARALLEL_MIN_BYTES = 64 << 10;
     /**
      * Master file octets per owner name, to size the name table up front: a name with one short
      * record takes about this much (the table grows past the estimate if it must).
@@ -36,7 +42,7 @@ public final class ZoneLoader {
     /** Never throws for bad zone content or an unreadable file: those come back as problems. */
     public static ZoneLoadResult load(Name origin, Path file) {
         long size = sizeOf(file);
-        return load(origin, file, size, size >= PARALLEL_MIN_BYTES && Runtime.getRuntime().availableProcessors() > 1);
+        return load(origin, file, size, size >= PARALLEL_MIN_BYTES);
     }
 
     /** Loads on one thread, or with the file parsed on another ({@code parallel}); for tests that compare the two. */
