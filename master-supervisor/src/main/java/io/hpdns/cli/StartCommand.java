@@ -161,6 +161,12 @@ final class StartCommand implements Callable<Integer> {
         return config;
     }
 
+    private static void announceServed(ZoneReloader zones, ZoneNotifier notifier) {
+        for (ServedZone zone : zones.served()) {
+            notifier.announce(zone.zone(), zone.config().secondaries());
+        }
+    }
+
     private HpdnsConfig readConfig() {
         Path file = ConfigLocation.resolve(configFile);
         try {
@@ -217,9 +223,7 @@ final class StartCommand implements Callable<Integer> {
             log.info("ready: {} on {} (udp+tcp)", Plural.of(zones.served().size(), "zone"), addressList(bound));
             serving.complete(bound);
             // As Knot DNS does for a primary: the secondaries learn at once what this start serves.
-            for (ServedZone zone : zones.served()) {
-                notifier.announce(zone.zone(), zone.config().secondaries());
-            }
+            announceServed(zones, notifier);
             stopRequested.await();
             log.info("stopping");
         } catch (InterruptedException e) {
