@@ -161,6 +161,10 @@ final class StartCommand implements Callable<Integer> {
         return config;
     }
 
+    /**
+     * A method of its own so that no local of {@link #serve}, which waits out the server's life,
+     * keeps a zone reachable after a reload replaced it.
+     */
     private static void announceServed(ZoneReloader zones, ZoneNotifier notifier) {
         for (ServedZone zone : zones.served()) {
             notifier.announce(zone.zone(), zone.config().secondaries());
