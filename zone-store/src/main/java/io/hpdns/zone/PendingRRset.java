@@ -1,10 +1,8 @@
 package io.hpdns.zone;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -20,15 +18,19 @@ final class PendingRRset {
     /** Line of the second distinct record, for "more than one SOA/CNAME/DNAME" errors; 0 if none. */
     int secondLine;
     private int size;
-    /** Sized exactly for one record at first: most RRsets have one. */
+    /**
+     * The records as {@link RRset} holds them: each a 16-bit length and the rdata. Sized exactly
+     * for one record at first, since most RRsets have one, so it becomes the RRset's array as is.
+     */
     private byte[] data;
     private int used;
     /**
-     * Canonical rdata of each record (RFC 4034 §6.2), to tell duplicates: the first one, then a
-     * list only for RRsets of several records.
+     * The same records in canonical form (RFC 4034 §6.2: names in the rdata lowercased), which
+     * tells duplicates apart; null while every record's canonical form is the one in {@code data},
+     * as it always is for types without names in their rdata and for names written in lowercase.
      */
-    private byte[] firstCanonical;
-    private List<byte[]> moreCanonical;
+    private byte[] canonical;
+    private int canonicalUsed;
 
     PendingRRset(int type, long ttl, String file, int line) {
         this.type = type;
@@ -37,10 +39,13 @@ final class PendingRRset {
         this.firstLine = line;
     }
 
-    /** Adds a record of this RRset; reports a duplicate or a differing TTL as a warning. */
-    void add(Record rec, String recFile, int line, List<ZoneProblem> problems) {
-        byte[] canon = rec.rdataToWireCanonical();
-        if (isDuplicate(canon)) {
+    /**
+     * Adds a record of this RRset, given in wire form as {@link WireScratch#rdata} wrote it: its
+     * rdata at {@code buf[0..end)} and in canonical form at {@code buf[end..canonicalEnd)}.
+     * Reports a duplicate or a differing TTL as a warning.
+     */
+    void add(Record rec, byte[] buf, int end, int canonicalEnd, String recFile, int line, List<ZoneProblem> problems) {
+        if (isDuplicate(buf, end, canonicalEnd)) {
             problems.add(warning(recFile, line, "duplicate record ignored: " + rec));
             return;
         }
@@ -49,47 +54,44 @@ final class PendingRRset {
             problems.add(warning(recFile, line, "TTL " + rec.getTTL() + " differs from the TTL " + ttl + " of the "
                     + Type.string(type) + " RRset at " + rec.getName() + "; using " + ttl + " (RFC 2181 §5.2)"));
         }
-        if (size == 0) {
-            firstCanonical = canon;
-        } else {
-            if (moreCanonical == null) {
-                moreCanonical = new ArrayList<>(2);
-                secondLine = line;
-            }
-            moreCanonical.add(canon);
+        if (size == 1) {
+            secondLine = line;
         }
-        append(rdataWire(rec));
+        if (canonical == null && !Arrays.equals(buf, 0, end, buf, end, canonicalEnd)) {
+            canonical = data == null ? new byte[0] : Arrays.copyOf(data, used);
+            canonicalUsed = used;
+        }
+        data = append(data, used, buf, 0, end);
+        used += end;
+        if (canonical != null) {
+            canonical = append(canonical, canonicalUsed, buf, end, canonicalEnd - end);
+            canonicalUsed += canonicalEnd - end;
+        }
         size++;
     }
 
-    private boolean isDuplicate(byte[] canon) {
-        if (size == 0) {
-            return false;
-        }
-        if (Arrays.equals(firstCanonical, canon)) {
-            return true;
-        }
-        if (moreCanonical != null) {
-            for (byte[] seen : moreCanonical) {
-                if (Arrays.equals(seen, canon)) {
-                    return true;
-                }
+    /** Whether the canonical record at {@code buf[from..to)} is one this RRset already holds. */
+    private boolean isDuplicate(byte[] buf, int from, int to) {
+        byte[] seen = canonical != null ? canonical : data;
+        int seenUsed = canonical != null ? canonicalUsed : used;
+        for (int p = 0; p < seenUsed; p += 2 + RRset.rdataLength(seen, p)) {
+            if (Arrays.equals(seen, p, p + 2 + RRset.rdataLength(seen, p), buf, from, to)) {
+                return true;
             }
         }
         return false;
     }
 
-    private void append(byte[] rdata) {
-        int need = used + 2 + rdata.length;
-        if (data == null) {
-            data = new byte[need];
-        } else if (need > data.length) {
-            data = Arrays.copyOf(data, Math.max(need, data.length * 2));
+    /** {@code to[0..used)} followed by {@code from[off..off+len)}: {@code to} itself when it has room. */
+    private static byte[] append(byte[] to, int used, byte[] from, int off, int len) {
+        int need = used + len;
+        if (to == null) {
+            to = new byte[len];
+        } else if (need > to.length) {
+            to = Arrays.copyOf(to, Math.max(need, to.length * 2));
         }
-        data[used] = (byte) (rdata.length >>> 8);
-        data[used + 1] = (byte) rdata.length;
-        System.arraycopy(rdata, 0, data, used + 2, rdata.length);
-        used = need;
+        System.arraycopy(from, off, to, used, len);
+        return to;
     }
 
     int size() {
@@ -115,12 +117,5 @@ final class PendingRRset {
 
     static ZoneProblem warning(String file, int line, String message) {
         return new ZoneProblem(ZoneProblem.Severity.WARNING, file, line, message);
-    }
-
-    /** Uncompressed rdata with the zone file's letter case (rdataToWireCanonical would lowercase names). */
-    private static byte[] rdataWire(Record rec) {
-        byte[] rr = rec.toWire(Section.ANSWER);
-        int start = rec.getName().length() + 10;
-        return Arrays.copyOfRange(rr, start, rr.length);
     }
 }

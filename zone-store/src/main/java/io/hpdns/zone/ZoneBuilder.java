@@ -1,12 +1,10 @@
 package io.hpdns.zone;
 
+import io.hpdns.wire.WireNames;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -22,49 +20,27 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
     private final Name origin;
     private final String file;
     private final List<ZoneProblem> problems;
-    private final OwnerKey apexKey;
-    /** Keyed by the lowercased name: owner names compare case-insensitively (RFC 4343). */
-    private final Map<OwnerKey, Owner> owners = new HashMap<>();
+    /** The origin, lowercased, in wire format. */
+    private final byte[] apexKey;
+    private final int apexLabels;
+    private final OwnerTable owners;
+    private final WireScratch scratch = new WireScratch();
     /** Every file records came from ($INCLUDE), each once, in the order first read. */
     private final Set<String> files = new LinkedHashSet<>();
     private String lastFile;
+    /** The owner of the previous record: dnsjava hands the records of one owner the same Name. */
+    private Name lastName;
+    private boolean lastInZone;
+    private PendingNode lastNode;
 
-    /** One owner name and its RRsets, in order of first appearance. */
-    private static final class Owner {
-        final OwnerKey key;
-        /** The name as first written in the zone file, with its letter case (RFC 4343 §4.1). */
-        final byte[] wire;
-        PendingRRset[] rrsets = new PendingRRset[1];
-        int count;
-
-        Owner(OwnerKey key, byte[] wire) {
-            this.key = key;
-            this.wire = wire;
-        }
-
-        PendingRRset find(int type) {
-            for (int i = 0; i < count; i++) {
-                if (rrsets[i].type == type) {
-                    return rrsets[i];
-                }
-            }
-            return null;
-        }
-
-        PendingRRset add(PendingRRset rrset) {
-            if (count == rrsets.length) {
-                rrsets = Arrays.copyOf(rrsets, count * 2);
-            }
-            rrsets[count++] = rrset;
-            return rrset;
-        }
-    }
-
-    ZoneBuilder(Name origin, String file, List<ZoneProblem> problems) {
+    /** @param expectedNames how many owner names the zone is expected to have, to size tables up front */
+    ZoneBuilder(Name origin, String file, List<ZoneProblem> problems, int expectedNames) {
         this.origin = origin;
         this.file = file;
         this.problems = problems;
-        this.apexKey = new OwnerKey(NameTable.key(origin.toWire()), 0);
+        this.apexKey = NameTable.key(origin.toWire());
+        this.apexLabels = WireNames.labelCount(apexKey, 0);
+        this.owners = new OwnerTable(expectedNames);
     }
 
     @Override
@@ -80,7 +56,12 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
             return;
         }
         Name name = rec.getName();
-        if (!name.subdomain(origin)) {
+        if (name != lastName) {
+            lastName = name;
+            lastInZone = name.subdomain(origin);
+            lastNode = null;
+        }
+        if (!lastInZone) {
             problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line,
                     "owner " + name + " is outside the zone " + origin));
             return;
@@ -90,19 +71,31 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
                     "SOA record at " + name + ", not at the zone apex " + origin));
             return;
         }
-        byte[] wire = name.toWire();
-        byte[] lower = NameTable.key(wire);
-        OwnerKey key = new OwnerKey(lower, 0);
-        Owner owner = owners.get(key);
-        if (owner == null) {
-            owner = new Owner(key, Arrays.equals(wire, lower) ? lower : wire);
-            owners.put(key, owner);
+        int end;
+        int canonicalEnd;
+        try {
+            end = scratch.rdata(rec, false, 0);
+            canonicalEnd = scratch.rdata(rec, true, end);
+        } catch (IllegalArgumentException e) {
+            // RFC 1035 §3.2.1: RDLENGTH is 16 bits, and dnsjava parses longer rdata than that.
+            problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line, Type.string(rec.getType())
+                    + " record at " + name + " cannot be written in DNS wire format: " + e.getMessage()));
+            return;
         }
-        PendingRRset rrset = owner.find(rec.getType());
+        byte[] rdata = scratch.buffer();
+        if (lastNode == null) {
+            // After the rdata, in the same buffer: the owner name is needed only for a new owner.
+            scratch.name(name, canonicalEnd);
+            lastNode = owners.intern(scratch.buffer(), canonicalEnd);
+            rdata = scratch.buffer();
+        }
+        PendingRRset rrset = lastNode.find(rec.getType());
         if (rrset == null) {
-            rrset = owner.add(new PendingRRset(rec.getType(), rec.getTTL(), recFile, line));
+            rrset = lastNode.add(new PendingRRset(rec.getType(), rec.getTTL(), recFile, line));
+            // Owners of NS RRsets below the apex are the delegation points (RFC 1034 §4.2.1).
+            lastNode.zoneCut |= rec.getType() == Type.NS && !Arrays.equals(lastNode.key, apexKey);
         }
-        rrset.add(rec, recFile, line, problems);
+        rrset.add(rec, rdata, end, canonicalEnd, recFile, line, problems);
     }
 
     /** The master file, then each file it {@code $INCLUDE}d that held records, in the order first read. */
@@ -117,29 +110,47 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
 
     /** Returns the zone, or null when an error was added to the problems. */
     Zone build() {
-        checkApex();
-        Set<OwnerKey> cuts = new HashSet<>();
-        for (Owner owner : owners.values()) {
-            checkNode(owner);
-            // Owners of NS RRsets below the apex are the delegation points (RFC 1034 §4.2.1).
-            if (owner.count > 0 && owner.find(Type.NS) != null && !owner.key.equals(apexKey)) {
-                cuts.add(owner.key);
+        PendingNode apex = owners.find(apexKey, 0);
+        checkApex(apex);
+        // One pass over the names, checking each and building its node: for a large zone each
+        // visit is a few cache misses. The empty non-terminals it adds come last and are built too.
+        int capacity = owners.size() + owners.size() / 8 + 16;
+        byte[][] keys = new byte[capacity][];
+        Object[] nodes = new Object[capacity];
+        int recordCount = 0;
+        Node apexNode = null;
+        int count = 0;
+        for (; count < owners.size(); count++) {
+            PendingNode pending = owners.get(count);
+            if (pending.rrsetCount() > 0) {
+                checkNode(pending);
+                checkNameServerAddresses(pending);
+                checkOccluded(pending);
+                addEmptyNonTerminals(pending);
             }
-        }
-        for (Owner owner : owners.values()) {
-            checkNameServerAddresses(owner, cuts);
-            checkOccluded(owner, cuts);
+            Node node = pending.build();
+            for (RRset rrset : node.rrsets()) {
+                recordCount += rrset.size();
+            }
+            if (count == keys.length) {
+                keys = Arrays.copyOf(keys, count * 2);
+                nodes = Arrays.copyOf(nodes, count * 2);
+            }
+            keys[count] = pending.key;
+            nodes[count] = node;
+            if (pending == apex) {
+                apexNode = node;
+            }
         }
         for (ZoneProblem p : problems) {
             if (p.isError()) {
                 return null;
             }
         }
-        return assemble(cuts);
+        return new Zone(origin, new NameTable<>(keys, nodes, owners.hashes(), count), apexNode, recordCount);
     }
 
-    private void checkApex() {
-        Owner apex = owners.get(apexKey);
+    private void checkApex(PendingNode apex) {
         PendingRRset soa = apex == null ? null : apex.find(Type.SOA);
         if (soa == null) {
             problems.add(zoneError("no SOA record at the zone apex " + origin));
@@ -151,25 +162,25 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
         }
     }
 
-    private void checkNode(Owner owner) {
-        PendingRRset cname = owner.find(Type.CNAME);
+    private void checkNode(PendingNode node) {
+        PendingRRset cname = node.find(Type.CNAME);
         if (cname != null) {
             if (cname.size() > 1) {
-                problems.add(cname.error(cname.secondLine, "more than one CNAME record at " + owner.key + " (RFC 2181 §10.1)"));
+                problems.add(cname.error(cname.secondLine, "more than one CNAME record at " + node + " (RFC 2181 §10.1)"));
             }
-            for (int i = 0; i < owner.count; i++) {
-                int t = owner.rrsets[i].type;
+            for (int i = 0; i < node.rrsetCount(); i++) {
+                int t = node.rrset(i).type;
                 // RFC 4035 §2.5: DNSSEC records are the only data allowed beside a CNAME.
                 if (t != Type.CNAME && t != Type.RRSIG && t != Type.NSEC) {
-                    problems.add(cname.error(cname.firstLine, "CNAME at " + owner.key + " beside other data ("
+                    problems.add(cname.error(cname.firstLine, "CNAME at " + node + " beside other data ("
                             + Type.string(t) + "), RFC 1034 §3.6.2"));
                     break;
                 }
             }
         }
-        PendingRRset dname = owner.find(Type.DNAME);
+        PendingRRset dname = node.find(Type.DNAME);
         if (dname != null && dname.size() > 1) {
-            problems.add(dname.error(dname.secondLine, "more than one DNAME record at " + owner.key + " (RFC 6672 §2.4)"));
+            problems.add(dname.error(dname.secondLine, "more than one DNAME record at " + node + " (RFC 6672 §2.4)"));
         }
     }
 
@@ -177,55 +188,48 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
      * An NS target inside this zone needs an address here: below a zone cut it is glue, without
      * which the delegation cannot be followed (RFC 1034 §4.2.1); elsewhere it is a lame name server.
      */
-    private void checkNameServerAddresses(Owner owner, Set<OwnerKey> cuts) {
-        PendingRRset ns = owner.find(Type.NS);
+    private void checkNameServerAddresses(PendingNode node) {
+        PendingRRset ns = node.find(Type.NS);
         if (ns == null) {
             return;
         }
         for (int i = 0; i < ns.size(); i++) {
-            byte[] target = ns.rdata(i);
-            OwnerKey targetKey = new OwnerKey(NameTable.key(target), 0);
-            if (!isAtOrBelow(targetKey, apexKey)) {
+            byte[] target = NameTable.key(ns.rdata(i));
+            int extra = WireNames.labelCount(target, 0) - apexLabels;
+            if (extra < 0 || !isApexAt(target, suffix(target, 0, extra))) {
                 continue;
             }
-            Owner at = owners.get(targetKey);
+            PendingNode at = owners.find(target, 0);
             if (at == null || (at.find(Type.A) == null && at.find(Type.AAAA) == null)) {
-                String what = underCut(targetKey, cuts) ? "missing glue: " : "no address for ";
-                problems.add(PendingRRset.warning(ns.file, ns.firstLine, what + "NS target " + targetKey + " of "
-                        + owner.key + " has no A or AAAA record in the zone"));
+                String what = underCut(target, extra) ? "missing glue: " : "no address for ";
+                problems.add(PendingRRset.warning(ns.file, ns.firstLine, what + "NS target "
+                        + WireNames.toString(target, 0) + " of " + node + " has no A or AAAA record in the zone"));
             }
         }
-    }
-
-    private static boolean isAtOrBelow(OwnerKey name, OwnerKey ancestor) {
-        int extra = name.labels() - ancestor.labels();
-        OwnerKey k = name;
-        for (int i = 0; i < extra; i++) {
-            k = k.parent();
-        }
-        return extra >= 0 && k.equals(ancestor);
     }
 
     /**
      * Data that no query can reach: below a DNAME (RFC 6672 §2.4), or below a zone cut other than
      * the glue addresses a referral carries (RFC 1034 §4.2.1). Never served, so reported.
      */
-    private void checkOccluded(Owner owner, Set<OwnerKey> cuts) {
-        for (OwnerKey n = owner.key; n.labels() > apexKey.labels() + 1; ) {
-            n = n.parent();
-            Owner ancestor = owners.get(n);
+    private void checkOccluded(PendingNode node) {
+        byte[] key = node.key;
+        int off = 0;
+        for (int labels = WireNames.labelCount(key, 0); labels > apexLabels + 1; labels--) {
+            off = suffix(key, off, 1);
+            PendingNode ancestor = owners.find(key, off);
             if (ancestor == null) {
                 continue;
             }
             boolean belowDname = ancestor.find(Type.DNAME) != null;
-            if (belowDname || cuts.contains(n)) {
-                for (int i = 0; i < owner.count; i++) {
-                    PendingRRset rrset = owner.rrsets[i];
+            if (belowDname || ancestor.zoneCut) {
+                for (int i = 0; i < node.rrsetCount(); i++) {
+                    PendingRRset rrset = node.rrset(i);
                     if (belowDname || (rrset.type != Type.A && rrset.type != Type.AAAA)) {
-                        String where = belowDname ? "below the DNAME at " + n + " (RFC 6672 §2.4)"
-                                : "below the zone cut at " + n + " (RFC 1034 §4.2.1)";
+                        String where = belowDname ? "below the DNAME at " + ancestor + " (RFC 6672 §2.4)"
+                                : "below the zone cut at " + ancestor + " (RFC 1034 §4.2.1)";
                         problems.add(PendingRRset.warning(rrset.file, rrset.firstLine, Type.string(rrset.type)
-                                + " at " + owner.key + " is " + where + " and is never served"));
+                                + " at " + node + " is " + where + " and is never served"));
                     }
                 }
                 return;
@@ -233,54 +237,45 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
         }
     }
 
-    private boolean underCut(OwnerKey name, Set<OwnerKey> cuts) {
-        for (OwnerKey n = name; n.labels() > apexKey.labels(); n = n.parent()) {
-            if (cuts.contains(n)) {
+    /** Whether a name {@code extra} labels below the apex has a zone cut at or above it, below the apex. */
+    private boolean underCut(byte[] name, int extra) {
+        int off = 0;
+        for (int i = 0; i < extra; i++) {
+            PendingNode n = owners.find(name, off);
+            if (n != null && n.zoneCut) {
                 return true;
             }
+            off = suffix(name, off, 1);
         }
         return false;
     }
 
-    private Zone assemble(Set<OwnerKey> cuts) {
-        // Every ancestor between an owner and the apex exists as a node: an empty non-terminal
-        // when it owns nothing (RFC 4592 §2.2.2, RFC 8020).
-        int apexLabels = apexKey.labels();
-        Set<OwnerKey> emptyNonTerminals = new HashSet<>();
-        for (Owner owner : owners.values()) {
-            for (OwnerKey n = owner.key; n.labels() > apexLabels + 1; ) {
-                n = n.parent();
-                if (owners.containsKey(n) || !emptyNonTerminals.add(n)) {
-                    break;
-                }
-            }
+    private boolean isApexAt(byte[] name, int off) {
+        return Arrays.equals(apexKey, 0, apexKey.length, name, off, name.length);
+    }
+
+    /** Offset of the name {@code up} labels above the one at {@code off}. */
+    private static int suffix(byte[] name, int off, int up) {
+        for (int i = 0; i < up; i++) {
+            off += (name[off] & 0xff) + 1;
         }
-        int count = owners.size() + emptyNonTerminals.size();
-        byte[][] keys = new byte[count][];
-        Object[] nodes = new Object[count];
-        int i = 0;
-        int recordCount = 0;
-        Node apex = null;
-        for (Owner owner : owners.values()) {
-            RRset[] rrsets = new RRset[owner.count];
-            for (int j = 0; j < owner.count; j++) {
-                rrsets[j] = owner.rrsets[j].build();
-                recordCount += rrsets[j].size();
+        return off;
+    }
+
+    /**
+     * Adds every missing ancestor between a name and the apex: it exists as a node, an empty
+     * non-terminal when it owns nothing (RFC 4592 §2.2.2, RFC 8020).
+     */
+    private void addEmptyNonTerminals(PendingNode node) {
+        byte[] key = node.key;
+        int off = 0;
+        for (int labels = WireNames.labelCount(key, 0); labels > apexLabels + 1; labels--) {
+            off = suffix(key, off, 1);
+            if (owners.find(key, off) != null) {
+                return;
             }
-            Arrays.sort(rrsets, (a, b) -> Integer.compare(a.type(), b.type()));
-            Node node = new Node(owner.wire, owner.key.name, rrsets, cuts.contains(owner.key));
-            keys[i] = owner.key.name;
-            nodes[i++] = node;
-            if (owner.key.equals(apexKey)) {
-                apex = node;
-            }
+            owners.intern(key, off);
         }
-        for (OwnerKey ent : emptyNonTerminals) {
-            byte[] key = ent.bytes();
-            keys[i] = key;
-            nodes[i++] = new Node(key, key, null, false);
-        }
-        return new Zone(origin, new NameTable<>(keys, nodes, i), apex, recordCount);
     }
 
     private ZoneProblem zoneError(String message) {

@@ -222,6 +222,31 @@ class ZoneLoaderTest {
     }
 
     @Test
+    void rdataTooLongForWireFormatIsAnErrorAtItsLineAndLaterRecordsAreStillChecked(@TempDir Path dir)
+            throws IOException {
+        // RFC 1035 §3.2.1: RDLENGTH is 16 bits; dnsjava parses a TXT of 300 strings of 250 octets.
+        String strings = ("\"" + "x".repeat(250) + "\" ").repeat(300);
+        Path file = Files.writeString(dir.resolve("long.zone"), """
+                $ORIGIN example.org.
+                $TTL 3600
+                @ SOA ns1 hostmaster 1 7200 3600 1209600 300
+                @ NS ns1
+                ns1 A 192.0.2.1
+                long TXT %s
+                cname CNAME ns1
+                cname A 192.0.2.2
+                """.formatted(strings));
+
+        ZoneLoadResult result = ZoneLoader.load(name("example.org."), file);
+
+        assertThat(result.ok()).isFalse();
+        assertThat(errors(result)).hasSize(2);
+        assertThat(errors(result).getFirst().format())
+                .startsWith(file + ":6: TXT record at long.example.org. cannot be written in DNS wire format");
+        assertThat(errors(result).get(1).line()).as("the CNAME beside other data").isEqualTo(7);
+    }
+
+    @Test
     void missingFileIsAnErrorNotAnException(@TempDir Path dir) {
         Path missing = dir.resolve("no-such.zone");
 
