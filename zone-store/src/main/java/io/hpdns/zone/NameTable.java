@@ -62,23 +62,21 @@ final class NameTable<V> {
         }
     }
 
-    private NameTable(NameTable<?> table, Object[] values) {
-        this.keys = table.keys;
-        this.values = values;
-        this.mask = table.mask;
-        this.size = table.size;
+    private NameTable(NameTable<?> table, Object[] entries) {
+        this.slots = table.slots;
+        this.shift = table.shift;
+        this.indexBits = table.indexBits;
+        this.entries = entries;
     }
 
     /**
      * The same names with other values: {@code vals[i]} replaces the i-th value in the order of
-     * {@link #values()}. The key arrays are shared.
+     * {@link #values()}. The key arrays and the hash slots are shared.
      */
     NameTable<V> withValues(Object[] vals) {
-        Object[] replaced = new Object[keys.length];
-        for (int slot = 0, i = 0; slot < keys.length; slot++) {
-            if (keys[slot] != null) {
-                replaced[slot] = vals[i++];
-            }
+        Object[] replaced = entries.clone();
+        for (int i = 0; i < entries.length / 2; i++) {
+            replaced[2 * i + 1] = vals[i];
         }
         return new NameTable<>(this, replaced);
     }
