@@ -18,8 +18,8 @@ import org.xbill.DNS.Record;
  * <p>dnsjava offers no public way to write rdata into a caller's buffer, or to read its
  * {@link DNSOutput} without a copy, so this reaches the protected {@code Record.rrToWire} (which
  * every record type implements; it is what {@code toWire} calls) and {@code DNSOutput}'s array.
- * Both have been there since dnsjava 2; should a release drop them, the first zone load fails with
- * an error naming them, and every zone-store test with it.
+ * Both are there in dnsjava 3.6 and 3.7; should a release drop them, loading a zone throws an
+ * error that names them, and every zone-store test fails with it.
  */
 final class WireScratch {
     private static final MethodHandle RR_TO_WIRE;
