@@ -10,29 +10,32 @@ import java.util.List;
  * An immutable open-addressing hash table from lowercased wire-format names to values, looked up
  * straight from a range of a byte array so the query path makes no key objects.
  *
- * <p>Each slot holds a key and its value side by side in one array, so a lookup that finds its
- * name reads two cache lines of the table's (the slot's and the key's octets) and the value comes
- * with the slot; beside it a 16-bit tag from the name's hash, read alongside, lets a probe that
- * meets another name pass it without reading its octets. The table is filled in the order of the
- * entries' home slots, so its reference stores run through it in order: stored at random places, a
- * million of them cost G1 a card-table update and remembered-set work each, a second and a half
- * of a zone load on one CPU. At most three quarters full, it takes 10 bytes per slot, 13 to 27 per
- * name.
+ * <p>Keys and values sit side by side in one array, in the order given; the hash slots are
+ * {@code int}s holding an entry's index and, in the bits the index does not need, a tag from the
+ * name's hash, so a probe that meets another name rarely reads that name's bytes. Filling a table
+ * of a million names thus writes no object reference at a random place, which with G1 costs a
+ * card-table update and remembered-set work per store, and its references stay in the order their
+ * objects were allocated, which halves the full collection after a load (it fixes them up in
+ * order). The price is one more dependent read per lookup than slots holding the keys themselves
+ * (slot, entry, key octets). The table takes 13 to 19 bytes per name rather than the 16 to 32 of
+ * two reference arrays at most half full.
  */
 final class NameTable<V> {
     /** 2^32 / golden ratio: Fibonacci hashing spreads the hash over the slot index's bits. */
     private static final int FIBONACCI = 0x9E3779B9;
+
+    /** Per slot: 0 when empty, else {@code tag | (entry index + 1)}. */
+    private final int[] slots;
+    /** Entry {@code i}: its key at {@code 2i}, its value at {@code 2i + 1}. */
+    private final Object[] entries;
+    /** {@code 32 - log2(slots.length)}: a slot is the top bits of the mixed hash. */
+    private final int shift;
+    /** Low bits of a slot that hold the entry index + 1; the bits above hold the tag. */
+    private final int indexBits;
+
     /** FNV-1a. */
     static final int HASH_BASIS = 0x811c9dc5;
     static final int HASH_PRIME = 0x01000193;
-
-    /** Slot {@code s}: its key at {@code 2s} (null when empty), its value at {@code 2s + 1}. */
-    private final Object[] table;
-    /** Slot {@code s}: the top 16 bits of its key's hash. */
-    private final short[] tags;
-    /** {@code 32 - log2(slots)}: a name's home slot is the top bits of its mixed hash. */
-    private final int shift;
-    private final int size;
 
     /** Builds the table from parallel arrays of lowercased names and their values. */
     NameTable(byte[][] names, Object[] vals, int count) {
@@ -44,31 +47,21 @@ final class NameTable<V> {
         // At most three quarters full: the tags keep the longer probes of a miss (NXDOMAIN, the
         // closest-encloser walk) to reading a few slots, mostly in one cache line.
         int capacity = Integer.highestOneBit(Math.max(2, count + count / 3)) << 1;
-        table = new Object[capacity * 2];
-        tags = new short[capacity];
+        slots = new int[capacity];
         shift = Integer.numberOfLeadingZeros(capacity) + 1;
-        size = count;
-        // Counting sort of the entries by home slot, then linear probing in that order.
-        int[] start = new int[capacity + 1];
-        for (int i = 0; i < count; i++) {
-            start[home(hashes[i]) + 1]++;
-        }
-        for (int s = 0; s < capacity; s++) {
-            start[s + 1] += start[s];
-        }
-        int[] order = new int[count];
-        for (int i = 0; i < count; i++) {
-            order[start[home(hashes[i])]++] = i;
-        }
+        indexBits = 32 - Integer.numberOfLeadingZeros(count);
+        entries = new Object[count * 2];
         int mask = capacity - 1;
-        for (int i : order) {
-            int slot = home(hashes[i]);
-            while (table[2 * slot] != null) {
+        for (int i = 0; i < count; i++) {
+            byte[] key = names[i];
+            entries[2 * i] = key;
+            entries[2 * i + 1] = vals[i];
+            int h = hashes[i];
+            int slot = (h * FIBONACCI) >>> shift;
+            while (slots[slot] != 0) {
                 slot = (slot + 1) & mask;
             }
-            table[2 * slot] = names[i];
-            table[2 * slot + 1] = vals[i];
-            tags[slot] = tag(hashes[i]);
+            slots[slot] = (h << indexBits) | (i + 1);
         }
     }
 
@@ -97,15 +90,16 @@ final class NameTable<V> {
     @SuppressWarnings("unchecked")
     V get(byte[] buf, int off, int len) {
         int h = hash(buf, off, len);
-        short tag = tag(h);
-        int mask = tags.length - 1;
-        int slot = home(h);
-        Object k;
-        while ((k = table[2 * slot]) != null) {
-            if (tags[slot] == tag) {
-                byte[] key = (byte[]) k;
+        int tag = h << indexBits;
+        int mask = slots.length - 1;
+        int slot = (h * FIBONACCI) >>> shift;
+        int s;
+        while ((s = slots[slot]) != 0) {
+            if ((s ^ tag) >>> indexBits == 0) {
+                int entry = 2 * ((s & ((1 << indexBits) - 1)) - 1);
+                byte[] key = (byte[]) entries[entry];
                 if (key.length == len && Arrays.equals(key, 0, len, buf, off, off + len)) {
-                    return (V) table[2 * slot + 1];
+                    return (V) entries[entry + 1];
                 }
             }
             slot = (slot + 1) & mask;
@@ -113,22 +107,12 @@ final class NameTable<V> {
         return null;
     }
 
-    private int home(int hash) {
-        return (hash * FIBONACCI) >>> shift;
-    }
-
-    private static short tag(int hash) {
-        return (short) (hash >>> 16);
-    }
-
-    /** Every value, in table order (no particular order); a new list, for cold paths only. */
+    /** Every value, in the order the table was built from; a new list, for cold paths only. */
     @SuppressWarnings("unchecked")
     List<V> values() {
-        List<V> all = new ArrayList<>(size);
-        for (int s = 0; s < table.length; s += 2) {
-            if (table[s] != null) {
-                all.add((V) table[s + 1]);
-            }
+        List<V> all = new ArrayList<>(entries.length / 2);
+        for (int i = 1; i < entries.length; i += 2) {
+            all.add((V) entries[i]);
         }
         return Collections.unmodifiableList(all);
     }

@@ -8,10 +8,10 @@ import java.util.Arrays;
  * ignoring ASCII case (RFC 4343) straight from a range of a byte array: a name written in a record
  * or a suffix of a stored one (its ancestors, when the zone is checked), with no key object.
  *
- * <p>The nodes are appended to one array and the hash slots are {@code int}s holding a node's
- * index and a tag from its hash, so adding a million names writes no object reference at a random
- * place (with G1, a card-table update and remembered-set work per store) and a probe that meets
- * another name rarely reads that name.
+ * <p>Laid out like {@link NameTable}: the nodes are appended to one array and the hash slots are
+ * {@code int}s holding a node's index and a tag from its hash, so adding a million names writes no
+ * object reference at a random place (with G1, a card-table update and remembered-set work per
+ * store) and a probe that meets another name rarely reads that name.
  */
 final class OwnerTable {
     private static final int FIBONACCI = 0x9E3779B9;

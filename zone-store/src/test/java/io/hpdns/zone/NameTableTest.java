@@ -3,7 +3,6 @@ package io.hpdns.zone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +31,7 @@ class NameTableTest {
         }
         assertThat(table.get(wire("h100000.example."), 0, wire("h100000.example.").length)).isNull();
         assertThat(table.get(wire("example."), 0, wire("example.").length)).isNull();
-        assertThat(new HashSet<>(table.values())).hasSize(count);
+        assertThat(table.values()).hasSize(count).first().isEqualTo(0);
     }
 
     @Test
