@@ -65,23 +65,21 @@ final class NameTable<V> {
         }
     }
 
-    private NameTable(NameTable<?> other, Object[] table) {
-        this.table = table;
-        this.tags = other.tags;
+    private NameTable(NameTable<?> other, Object[] entries) {
+        this.slots = other.slots;
+        this.entries = entries;
         this.shift = other.shift;
-        this.size = other.size;
+        this.indexBits = other.indexBits;
     }
 
     /**
      * The same names with other values: {@code vals[i]} replaces the i-th value in the order of
-     * {@link #values()}. The keys and hash tags are shared.
+     * {@link #values()}. The keys and the hash slots are shared.
      */
     NameTable<V> withValues(Object[] vals) {
-        Object[] replaced = table.clone();
-        for (int s = 0, i = 0; s < replaced.length; s += 2) {
-            if (replaced[s] != null) {
-                replaced[s + 1] = vals[i++];
-            }
+        Object[] replaced = entries.clone();
+        for (int i = 0; i < replaced.length / 2; i++) {
+            replaced[2 * i + 1] = vals[i];
         }
         return new NameTable<>(this, replaced);
     }
