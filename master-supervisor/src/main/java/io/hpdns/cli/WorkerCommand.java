@@ -74,6 +74,8 @@ final class WorkerCommand implements Callable<Integer> {
     /** Counted down once the DNS sockets are closed and the final counters known. */
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile WorkerControl control;
+    /** Set with {@link #control}, once serving. */
+    private volatile DnsServer dns;
     private volatile List<String> finalCounters = List.of();
 
     @Override
@@ -126,6 +128,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         ZoneNotifier notifier = index == 0 ? new ZoneNotifier() : null;
         WorkerControl serving = new WorkerControl(zones, stats, notifier);
+        this.dns = dns;
         control = serving;
         channel.ready(dns.listenAddresses());
         String fault;
@@ -181,7 +184,23 @@ final class WorkerCommand implements Callable<Integer> {
         if (serving == null) {
             return ControlReply.failed(List.of(), "worker " + index + " is still starting");
         }
-        return serving.handle(command, arguments);
+        return switch (command) {
+            case WorkerChannel.LEAVE_UDP -> {
+                dns.leaveUdp();
+                yield ControlReply.ok(List.of());
+            }
+            case WorkerChannel.REJOIN_UDP -> rejoinUdp();
+            default -> serving.handle(command, arguments);
+        };
+    }
+
+    private ControlReply rejoinUdp() {
+        try {
+            dns.rejoinUdp();
+            return ControlReply.ok(List.of());
+        } catch (IOException e) {
+            return ControlReply.failed(List.of(), e.getMessage());
+        }
     }
 
     /** {@code stop}: answered once the DNS sockets are closed, with the final counters. */

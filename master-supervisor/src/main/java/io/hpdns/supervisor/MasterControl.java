@@ -78,14 +78,14 @@ public final class MasterControl implements ControlHandler {
     }
 
     /**
-     * Every serving worker reloads at once, each building its new state beside the one it serves;
-     * the reply comes once all have swapped (or failed). Workers read the same files in the same
+     * Every serving worker reloads in turn (see {@link Supervisor#reloadInTurn}), each building its
+     * new state beside the one it serves; the reply comes once all have swapped (or failed). Workers read the same files in the same
      * order, so their outcomes agree; where one differs, its lines follow, marked with its index.
      */
     private ControlReply reload(List<String> arguments) throws InterruptedException {
         synchronized (changes) {
             String request = arguments.isEmpty() ? "reload" : "reload " + arguments.getFirst();
-            List<WorkerAnswer> answers = supervisor.ask(request);
+            List<WorkerAnswer> answers = supervisor.reloadInTurn(request);
             reloads.incrementAndGet();
             if (answers.isEmpty()) {
                 failedReloads.incrementAndGet();

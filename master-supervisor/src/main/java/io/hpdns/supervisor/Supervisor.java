@@ -321,6 +321,42 @@ public final class Supervisor {
         return answers;
     }
 
+    /**
+     * Reloads the serving workers one after the other, each with its UDP sockets out of their
+     * SO_REUSEPORT groups while it reloads when another worker serves meanwhile: loading a large
+     * zone pauses a JVM (its collections, the full one after the load) for longer than its socket
+     * buffers can hold the queries arriving meanwhile, and one worker at a time also keeps the
+     * peak memory and CPU of a reload to one worker's. Queued queries are answered before the
+     * sockets leave, so none is lost; TCP stays served throughout.
+     *
+     * @param request {@code reload} or {@code reload ZONE}
+     */
+    public List<WorkerAnswer> reloadInTurn(String request) throws InterruptedException {
+        List<WorkerProcess> workers = serving();
+        List<WorkerAnswer> answers = new ArrayList<>();
+        for (WorkerProcess worker : workers) {
+            boolean aside = workers.size() > 1 && request(worker, WorkerChannel.LEAVE_UDP).succeeded();
+            ControlReply reply = request(worker, request);
+            if (aside) {
+                ControlReply back = request(worker, WorkerChannel.REJOIN_UDP);
+                if (!back.succeeded()) {
+                    log.error("worker {} (pid {}) could not serve UDP again after its reload: {}", worker.index(),
+                            worker.pid(), back.error());
+                }
+            }
+            answers.add(new WorkerAnswer(worker.index(), worker.pid(), reply));
+        }
+        return answers;
+    }
+
+    private static ControlReply request(WorkerProcess worker, String request) throws InterruptedException {
+        try {
+            return worker.request(request).get();
+        } catch (ExecutionException e) {
+            return ControlReply.failed(List.of(), e.getCause().getMessage() + " before answering");
+        }
+    }
+
     /** Sends {@code request} to the first serving worker and waits for its answer; null when none serves. */
     public WorkerAnswer askOne(String request) throws InterruptedException {
         List<WorkerProcess> serving = serving();
@@ -328,13 +364,7 @@ public final class Supervisor {
             return null;
         }
         WorkerProcess worker = serving.getFirst();
-        ControlReply reply;
-        try {
-            reply = worker.request(request).get();
-        } catch (ExecutionException e) {
-            reply = ControlReply.failed(List.of(), e.getCause().getMessage() + " before answering");
-        }
-        return new WorkerAnswer(worker.index(), worker.pid(), reply);
+        return new WorkerAnswer(worker.index(), worker.pid(), request(worker, request));
     }
 
     private synchronized List<WorkerProcess> serving() {
