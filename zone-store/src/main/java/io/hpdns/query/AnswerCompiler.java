@@ -43,6 +43,13 @@ public final class AnswerCompiler {
      */
     static final int MAX_COMPILED = 4096;
 
+    /**
+     * Nodes per compiling thread at least: below that, starting a thread costs more than it saves.
+     * Each thread has a compiler of its own (its reference processor and buffers); the zone is
+     * only read.
+     */
+    static final int NODES_PER_THREAD = 50_000;
+
     private final Zone zone;
     private final QueryProcessor reference;
     private final byte[] query = new byte[HEADER_SIZE + MAX_NAME_LENGTH + 4];
@@ -55,8 +62,7 @@ public final class AnswerCompiler {
 
     private AnswerCompiler(Zone zone, List<Node> nodes) {
         this.zone = zone;
-        this.reference = new QueryProcessor(new ServingStateHolder(ServingState.of(List.of(zone))),
-                AnswerSettings.defaults(), QueryCounters.unregistered(), false);
+        this.reference = reference(zone);
         TreeSet<Integer> types = new TreeSet<>(List.of(TYPE_DS, TYPE_CNAME));
         for (Node node : nodes) {
             for (RRset rrset : node.rrsets()) {
@@ -69,28 +75,109 @@ public final class AnswerCompiler {
             candidate--;
         }
         this.probe = candidate;
-    }
-
-    /** The zone with its answers compiled. Cold path: run it before the zone is published. */
-    public static Zone compile(Zone zone) {
-        List<Node> nodes = zone.nodes();
-        return new AnswerCompiler(zone, nodes).compile(nodes);
-    }
-
-    private Zone compile(List<Node> nodes) {
         Response apex = respond(zone.apex().owner(), probe);
         if (apex != null && apex.authoritative() && apex.rcode() == RCODE_NOERROR && apex.answerCount() == 0
                 && apex.authorityCount() == 1 && apex.additionalCount() == 0) {
             negative = new NegativeAnswer(zone, apex.records());
         }
-        PrecompiledAnswers.Builder builder = new PrecompiledAnswers.Builder();
+    }
+
+    /** Another compiler for the same zone, for another thread: what it learnt shared, its buffers its own. */
+    private AnswerCompiler(AnswerCompiler other) {
+        this.zone = other.zone;
+        this.reference = reference(zone);
+        this.zoneTypes = other.zoneTypes;
+        this.probe = other.probe;
+        this.negative = other.negative;
+    }
+
+    private static QueryProcessor reference(Zone zone) {
+        return new QueryProcessor(new ServingStateHolder(ServingState.of(List.of(zone))),
+                AnswerSettings.defaults(), QueryCounters.unregistered(), false);
+    }
+
+    /**
+     * The zone with its answers compiled, on up to as many threads as there are processors for a
+     * large zone. Cold path: run it before the zone is published.
+     */
+    public static Zone compile(Zone zone) {
+        int threads = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
+                zone.nodes().size() / (long) NODES_PER_THREAD));
+        return compile(zone, threads);
+    }
+
+    /** As {@link #compile(Zone)}, on {@code threads} threads whatever the zone's size. */
+    static Zone compile(Zone zone, int threads) {
+        List<Node> nodes = zone.nodes();
+        return new AnswerCompiler(zone, nodes).compile(nodes, Math.min(threads, Math.max(1, nodes.size())));
+    }
+
+    /**
+     * Compiles {@code threads} slices of the nodes side by side, each into a layout of its own,
+     * then appends the slices' layouts to the first's and moves their offsets along.
+     */
+    private Zone compile(List<Node> nodes, int threads) {
         int[] answersAt = new int[nodes.size()];
+        PrecompiledAnswers.Builder[] slices = new PrecompiledAnswers.Builder[threads];
+        Thread[] others = new Thread[threads];
+        RuntimeException[] failures = new RuntimeException[threads];
+        for (int t = 0; t < threads; t++) {
+            slices[t] = new PrecompiledAnswers.Builder();
+        }
+        for (int t = 1; t < threads; t++) {
+            AnswerCompiler compiler = new AnswerCompiler(this);
+            int slice = t;
+            others[t] = Thread.ofPlatform().name("hpdns-compile-" + t).start(() -> {
+                try {
+                    compiler.compileSlice(nodes, from(nodes, slice, threads), from(nodes, slice + 1, threads),
+                            slices[slice], answersAt);
+                } catch (RuntimeException e) {
+                    failures[slice] = e;
+                }
+            });
+        }
+        compileSlice(nodes, 0, from(nodes, 1, threads), slices[0], answersAt);
+        for (int t = 1; t < threads; t++) {
+            joinUninterruptibly(others[t]);
+            if (failures[t] != null) {
+                throw failures[t];
+            }
+            int base = slices[0].append(slices[t]);
+            for (int i = from(nodes, t, threads); i < from(nodes, t + 1, threads); i++) {
+                if (answersAt[i] != PrecompiledAnswers.NOT_COMPILED) {
+                    answersAt[i] = base == PrecompiledAnswers.NOT_COMPILED ? base : answersAt[i] + base;
+                }
+            }
+        }
+        return zone.withAnswers(slices[0].build(negative), answersAt);
+    }
+
+    /** The first node of slice {@code slice} of {@code slices}. */
+    private static int from(List<Node> nodes, int slice, int slices) {
+        return (int) ((long) nodes.size() * slice / slices);
+    }
+
+    private void compileSlice(List<Node> nodes, int from, int to, PrecompiledAnswers.Builder builder, int[] answersAt) {
         int[] types = new int[zoneTypes.length];
         Response[] responses = new Response[zoneTypes.length];
-        for (int i = 0; i < answersAt.length; i++) {
+        for (int i = from; i < to; i++) {
             answersAt[i] = compileNode(nodes.get(i), builder, types, responses);
         }
-        return zone.withAnswers(builder.build(negative), answersAt);
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private int compileNode(Node node, PrecompiledAnswers.Builder builder, int[] types, Response[] responses) {

@@ -220,6 +220,23 @@ public final class PrecompiledAnswers {
             }
         }
 
+        /**
+         * Appends another builder's layout after this one's.
+         *
+         * @return what to add to the offsets {@code other} gave out, or {@link #NOT_COMPILED} when
+         *     the whole would pass 2 GB (its nodes are then left to the writer)
+         */
+        public int append(Builder other) {
+            if ((long) size + other.size > MAX_SIZE) {
+                return NOT_COMPILED;
+            }
+            int base = size;
+            room(other.size);
+            System.arraycopy(other.bytes, 0, bytes, size, other.size);
+            size += other.size;
+            return base;
+        }
+
         public PrecompiledAnswers build(NegativeAnswer negative) {
             return new PrecompiledAnswers(Arrays.copyOf(bytes, size), negative);
         }

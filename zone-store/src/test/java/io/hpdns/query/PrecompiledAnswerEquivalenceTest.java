@@ -120,6 +120,17 @@ class PrecompiledAnswerEquivalenceTest {
     }
 
     @Test
+    void answersCompiledInSlicesOnSeveralThreadsAreTheSame(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("gen.test.zone");
+        writeGeneratedZone(file, 240);
+        Zone plain = ZoneLoader.load(EngineFixture.name("gen.test."), file).zone();
+
+        Coverage coverage = compare(AnswerCompiler.compile(plain, 3));
+
+        assertThat(coverage.precompiled).as("answers from precompiled bytes").isGreaterThan(coverage.queries / 3);
+    }
+
+    @Test
     void zoneWithoutCompiledAnswersIsAnsweredByTheWriter() {
         Zone plain = ZoneLoader.load(EngineFixture.name("example.org."), EngineFixture.zoneFile("example.org.zone")).zone();
 
