@@ -64,7 +64,7 @@ final class LinuxSockets {
     private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     // The two calls of the query path capture no call state: the JDK slices the capture segment on
     // every call, an allocation escape analysis does not always remove. errno is read afterwards,
-    // and only when a call failed (lastErrno).
+    // and only when a call failed (errnoLocation).
     private static final MethodHandle RECVMMSG = LINKER.downcallHandle(LIBC.find("recvmmsg").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SENDMMSG = LINKER.downcallHandle(LIBC.find("sendmmsg").orElseThrow(),
@@ -200,7 +200,7 @@ final class LinuxSockets {
         }
     }
 
-    /** recvmmsg(2); returns the count of datagrams, or -1 (then see {@link #lastErrno}). */
+    /** recvmmsg(2); returns the count of datagrams, or -1 (then see {@link #errnoLocation}). */
     static int recvmmsg(int fd, MemorySegment vector, int count, int flags) {
         try {
             return (int) RECVMMSG.invokeExact(fd, vector, count, flags, MemorySegment.NULL);
@@ -209,7 +209,7 @@ final class LinuxSockets {
         }
     }
 
-    /** sendmmsg(2); returns the count of datagrams sent, or -1 (then see {@link #lastErrno}). */
+    /** sendmmsg(2); returns the count of datagrams sent, or -1 (then see {@link #errnoLocation}). */
     static int sendmmsg(int fd, MemorySegment vector, int count) {
         try {
             return (int) SENDMMSG.invokeExact(fd, vector, count, 0);
@@ -219,15 +219,15 @@ final class LinuxSockets {
     }
 
     /**
-     * This thread's errno, read right after a failed {@link #recvmmsg}/{@link #sendmmsg}. Nothing
-     * but a safepoint of this same thread runs in between, so it is that call's errno in all but
-     * rare cases, and the callers only use it to tell a timeout or an interruption from a fault.
+     * The calling thread's errno, to read after a failed call: {@code __errno_location} gives the
+     * same address for the whole life of a thread, so a thread asks once and then reads errno
+     * without a downcall, and without the segment object each downcall returns.
      */
-    static int lastErrno() {
+    static MemorySegment errnoLocation() {
         try {
-            return ((MemorySegment) ERRNO_LOCATION.invokeExact()).get(JAVA_INT, 0);
+            return (MemorySegment) ERRNO_LOCATION.invokeExact();
         } catch (Throwable t) {
-            return 0;
+            throw new IllegalStateException("__errno_location failed", t);
         }
     }
 

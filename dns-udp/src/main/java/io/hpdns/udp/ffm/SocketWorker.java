@@ -1,5 +1,7 @@
 package io.hpdns.udp.ffm;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import io.hpdns.log.ThrottledWarning;
 import io.hpdns.query.Protocol;
 import io.hpdns.query.QueryProcessor;
@@ -42,10 +44,11 @@ final class SocketWorker implements Runnable {
      * (interpreter, C1) allocates where the final compiled code does not.
      */
     static final long WARM_UP_DATAGRAMS = 1_000_000;
-    /** Thread allocation counter at the start of serving, and once warm (-1 until then). */
-    private long allocatedAtStart;
+    /** This thread's errno (read after a failed call), located once when the thread starts. */
+    private MemorySegment errno;
+    /** The thread's allocation counter once warm (-1 until then). */
     private long allocatedWhenWarm = -1;
-    /** Heap bytes the serving loop allocated after warm-up, known once it has stopped: should be 0. */
+    /** Heap bytes the serving loop allocated after warm-up until it was told to stop: should be 0. */
     private volatile long allocatedWarmBytes = -1;
 
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -65,11 +68,8 @@ final class SocketWorker implements Runnable {
             DatagramBatch out = new DatagramBatch(arena, batchSize, QueryProcessor.MAX_RESPONSE);
             byte[] query = new byte[maxQuery];
             byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
-            allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+            errno = LinuxSockets.errnoLocation();
             serve(in, out, query, response);
-            if (allocatedWhenWarm >= 0) {
-                allocatedWarmBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedWhenWarm;
-            }
         } catch (RuntimeException | Error e) {
             if (!stopping) {
                 log.error("UDP socket thread stopped by an unexpected error; its socket no longer answers", e);
@@ -86,6 +86,10 @@ final class SocketWorker implements Runnable {
         long drainDeadline = 0;
         while (true) {
             if (drainDeadline == 0 && stopping) {
+                // Serving ends here; the drain and the close after it are not the steady state.
+                if (allocatedWhenWarm >= 0) {
+                    allocatedWarmBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedWhenWarm;
+                }
                 drainDeadline = System.nanoTime() + MAX_DRAIN_NANOS;
             }
             boolean draining = drainDeadline != 0;
@@ -100,7 +104,7 @@ final class SocketWorker implements Runnable {
                 }
                 continue;
             }
-            int errno = received < 0 ? LinuxSockets.lastErrno() : 0;
+            int errno = received < 0 ? this.errno.get(JAVA_INT, 0) : 0;
             if (draining) {
                 if (errno == LinuxSockets.EINTR) {
                     continue;
@@ -151,7 +155,7 @@ final class SocketWorker implements Runnable {
                 sent += n;
                 continue;
             }
-            if (n < 0 && LinuxSockets.lastErrno() == LinuxSockets.EINTR) {
+            if (n < 0 && errno.get(JAVA_INT, 0) == LinuxSockets.EINTR) {
                 continue;
             }
             // The first datagram failed (e.g. a peer the kernel will not route to): skip just it.
