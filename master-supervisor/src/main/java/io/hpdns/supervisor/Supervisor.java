@@ -310,13 +310,7 @@ public final class Supervisor {
         List<WorkerAnswer> answers = new ArrayList<>();
         for (Map.Entry<WorkerProcess, CompletableFuture<ControlReply>> entry : sent.entrySet()) {
             WorkerProcess worker = entry.getKey();
-            ControlReply reply;
-            try {
-                reply = entry.getValue().get();
-            } catch (ExecutionException e) {
-                reply = ControlReply.failed(List.of(), e.getCause().getMessage() + " before answering");
-            }
-            answers.add(new WorkerAnswer(worker.index(), worker.pid(), reply));
+            answers.add(new WorkerAnswer(worker.index(), worker.pid(), await(entry.getValue())));
         }
         return answers;
     }
@@ -350,8 +344,13 @@ public final class Supervisor {
     }
 
     private static ControlReply request(WorkerProcess worker, String request) throws InterruptedException {
+        return await(worker.request(request));
+    }
+
+    /** A worker's reply; a failed one saying so when the worker exited before answering. */
+    private static ControlReply await(CompletableFuture<ControlReply> reply) throws InterruptedException {
         try {
-            return worker.request(request).get();
+            return reply.get();
         } catch (ExecutionException e) {
             return ControlReply.failed(List.of(), e.getCause().getMessage() + " before answering");
         }
