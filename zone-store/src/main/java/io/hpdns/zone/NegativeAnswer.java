@@ -59,6 +59,15 @@ public final class NegativeAnswer {
         this.guards = below.toArray(new byte[0][]);
     }
 
+    /** The answer as compiled before, read back from a {@link ZoneImage}. */
+    NegativeAnswer(byte[] records, int[] pointers, byte[][] guards, int originLength, int originLabels) {
+        this.records = records;
+        this.pointers = pointers;
+        this.guards = guards;
+        this.originLength = originLength;
+        this.originLabels = originLabels;
+    }
+
     /** Skips a name in the records, noting where its compression pointer is; the offset after it. */
     private static int skipName(byte[] b, int p, List<Integer> pointers) {
         while (true) {
@@ -120,6 +129,15 @@ public final class NegativeAnswer {
 
     /** Offset in {@link #records()} of the i-th compression pointer. */
     public int pointer(int i) { return pointers[i]; }
+
+    /** Each guard of {@link #appliesTo}: a label, length first; read only. */
+    byte[][] guards() { return guards; }
+
+    /** Length of the zone's origin in wire format. */
+    int originLength() { return originLength; }
+
+    /** Labels of the zone's origin, root excluded. */
+    int originLabels() { return originLabels; }
 
     /** Whether {@code other} is these records with every pointer moved by {@code shift}. */
     public boolean sameAs(byte[] other, int shift) {

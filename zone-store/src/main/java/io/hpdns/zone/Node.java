@@ -16,20 +16,21 @@ public final class Node {
 
     /** {@code owner} and {@code key} are the same array when the zone file wrote the name in lowercase. */
     Node(byte[] owner, byte[] key, RRset[] rrsets, boolean zoneCut) {
+        this(owner, key, rrsets, zoneCut, PrecompiledAnswers.NOT_COMPILED);
+    }
+
+    /** As above, its precompiled answers starting at {@code answersAt}: a node read back from a {@link ZoneImage}. */
+    Node(byte[] owner, byte[] key, RRset[] rrsets, boolean zoneCut, int answersAt) {
         this.owner = owner;
         this.key = key;
         this.rrsets = rrsets == null ? NONE : rrsets;
         this.zoneCut = zoneCut;
-        this.answersAt = PrecompiledAnswers.NOT_COMPILED;
+        this.answersAt = answersAt;
     }
 
     /** The same node, its precompiled answers starting at {@code answersAt}. */
     Node(Node node, int answersAt) {
-        this.owner = node.owner;
-        this.key = node.key;
-        this.rrsets = node.rrsets;
-        this.zoneCut = node.zoneCut;
-        this.answersAt = answersAt;
+        this(node.owner, node.key, node.rrsets, node.zoneCut, answersAt);
     }
 
     /** The owner name in uncompressed wire format, with the letter case of the zone file. */

@@ -37,7 +37,8 @@ public final class PrecompiledAnswers {
     private final byte[] bytes;
     private final NegativeAnswer negative;
 
-    private PrecompiledAnswers(byte[] bytes, NegativeAnswer negative) {
+    /** Answers laid out by a {@link Builder}, here or in a {@link ZoneImage}. */
+    PrecompiledAnswers(byte[] bytes, NegativeAnswer negative) {
         this.bytes = bytes;
         this.negative = negative;
     }

@@ -21,6 +21,11 @@ public final class Zone {
     private final PrecompiledAnswers answers;
 
     Zone(Name origin, NameTable<Node> nodes, Node apex, int recordCount) {
+        this(origin, nodes, apex, recordCount, PrecompiledAnswers.NONE);
+    }
+
+    /** A zone whose nodes already know where their answers start: one read back from its {@link ZoneImage}. */
+    Zone(Name origin, NameTable<Node> nodes, Node apex, int recordCount, PrecompiledAnswers answers) {
         this.origin = origin;
         this.originKey = NameTable.key(origin.toWire());
         this.originLabels = origin.labels() - 1;
@@ -34,7 +39,7 @@ public final class Zone {
         // RFC 2308 §3: the TTL of the SOA in a negative answer is min(SOA TTL, SOA MINIMUM).
         this.negativeTtl = Math.min(soa.ttl(), minimum);
         this.recordCount = recordCount;
-        this.answers = PrecompiledAnswers.NONE;
+        this.answers = answers;
     }
 
     private Zone(Zone zone, NameTable<Node> nodes, Node apex, PrecompiledAnswers answers) {

@@ -22,7 +22,8 @@ public final class ZoneFingerprint {
     private final List<Path> files;
     private final List<byte[]> digests;
 
-    private ZoneFingerprint(List<Path> files, List<byte[]> digests) {
+    /** @param digests the SHA-256 of each of the files, in the same order */
+    ZoneFingerprint(List<Path> files, List<byte[]> digests) {
         this.files = List.copyOf(files);
         this.digests = List.copyOf(digests);
     }
@@ -57,6 +58,11 @@ public final class ZoneFingerprint {
     /** The files this zone was read from, master file first. */
     public List<Path> files() {
         return files;
+    }
+
+    /** The SHA-256 of each of {@link #files()}, as taken when the zone was loaded; read only. */
+    List<byte[]> digests() {
+        return digests;
     }
 
     /** SHA-256 of a file's bytes; an empty array when it cannot be read (which loading will report). */

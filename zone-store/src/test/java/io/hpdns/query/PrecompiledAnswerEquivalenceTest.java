@@ -2,40 +2,15 @@ package io.hpdns.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpdns.stats.QueryCounters;
-import io.hpdns.tsig.TsigKey;
-import io.hpdns.tsig.TsigKeys;
-import io.hpdns.wire.WireNames;
-import io.hpdns.zone.Node;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
 import io.hpdns.zone.ZoneLoader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.EDNSOption;
-import org.xbill.DNS.ExtendedFlags;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.GenericEDNSOption;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.TSIG;
-import org.xbill.DNS.TcpKeepaliveOption;
-import org.xbill.DNS.Type;
 
 /**
  * Precompiled answers are the reference path's bytes (DESIGN §2): every query kind over whole
@@ -50,37 +25,7 @@ import org.xbill.DNS.Type;
  */
 class PrecompiledAnswerEquivalenceTest {
 
-    private static final int CAA = 257;
-    private static final int[] TYPES = {
-        Type.A, Type.AAAA, Type.NS, Type.SOA, Type.MX, Type.TXT, Type.CNAME, Type.DS, Type.ANY, Type.SRV,
-        Type.DNAME, CAA, 65280, 0xFFFE
-    };
-    private static final byte[] NSID = "ns1.equivalence.test".getBytes(StandardCharsets.US_ASCII);
-    private static final TsigKey KEY = new TsigKey(EngineFixture.name("transfer-key."), TSIG.HMAC_SHA256,
-            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-
-    /** One way of asking: transport, EDNS and its options, header flags, class. */
-    private record Variant(String label, Protocol protocol, int payloadSize, boolean dnssecOk, boolean nsid,
-                           boolean keepalive, boolean rdCd, int dclass) {
-        static final int NO_EDNS = -1;
-    }
-
-    private static final List<Variant> VARIANTS = List.of(
-            new Variant("UDP", Protocol.UDP, Variant.NO_EDNS, false, false, false, false, DClass.IN),
-            new Variant("UDP EDNS 1232", Protocol.UDP, 1232, false, false, false, false, DClass.IN),
-            new Variant("UDP EDNS 4096 DO RD CD", Protocol.UDP, 4096, true, false, false, true, DClass.IN),
-            new Variant("UDP EDNS 512", Protocol.UDP, 512, false, false, false, false, DClass.IN),
-            new Variant("UDP EDNS 1232 NSID", Protocol.UDP, 1232, false, true, false, true, DClass.IN),
-            new Variant("UDP class ANY", Protocol.UDP, Variant.NO_EDNS, false, false, false, true, DClass.ANY),
-            new Variant("TCP", Protocol.TCP, Variant.NO_EDNS, false, false, false, false, DClass.IN),
-            new Variant("TCP EDNS keepalive NSID DO", Protocol.TCP, 65535, true, true, true, false, DClass.IN));
-
-    private static final List<AnswerSettings> SETTINGS = List.of(
-            new AnswerSettings(1232, "ns1", null, NSID),
-            new AnswerSettings(4096, null, null, null),
-            new AnswerSettings(512, null, null, NSID));
-
-    private final Random random = new Random(20261130);
+    private final QueryBattery battery = new QueryBattery();
 
     @Test
     void exampleZoneAndItsChildAnswerAlikeOnBothPaths() {
@@ -111,7 +56,7 @@ class PrecompiledAnswerEquivalenceTest {
     @Test
     void generatedZoneAnswersAlikeOnBothPaths(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("gen.test.zone");
-        writeGeneratedZone(file, 240);
+        QueryBattery.writeGeneratedZone(file, 240);
         Zone zone = EngineFixture.load(EngineFixture.name("gen.test."), file);
 
         Coverage coverage = compare(zone);
@@ -122,7 +67,7 @@ class PrecompiledAnswerEquivalenceTest {
     @Test
     void answersCompiledInSlicesOnSeveralThreadsAreTheSame(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("gen.test.zone");
-        writeGeneratedZone(file, 240);
+        QueryBattery.writeGeneratedZone(file, 240);
         Zone plain = ZoneLoader.load(EngineFixture.name("gen.test."), file).zone();
 
         Coverage coverage = compare(AnswerCompiler.compile(plain, 3));
@@ -147,215 +92,17 @@ class PrecompiledAnswerEquivalenceTest {
     }
 
     /**
-     * Asks every query kind for every name of the zones (and names below them) of both paths,
-     * over the same serving state, and fails at the first response that differs.
+     * Asks every query kind of the {@link QueryBattery} for every name of the zones (and names below
+     * them) of both paths, over the same serving state, and fails at the first response that differs.
      */
     private Coverage compare(Zone... zones) {
         ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of(zones)));
-        Set<String> names = new LinkedHashSet<>();
-        for (Zone zone : zones) {
-            for (Node node : zone.nodes()) {
-                String owner = WireNames.toString(node.owner(), 0);
-                names.add(owner);
-                names.add("zz." + owner);
-            }
-        }
+        List<QueryProcessor> fast = QueryBattery.processors(holder, true);
+        List<QueryProcessor> reference = QueryBattery.processors(holder, false);
         Coverage coverage = new Coverage();
-        List<QueryProcessor> fast = new ArrayList<>();
-        List<QueryProcessor> reference = new ArrayList<>();
-        for (AnswerSettings settings : SETTINGS) {
-            fast.add(new QueryProcessor(holder, settings));
-            reference.add(new QueryProcessor(holder, settings, QueryCounters.unregistered(), false));
-        }
-        for (List<QueryProcessor> side : List.of(fast, reference)) {
-            for (QueryProcessor p : side) {
-                p.tcpKeepalive(70);
-                p.tsigKeys(TsigKeys.of(List.of(KEY)));
-            }
-        }
-        byte[] fastOut = new byte[QueryProcessor.MAX_RESPONSE];
-        byte[] referenceOut = new byte[QueryProcessor.MAX_RESPONSE];
-        int turn = 0;
-        for (String name : names) {
-            for (int type : TYPES) {
-                for (int v = 0; v < VARIANTS.size(); v++) {
-                    // Every variant for every name and type, half of them in mixed case, under
-                    // each server setting in turn.
-                    Variant variant = VARIANTS.get(v);
-                    int s = turn++ % SETTINGS.size();
-                    Message query = query(v % 2 == 0 ? name : mixedCase(name), type, variant);
-                    byte[] wire = query.toWire();
-                    int fastLength = fast.get(s).process(wire, wire.length, fastOut, variant.protocol());
-                    int referenceLength = reference.get(s).process(wire, wire.length, referenceOut, variant.protocol());
-                    assertSame(query, variant, SETTINGS.get(s), fastOut, fastLength, referenceOut, referenceLength, 0);
-                    coverage.queries++;
-                }
-            }
-            int s = turn++ % SETTINGS.size();
-            Message signed = query(mixedCase(name), Type.A, VARIANTS.get(1));
-            KEY.signer().apply(signed, null);
-            byte[] wire = signed.toWire();
-            int fastLength = fast.get(s).process(wire, wire.length, fastOut, Protocol.UDP);
-            int referenceLength = reference.get(s).process(wire, wire.length, referenceOut, Protocol.UDP);
-            // The TSIG records carry the time each was signed at; the messages they sign must match.
-            assertSame(signed, VARIANTS.get(1), SETTINGS.get(s), fastOut, fastLength, referenceOut, referenceLength,
-                    tsigLength(referenceOut, referenceLength));
-            coverage.queries++;
-        }
-        for (int s = 0; s < SETTINGS.size(); s++) {
-            coverage.precompiled += fast.get(s).precompiledAnswered();
-            assertThat(reference.get(s).precompiledAnswered()).isZero();
-        }
+        coverage.queries = battery.compare(QueryBattery.names(zones), "reference", reference, "precompiled", fast);
+        coverage.precompiled = QueryBattery.precompiledAnswered(fast);
+        assertThat(QueryBattery.precompiledAnswered(reference)).isZero();
         return coverage;
-    }
-
-    private Message query(String name, int type, Variant variant) {
-        Message query = new Message(random.nextInt(0x10000));
-        if (variant.rdCd()) {
-            query.getHeader().setFlag(Flags.RD);
-            query.getHeader().setFlag(Flags.CD);
-        }
-        query.addRecord(Record.newRecord(EngineFixture.name(name), type, variant.dclass()), Section.QUESTION);
-        if (variant.payloadSize() != Variant.NO_EDNS) {
-            List<EDNSOption> options = new ArrayList<>();
-            if (variant.nsid()) {
-                options.add(new GenericEDNSOption(EDNSOption.Code.NSID, new byte[0]));
-            }
-            if (variant.keepalive()) {
-                options.add(new TcpKeepaliveOption());
-            }
-            query.addRecord(new OPTRecord(variant.payloadSize(), 0, 0, variant.dnssecOk() ? ExtendedFlags.DO : 0,
-                    options), Section.ADDITIONAL);
-        }
-        return query;
-    }
-
-    /** The name with each ASCII letter's case flipped at random (RFC 4343, "0x20" queries). */
-    private String mixedCase(String name) {
-        StringBuilder mixed = new StringBuilder(name.length());
-        for (char c : name.toCharArray()) {
-            mixed.append(Character.isLetter(c) && random.nextBoolean() ? Character.toUpperCase(c) : c);
-        }
-        return mixed.toString();
-    }
-
-    private static int tsigLength(byte[] response, int length) {
-        try {
-            Message message = new Message(Arrays.copyOf(response, length));
-            return message.getTSIG() == null ? 0 : message.getTSIG().toWire(Section.ADDITIONAL).length;
-        } catch (IOException e) {
-            throw new AssertionError("signed response does not parse: " + EngineFixture.hex(response, length), e);
-        }
-    }
-
-    private static void assertSame(Message query, Variant variant, AnswerSettings settings, byte[] fast, int fastLength,
-                                   byte[] reference, int referenceLength, int unsignedTail) {
-        boolean same = fastLength == referenceLength
-                && (fastLength < 0 || Arrays.equals(fast, 0, fastLength - unsignedTail,
-                        reference, 0, referenceLength - unsignedTail));
-        if (!same) {
-            throw new AssertionError("precompiled and reference responses differ\nquery (" + variant.label()
-                    + ", server EDNS size " + settings.ednsUdpSize() + "):\n" + query
-                    + "\nprecompiled: " + describe(fast, fastLength) + "\nreference:   " + describe(reference, referenceLength));
-        }
-    }
-
-    private static String describe(byte[] response, int length) {
-        if (length < 0) {
-            return "dropped (" + length + ")";
-        }
-        String hex = EngineFixture.hex(response, length);
-        try {
-            return hex + "\n" + new Message(Arrays.copyOf(response, length));
-        } catch (IOException e) {
-            return hex + " (does not parse: " + e.getMessage() + ")";
-        }
-    }
-
-    /** TXT rdata of {@code length} octets, as character-strings of up to 200 octets. */
-    private static String txtOfLength(int length) {
-        StringBuilder txt = new StringBuilder();
-        for (int left = length; left > 0; ) {
-            int chunk = Math.min(200, left - 1);
-            txt.append('"').append("x".repeat(chunk)).append("\" ");
-            left -= chunk + 1;
-        }
-        return txt.toString();
-    }
-
-    /**
-     * A zone with every kind of name, in kinds cycling over {@code n} names: plain data, several
-     * RRsets, CNAMEs in and out of the zone and to missing, wildcard and delegated names, MX and SRV
-     * with in-zone targets, delegations with glue and DS, empty non-terminals, DNAMEs, owner names
-     * in upper case, RRsets too big for 512 octets, answers of every size around the size limits, and
-     * names below the SOA's MNAME and RNAME.
-     */
-    private static void writeGeneratedZone(Path file, int n) throws IOException {
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
-            out.println("$ORIGIN gen.test.");
-            out.println("$TTL 3600");
-            out.println("@ SOA ns1 hostmaster.gen.test. 1 7200 3600 1209600 300");
-            out.println("@ NS ns1");
-            out.println("@ NS ns2.other.test.");
-            out.println("@ MX 10 mail");
-            out.println("@ TXT \"apex\"");
-            out.println("ns1 A 192.0.2.1");
-            out.println("ns1 AAAA 2001:db8::1");
-            out.println("www.ns1 A 192.0.2.2"); // below the MNAME: negative answers point into the question
-            out.println("hostmaster TXT \"below the RNAME's label\"");
-            out.println("x.hostmaster A 192.0.2.3");
-            out.println("mail A 192.0.2.4");
-            out.println("*.wild A 192.0.2.5");
-            out.println("*.wild MX 10 mail");
-            out.println("exists.wild AAAA 2001:db8::5");
-            out.println("*.wcname CNAME mail");
-            out.println("*.deleg NS ns.deleg"); // not a wildcard delegation served from below a cut
-            String longLabel = "l".repeat(60);
-            out.println(longLabel + "." + longLabel + "." + longLabel + ".long A 192.0.2.6");
-            // TXT RRsets whose answers step one octet at a time across the UDP limits with and
-            // without room for the OPT record (and the NSID option), and across the compiled size.
-            for (int limit : new int[] {512, 1232, AnswerCompiler.MAX_COMPILED}) {
-                for (int size = limit - 90; size <= limit - 10; size++) {
-                    out.println("s" + size + " TXT " + txtOfLength(size - 40));
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                int k = i % 16;
-                int base = i - k;
-                String ip = "10.0." + (i >>> 8) + "." + (i & 255);
-                String h = "h" + i;
-                switch (k) {
-                    case 0 -> out.println(h + " A " + ip);
-                    case 1 -> out.println(h + " A " + ip + "\n" + h + " AAAA 2001:db8::" + Integer.toHexString(i)
-                            + "\n" + h + " TXT \"text of " + h + "\"");
-                    case 2 -> out.println(h + " CNAME h" + base);
-                    case 3 -> out.println(h + " CNAME c" + i + ".other.test.");
-                    case 4 -> out.println(h + " MX 10 h" + base + "\n" + h + " MX 20 mail.other.test.\n" + h
-                            + " MX 30 h" + (base + 1));
-                    case 5 -> out.println(h + " NS ns." + h + "\n" + h + " NS ns.other.test.\nns." + h + " A " + ip
-                            + "\nns." + h + " AAAA 2001:db8:1::" + Integer.toHexString(i) + "\n" + h
-                            + " DS 12345 13 2 2BB183AF5F22588179A53B0A98631FAD1A292118A3A4D1DE7AC7F3A2A6F4E5C1");
-                    case 6 -> out.println("a.b." + h + " A " + ip);
-                    case 7 -> out.println(h + " DNAME t" + i + ".gen.test.\nt" + i + " A " + ip + "\nx.t" + i
-                            + " AAAA 2001:db8:2::" + Integer.toHexString(i));
-                    case 8 -> out.println(h + " CNAME missing" + i);
-                    case 9 -> out.println(h + " CNAME w" + i + ".wild");
-                    case 10 -> out.println(h + " SRV 0 0 53 h" + base + "\n" + h + " SRV 1 0 53 h" + (base + 1));
-                    case 11 -> out.println("H" + i + "-Upper A " + ip + "\nMiXeD.H" + i + "-Upper TXT \"case\"");
-                    case 12 -> {
-                        for (int r = 0; r < 12; r++) {
-                            out.println(h + " TXT \"record " + r + " of an RRset bigger than 512 octets when answered\"");
-                        }
-                    }
-                    case 13 -> out.println(h + " CNAME h" + (base + 8)); // to a dangling CNAME
-                    case 14 -> out.println(h + " CNAME h" + (base + 5)); // to a delegation
-                    default -> {
-                        out.println(h + " NS ns1." + h + "\n" + h + " NS ns1"); // glue and an in-zone server
-                        out.println("ns1." + h + " A " + ip);
-                        out.println("deep.ns1." + h + " A " + ip); // occluded below the cut
-                    }
-                }
-            }
-        }
     }
 }
