@@ -118,10 +118,11 @@ final class ServeOptions {
 
     /**
      * The {@code worker} command line that serves {@code config} as this command line gives it,
-     * on {@code listen} (the listen addresses with their ports resolved).
+     * on {@code listen} (the listen addresses with their ports resolved), sharing its zones through
+     * {@code zoneImages}.
      */
-    List<String> workerArguments(HpdnsConfig config, List<ListenAddress> listen) {
-        List<String> arguments = new ArrayList<>(List.of(WorkerCommand.NAME));
+    List<String> workerArguments(HpdnsConfig config, List<ListenAddress> listen, Path zoneImages) {
+        List<String> arguments = new ArrayList<>(List.of(WorkerCommand.NAME, "--zone-images", zoneImages.toString()));
         if (config.source() != null) {
             arguments.add("--config");
             arguments.add(config.source().toString());

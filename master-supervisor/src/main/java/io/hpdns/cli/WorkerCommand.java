@@ -6,6 +6,7 @@ import io.hpdns.ctl.WorkerControl;
 import io.hpdns.notify.ZoneNotifier;
 import io.hpdns.reload.NewSerialListener;
 import io.hpdns.reload.ReloadReport;
+import io.hpdns.reload.ZoneImages;
 import io.hpdns.reload.ZoneReloader;
 import io.hpdns.server.DnsServer;
 import io.hpdns.stats.QueryStats;
@@ -16,6 +17,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +72,11 @@ final class WorkerCommand implements Callable<Integer> {
             description = "This worker's index among the master's workers, from 0.")
     private int index;
 
+    @Option(names = "--zone-images", paramLabel = "DIR",
+            description = "Where the workers share their zones as images (see ZoneImages): serve what its manifest"
+                    + " names when there is one, else load the zone files and write it.")
+    private Path zoneImages;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     /** Counted down once the DNS sockets are closed and the final counters known. */
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -107,8 +114,8 @@ final class WorkerCommand implements Callable<Integer> {
             return CommandFailure.EXIT_CODE;
         }
         ZoneReloader zones = new ZoneReloader(serve.zoneListSource(config), Clock.systemUTC(), NewSerialListener.NONE,
-                ZoneJournals.forTransfers(config.transfers()));
-        ReloadReport loaded = zones.loadInitial(config.zones());
+                ZoneJournals.forTransfers(config.transfers()), zoneImages == null ? null : new ZoneImages(zoneImages));
+        ReloadReport loaded = zones.followInitial(config.zones());
         if (loaded.failedZones() > 0) {
             channel.failed(Plural.of(loaded.failedZones(), "zone") + " failed to load");
             return CommandFailure.EXIT_CODE;

@@ -22,7 +22,7 @@ import org.xbill.DNS.Type;
 
 /**
  * The requests a worker carries out on its zones for the master: {@code status}, {@code reload
- * [ZONE]}, {@code stats} and {@code notify} (the lifecycle requests, {@code ping} and {@code stop},
+ * [ZONE]}, {@code follow}, {@code stats} and {@code notify} (the lifecycle requests, {@code ping} and {@code stop},
  * are the worker command's own).
  */
 public final class WorkerControl implements ControlHandler {
@@ -47,6 +47,7 @@ public final class WorkerControl implements ControlHandler {
         return switch (command) {
             case "status" -> status();
             case "reload" -> reload(arguments);
+            case "follow" -> replyTo(zones.follow());
             case "stats" -> ControlReply.ok(counters());
             case "notify" -> announce();
             default -> ControlReply.failed(List.of(), "unknown request \"" + command + "\"");
@@ -86,6 +87,10 @@ public final class WorkerControl implements ControlHandler {
             }
             report = zones.reload(zone);
         }
+        return replyTo(report);
+    }
+
+    private static ControlReply replyTo(ReloadReport report) {
         List<String> lines = new ArrayList<>();
         for (ZoneOutcome outcome : report.zones()) {
             lines.add(outcome.describe());

@@ -3,6 +3,7 @@ package io.hpdns.reload;
 import io.hpdns.conf.ZoneConfig;
 import io.hpdns.zone.Zone;
 import io.hpdns.zone.ZoneFingerprint;
+import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -10,13 +11,14 @@ import java.time.Instant;
  *
  * @param zone the zone answered from
  * @param fingerprint the files {@code zone} was built from, to tell whether a reload must rebuild it
+ * @param image where its image is ({@link ZoneImages}), or null when it has none
  * @param lastReload when it was last loaded or checked for changes
  * @param lastResult the outcome of that
  */
-public record ServedZone(ZoneConfig config, Zone zone, ZoneFingerprint fingerprint, Instant lastReload,
-                         ZoneOutcome lastResult) {
+public record ServedZone(ZoneConfig config, Zone zone, ZoneFingerprint fingerprint, Path image,
+                         Instant lastReload, ZoneOutcome lastResult) {
 
     ServedZone checked(Instant when, ZoneOutcome result) {
-        return new ServedZone(config, zone, fingerprint, when, result);
+        return new ServedZone(config, zone, fingerprint, image, when, result);
     }
 }

@@ -12,12 +12,18 @@ import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneLoadResult;
 import io.hpdns.zone.ZoneLoader;
 import io.hpdns.zone.ZoneProblem;
+import io.hpdns.zone.ZoneImage;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
@@ -33,6 +39,9 @@ import org.xbill.DNS.Name;
  * reloaded all the same. A zone whose files have the same content as when it was built (see
  * {@link ZoneFingerprint}) is not read again: the same {@link Zone} object goes into the new state.
  * One reload runs at a time.
+ *
+ * <p>With {@link ZoneImages}, one worker loads from the files and the others {@link #follow} it:
+ * they read the images it wrote, so all serve the same data and only one parses.
  */
 public final class ZoneReloader {
 
@@ -42,6 +51,7 @@ public final class ZoneReloader {
     private final Clock clock;
     private final NewSerialListener newSerial;
     private final ZoneJournals journals;
+    private final ZoneImages images;
     private final ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of()));
     /** The served zones in configuration order; replaced whole, never changed in place. */
     private volatile Map<Name, ServedZone> served = Map.of();
@@ -65,10 +75,20 @@ public final class ZoneReloader {
      *     zone is published, for IXFR (RFC 1995)
      */
     public ZoneReloader(ZoneListSource source, Clock clock, NewSerialListener newSerial, ZoneJournals journals) {
+        this(source, clock, newSerial, journals, null);
+    }
+
+    /**
+     * @param images where a load from the zone files writes each new zone's image and then the
+     *     manifest, and where {@link #follow} reads them; null to share nothing
+     */
+    public ZoneReloader(ZoneListSource source, Clock clock, NewSerialListener newSerial, ZoneJournals journals,
+                        ZoneImages images) {
         this.source = source;
         this.clock = clock;
         this.newSerial = newSerial;
         this.journals = journals;
+        this.images = images;
     }
 
     /** The changes kept for each zone, which IXFR requests are answered from. */
@@ -96,7 +116,81 @@ public final class ZoneReloader {
      * error is simply not served: the caller decides whether to start without it.
      */
     public synchronized ReloadReport loadInitial(List<ZoneConfig> zones) {
-        return releasingGarbage(apply(zones, null, false));
+        return releasingGarbage(LoadingPriority.lowered(() -> apply(zones, null, false, null)));
+    }
+
+    /**
+     * Loads the zones to start serving from the images the manifest names, when there is one
+     * (another worker serves them already), else from {@code zones}' files, like
+     * {@link #loadInitial}.
+     */
+    public synchronized ReloadReport followInitial(List<ZoneConfig> zones) {
+        Optional<List<ZoneImages.Entry>> manifest = manifest();
+        if (manifest.isEmpty()) {
+            return loadInitial(zones);
+        }
+        return releasingGarbage(LoadingPriority.lowered(() -> follow(manifest.get(), zones, false)));
+    }
+
+    /**
+     * Serves what the manifest names, as the worker that wrote it does: each zone whose image
+     * differs from the one served is read from its image (or from its file when it has none), a
+     * zone no longer listed is removed. Nothing changes when there is no manifest to read.
+     */
+    public synchronized ReloadReport follow() {
+        Optional<List<ZoneImages.Entry>> manifest = manifest();
+        if (manifest.isEmpty()) {
+            return counted(new ReloadReport(List.of(), List.of("no zone manifest in "
+                    + (images == null ? "(no images directory)" : images.directory()) + "; nothing was reloaded")));
+        }
+        List<ZoneConfig> configured = configuredZones();
+        return counted(releasingGarbage(LoadingPriority.lowered(() -> follow(manifest.get(), configured, true))));
+    }
+
+    /** The configuration's zones, for their notify lists; those served when it has errors. */
+    private List<ZoneConfig> configuredZones() {
+        try {
+            return source.zones();
+        } catch (ConfigException e) {
+            log.warn("reload: the configuration has errors; the notify lists of the zones stay as they were");
+            List<ZoneConfig> served = new ArrayList<>();
+            for (ServedZone zone : this.served.values()) {
+                served.add(zone.config());
+            }
+            return served;
+        }
+    }
+
+    private Optional<List<ZoneImages.Entry>> manifest() {
+        if (images == null) {
+            return Optional.empty();
+        }
+        try {
+            return images.manifest();
+        } catch (IOException e) {
+            log.error("cannot read the zone manifest: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The manifest's zones, each with its configuration ({@code configured}'s entry of that name, or
+     * just its name and file when the configuration read here does not have it).
+     */
+    private ReloadReport follow(List<ZoneImages.Entry> manifest, List<ZoneConfig> configured, boolean announce) {
+        Map<Name, ZoneConfig> byName = new HashMap<>();
+        for (ZoneConfig config : configured) {
+            byName.put(config.name(), config);
+        }
+        List<ZoneConfig> zones = new ArrayList<>(manifest.size());
+        Map<Name, Path> imageOf = new HashMap<>();
+        for (ZoneImages.Entry entry : manifest) {
+            zones.add(byName.getOrDefault(entry.zone(), new ZoneConfig(entry.zone(), entry.file())));
+            if (entry.image() != null) {
+                imageOf.put(entry.zone(), entry.image());
+            }
+        }
+        return apply(zones, null, announce, imageOf);
     }
 
     /**
@@ -116,7 +210,7 @@ public final class ZoneReloader {
             log.error("reload: the configuration has errors; nothing was reloaded");
             return counted(new ReloadReport(List.of(), errors));
         }
-        return counted(releasingGarbage(apply(zones, null, true)));
+        return counted(releasingGarbage(LoadingPriority.lowered(() -> apply(zones, null, true, null))));
     }
 
     /** Reloads one served zone, if its files changed; the zone list is not read again. */
@@ -130,7 +224,7 @@ public final class ZoneReloader {
         for (ServedZone s : served.values()) {
             zones.add(s.config());
         }
-        return counted(releasingGarbage(apply(zones, zone, true)));
+        return counted(releasingGarbage(LoadingPriority.lowered(() -> apply(zones, zone, true, null))));
     }
 
     private ReloadReport counted(ReloadReport report) {
@@ -162,9 +256,13 @@ public final class ZoneReloader {
 
     /**
      * Builds the served set for {@code zones}, loading each zone whose files changed (only
-     * {@code only}, when given), publishes it if anything changed, and reports what happened.
+     * {@code only}, when given), or, when following a manifest, each zone whose image there differs
+     * from the one served; publishes it if anything changed, and reports what happened. Loading from
+     * the files ends with a new manifest for the other workers to follow.
+     *
+     * @param followed the manifest's image of each zone when following it, else null
      */
-    private ReloadReport apply(List<ZoneConfig> zones, Name only, boolean announce) {
+    private ReloadReport apply(List<ZoneConfig> zones, Name only, boolean announce, Map<Name, Path> followed) {
         Map<Name, ServedZone> before = served;
         Map<Name, ServedZone> after = new LinkedHashMap<>();
         List<ZoneOutcome> outcomes = new ArrayList<>();
@@ -177,25 +275,23 @@ public final class ZoneReloader {
                 after.put(config.name(), old);
                 continue;
             }
-            if (old != null && old.config().file().equals(config.file()) && old.fingerprint().unchanged()) {
+            Path image = followed == null ? null : followed.get(config.name());
+            if (old != null && (image != null ? image.equals(old.image()) : unchanged(old, config))) {
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.UNCHANGED, old.zone().serial(),
                         List.of());
                 // The same data; the rest of the zone's configuration (its notify list) may be new.
-                after.put(config.name(), new ServedZone(config, old.zone(), old.fingerprint(), clock.instant(),
-                        outcome));
+                after.put(config.name(), new ServedZone(config, old.zone(), old.fingerprint(), old.image(),
+                        clock.instant(), outcome));
                 outcomes.add(outcome);
                 continue;
             }
-            byte[] masterDigest = ZoneFingerprint.digest(config.file());
-            ZoneLoadResult result = ZoneLoader.load(config.name(), config.file());
-            logProblems(result.problems());
-            if (result.ok()) {
-                // Off the I/O threads, before the zone is published: its common answers as bytes.
-                Zone zone = AnswerCompiler.compile(result.zone());
+            Built built = image != null ? fromImage(config, image) : fromFiles(config);
+            if (built.zone() != null) {
+                Zone zone = built.zone();
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(),
-                        result.problems());
-                ServedZone loaded = new ServedZone(config, zone, ZoneFingerprint.of(result.files(), masterDigest),
-                        clock.instant(), outcome);
+                        built.problems());
+                ServedZone loaded = new ServedZone(config, zone, built.fingerprint(), built.image(), clock.instant(),
+                        outcome);
                 after.put(config.name(), loaded);
                 outcomes.add(outcome);
                 if (old != null) {
@@ -209,12 +305,12 @@ public final class ZoneReloader {
                 changed = true;
             } else {
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.FAILED,
-                        old == null ? -1 : old.zone().serial(), result.problems());
+                        old == null ? -1 : old.zone().serial(), built.problems());
                 if (old != null) {
                     // All or nothing: the zone keeps the data it had, from the file it had.
                     after.put(config.name(), old.checked(clock.instant(), outcome));
                 }
-                for (ZoneProblem problem : result.problems()) {
+                for (ZoneProblem problem : built.problems()) {
                     if (problem.isError()) {
                         errors.add(problem.format());
                     }
@@ -237,6 +333,9 @@ public final class ZoneReloader {
             holder.publish(ServingState.of(state));
         }
         served = Collections.unmodifiableMap(after);
+        if (followed == null && images != null) {
+            publishManifest(after.values());
+        }
         for (ZoneOutcome outcome : outcomes) {
             if (outcome.kind() == ZoneOutcome.Kind.FAILED) {
                 log.error("zone {}", outcome.describe());
@@ -250,6 +349,73 @@ public final class ZoneReloader {
             }
         }
         return new ReloadReport(outcomes, errors);
+    }
+
+    private static boolean unchanged(ServedZone old, ZoneConfig config) {
+        return old.config().file().equals(config.file()) && old.fingerprint().unchanged();
+    }
+
+    /** A zone built (then {@code problems} holds its warnings), or not (its errors). */
+    private record Built(Zone zone, ZoneFingerprint fingerprint, Path image, List<ZoneProblem> problems) {}
+
+    /**
+     * Reads, validates and compiles the zone from its files, off the I/O threads, and writes its
+     * image for the other workers when there is an images directory.
+     */
+    private Built fromFiles(ZoneConfig config) {
+        byte[] masterDigest = ZoneFingerprint.digest(config.file());
+        ZoneLoadResult result = ZoneLoader.load(config.name(), config.file());
+        logProblems(result.problems());
+        if (!result.ok()) {
+            return new Built(null, null, null, result.problems());
+        }
+        Zone zone = AnswerCompiler.compile(result.zone());
+        ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), masterDigest);
+        Path image = null;
+        if (images != null) {
+            long started = System.nanoTime();
+            try {
+                image = images.write(zone, fingerprint);
+                log.info("zone {} image written to {} in {} ms", config.name(), image,
+                        (System.nanoTime() - started) / 1_000_000);
+            } catch (IOException e) {
+                log.error("zone {}: could not write its image in {} ({}); the other workers will read {} instead",
+                        config.name(), images.directory(), e.getMessage(), config.file());
+            }
+        }
+        return new Built(zone, fingerprint, image, result.problems());
+    }
+
+    /** Reads the zone, compiled, from the image another worker wrote. */
+    private static Built fromImage(ZoneConfig config, Path image) {
+        long started = System.nanoTime();
+        try {
+            ZoneImage.Loaded loaded = ZoneImage.read(image);
+            if (!loaded.zone().origin().equals(config.name())) {
+                throw new IOException("it holds zone " + loaded.zone().origin() + ", not " + config.name());
+            }
+            log.info("zone {} read from its image {} in {} ms", config.name(), image,
+                    (System.nanoTime() - started) / 1_000_000);
+            return new Built(loaded.zone(), loaded.fingerprint(), image, List.of());
+        } catch (IOException e) {
+            ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, image.toString(), 0,
+                    "cannot read the zone image: " + e.getMessage());
+            log.error("{}", problem.format());
+            return new Built(null, null, null, List.of(problem));
+        }
+    }
+
+    /**
+     * Names the images now served as the ones for the other workers to serve. A manifest that
+     * cannot be written leaves them on the previous one: they keep serving what they served.
+     */
+    private void publishManifest(Collection<ServedZone> zones) {
+        try {
+            images.publish(zones);
+        } catch (IOException e) {
+            log.error("could not write the zone manifest in {}: {}; the other workers keep the zones they serve",
+                    images.directory(), e.getMessage());
+        }
     }
 
     private static void logProblems(List<ZoneProblem> problems) {

@@ -79,8 +79,9 @@ public final class MasterControl implements ControlHandler {
 
     /**
      * Every serving worker reloads in turn (see {@link Supervisor#reloadInTurn}), each building its
-     * new state beside the one it serves; the reply comes once all have swapped (or failed). Workers read the same files in the same
-     * order, so their outcomes agree; where one differs, its lines follow, marked with its index.
+     * new state beside the one it serves; the reply comes once all have swapped (or failed). The
+     * first worker's outcome is the reload's: the others serve what it built. One that could not
+     * adds its lines, marked with its index, and fails the reload.
      */
     private ControlReply reload(List<String> arguments) throws InterruptedException {
         synchronized (changes) {
@@ -96,12 +97,13 @@ public final class MasterControl implements ControlHandler {
             String error = first.error();
             for (WorkerAnswer answer : answers.subList(1, answers.size())) {
                 ControlReply reply = answer.reply();
-                if (!reply.lines().equals(first.lines())) {
-                    for (String line : reply.lines()) {
-                        lines.add("worker " + answer.worker() + ": " + line);
-                    }
+                if (reply.succeeded()) {
+                    continue;
                 }
-                if (error == null && !reply.succeeded()) {
+                for (String line : reply.lines()) {
+                    lines.add("worker " + answer.worker() + ": " + line);
+                }
+                if (error == null) {
                     error = "worker " + answer.worker() + ": " + reply.error();
                 }
             }

@@ -3,14 +3,17 @@ package io.hpdns.supervisor;
 import java.time.Duration;
 
 /**
- * How long the master waits before starting a failed worker again: {@link #FIRST} after the
- * first failure, doubling with each failure in a row up to {@link #MAX}. A worker that had served
- * for {@link #STABLE} before it failed starts the count over, so one crash a day waits 1 s every
- * time. {@link #CRASH_LOOP_FAILURES} failures in a row are a crash loop: restarting alone will not fix it.
+ * How long the master waits before starting a failed worker again: not at all after the first
+ * failure (one crash should cost capacity only for as long as a worker takes to start), then
+ * {@link #SECOND} after the second failure in a row, doubling with each further one up to
+ * {@link #MAX}, so a worker that cannot start does not spin. A worker that had served for
+ * {@link #STABLE} before it failed starts the count over, so one crash a day is restarted at once
+ * every time. {@link #CRASH_LOOP_FAILURES} failures in a row are a crash loop: restarting alone
+ * will not fix it.
  */
 final class RestartBackoff {
 
-    static final Duration FIRST = Duration.ofSeconds(1);
+    static final Duration SECOND = Duration.ofSeconds(1);
     static final Duration MAX = Duration.ofSeconds(30);
     static final Duration STABLE = Duration.ofSeconds(60);
     static final int CRASH_LOOP_FAILURES = 5;
@@ -28,8 +31,11 @@ final class RestartBackoff {
             failuresInARow = 0;
         }
         failuresInARow++;
-        Duration delay = FIRST;
-        for (int i = 1; i < failuresInARow && delay.compareTo(MAX) < 0; i++) {
+        if (failuresInARow == 1) {
+            return Duration.ZERO;
+        }
+        Duration delay = SECOND;
+        for (int i = 2; i < failuresInARow && delay.compareTo(MAX) < 0; i++) {
             delay = delay.multipliedBy(2);
         }
         return delay.compareTo(MAX) > 0 ? MAX : delay;

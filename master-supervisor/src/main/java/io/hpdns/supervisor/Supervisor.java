@@ -5,9 +5,11 @@ import io.hpdns.server.ListenAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,8 @@ public final class Supervisor {
     private List<ListenAddress> listen;
     private boolean supervising;
     private boolean stopping;
+    /** Reloads that wrote a zone manifest (see {@link #reloadInTurn}). */
+    private long manifests;
 
     /**
      * @param listen the listen addresses; a port 0 is resolved by worker 0 and given to the others
@@ -140,6 +144,7 @@ public final class Supervisor {
             }
             try {
                 WorkerProcess worker = launcher.launch(slot.index, addresses);
+                worker.manifests = manifests;
                 slot.process = worker;
                 slot.state = State.STARTING;
                 worker.exited().thenAccept(status -> exited(slot, worker, status));
@@ -233,12 +238,13 @@ public final class Supervisor {
         slot.lastFailure = reason;
         Duration delay = slot.backoff.failed(served);
         slot.nextStartNanos = System.nanoTime() + delay.toNanos();
+        String when = delay.isZero() ? "now" : "in " + delay.toSeconds() + "s";
         List<AlarmEvent> raised = new ArrayList<>();
         if (exitAlarm) {
             raised.add(new AlarmEvent(AlarmEvent.Kind.WORKER_EXITED, slot.index, pid, status, slot.restarts,
-                    reason + "; starting it again in " + delay.toSeconds() + "s"));
+                    reason + "; starting it again " + when));
         } else {
-            log.info("worker {} starts again in {}s", slot.index, delay.toSeconds());
+            log.info("worker {} starts again {}", slot.index, when);
         }
         if (slot.backoff.crashLoopBegan()) {
             raised.add(new AlarmEvent(AlarmEvent.Kind.CRASH_LOOP, slot.index, pid, status, slot.restarts,
@@ -292,8 +298,31 @@ public final class Supervisor {
                             + ")");
         }
         alarms.raise(back);
+        try {
+            catchUp(worker);
+        } catch (InterruptedException e) {
+            return;
+        }
         if (slot.index == 0) {
             announce();
+        }
+    }
+
+    /**
+     * Has a worker that started while a reload wrote a new manifest serve what it names: it may
+     * have read the manifest before.
+     */
+    private void catchUp(WorkerProcess worker) throws InterruptedException {
+        synchronized (this) {
+            if (worker.manifests == manifests) {
+                return;
+            }
+            worker.manifests = manifests;
+        }
+        ControlReply reply = request(worker, WorkerChannel.FOLLOW);
+        if (!reply.succeeded()) {
+            log.error("worker {} (pid {}) could not load the zones the others serve: {}", worker.index(), worker.pid(),
+                    reply.error());
         }
     }
 
@@ -323,24 +352,59 @@ public final class Supervisor {
      * peak memory and CPU of a reload to one worker's. Queued queries are answered before the
      * sockets leave, so none is lost; TCP stays served throughout.
      *
+     * <p>The first worker reads the zone files and writes the new zones' images and a manifest
+     * naming them; the others, and any that starts meanwhile, then {@code follow} it: they read those
+     * images instead of parsing, and serve exactly what it serves.
+     *
      * @param request {@code reload} or {@code reload ZONE}
+     * @return the first worker's answer, then the others'; empty when none serves
      */
     public List<WorkerAnswer> reloadInTurn(String request) throws InterruptedException {
         List<WorkerProcess> workers = serving();
         List<WorkerAnswer> answers = new ArrayList<>();
-        for (WorkerProcess worker : workers) {
-            boolean aside = workers.size() > 1 && request(worker, WorkerChannel.LEAVE_UDP).succeeded();
-            ControlReply reply = request(worker, request);
-            if (aside) {
-                ControlReply back = request(worker, WorkerChannel.REJOIN_UDP);
-                if (!back.succeeded()) {
-                    log.error("worker {} (pid {}) could not serve UDP again after its reload: {}", worker.index(),
-                            worker.pid(), back.error());
-                }
-            }
-            answers.add(new WorkerAnswer(worker.index(), worker.pid(), reply));
+        if (workers.isEmpty()) {
+            return answers;
+        }
+        WorkerProcess first = workers.getFirst();
+        answers.add(reloadAside(first, request, workers.size() > 1));
+        Set<WorkerProcess> asked = new HashSet<>(List.of(first));
+        synchronized (this) {
+            manifests++;
+            first.manifests = manifests;
+        }
+        for (WorkerProcess worker = behind(asked); worker != null; worker = behind(asked)) {
+            asked.add(worker);
+            answers.add(reloadAside(worker, WorkerChannel.FOLLOW, serving().size() > 1));
         }
         return answers;
+    }
+
+    /** A serving worker not asked yet that serves zones older than the last manifest; null when none. */
+    private synchronized WorkerProcess behind(Set<WorkerProcess> asked) {
+        for (WorkerProcess worker : serving()) {
+            if (!asked.contains(worker) && worker.manifests != manifests) {
+                worker.manifests = manifests;
+                return worker;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sends a reload request, with the worker's UDP sockets out of their SO_REUSEPORT groups
+     * meanwhile when {@code aside} (another worker serves them).
+     */
+    private WorkerAnswer reloadAside(WorkerProcess worker, String request, boolean aside) throws InterruptedException {
+        boolean left = aside && request(worker, WorkerChannel.LEAVE_UDP).succeeded();
+        ControlReply reply = request(worker, request);
+        if (left) {
+            ControlReply back = request(worker, WorkerChannel.REJOIN_UDP);
+            if (!back.succeeded()) {
+                log.error("worker {} (pid {}) could not serve UDP again after its reload: {}", worker.index(),
+                        worker.pid(), back.error());
+            }
+        }
+        return new WorkerAnswer(worker.index(), worker.pid(), reply);
     }
 
     private static ControlReply request(WorkerProcess worker, String request) throws InterruptedException {
@@ -419,6 +483,7 @@ public final class Supervisor {
                 old = slot.process;
                 try {
                     fresh = launcher.launch(slot.index, listen);
+                    fresh.manifests = manifests;
                 } catch (IOException e) {
                     return ControlReply.failed(lines, "cannot start a replacement for worker " + slot.index + ": "
                             + e.getMessage());

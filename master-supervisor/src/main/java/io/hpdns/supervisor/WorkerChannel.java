@@ -53,6 +53,8 @@ public final class WorkerChannel {
     public static final String LEAVE_UDP = "leave-udp";
     /** Bind the UDP sockets that {@link #LEAVE_UDP} closed again. */
     public static final String REJOIN_UDP = "rejoin-udp";
+    /** Serve the zones the manifest names, from their images, as the worker that wrote it does. */
+    public static final String FOLLOW = "follow";
 
     private final BufferedReader in;
     private final OutputStream out;

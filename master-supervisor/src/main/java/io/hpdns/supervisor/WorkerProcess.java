@@ -39,6 +39,12 @@ final class WorkerProcess {
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
     private volatile long lastHeardNanos = startedNanos;
     private volatile boolean heardFrom;
+    /**
+     * How many zone manifests had been written when this worker last loaded its zones (the
+     * supervisor's count; guarded by the supervisor): one below the current count means it may
+     * serve older zones than the others.
+     */
+    long manifests;
     /** Why the worker could not serve, as it said ({@code failed}); null if it did not say. */
     private volatile String startFailure;
     /** Why the master killed the worker for not answering heartbeats; null if it did not. */

@@ -236,23 +236,46 @@ class WorkerSupervisionTest {
     }
 
     @Test
+    void aRestartedWorkerServesWhatTheOthersServeFromTheirImage() throws Exception {
+        startMaster("10s");
+        long killed = MasterProcess.workerPid(ctl("status").out(), 1);
+        // Edited but not reloaded: worker 0 still serves serial 1, and so must the new worker 1.
+        Files.writeString(zoneFile, zone(2, "192.0.2.20"));
+
+        MasterProcess.signal(killed, "KILL");
+
+        long restarted = MasterProcess.workerPid(awaitServing(1, 1), 1);
+        assertEveryWorkerAnswers("192.0.2.10");
+        assertThat(master.log()).containsPattern("worker 1 pid " + restarted
+                + " ZoneReloader: zone example\\.com\\. read from its image .*example\\.com\\.1-\\p{XDigit}+\\.zimg");
+        assertThat(ctl("reload").exitCode()).isZero();
+        assertEveryWorkerAnswers("192.0.2.20");
+    }
+
+    @Test
     void aWorkerThatCannotStartAgainIsRetriedAfterALongerWait() throws Exception {
         startMaster("10s");
         long killed = MasterProcess.workerPid(ctl("status").out(), 1);
-        Files.writeString(zoneFile, zone(2, "192.0.2.20") + "www2 A not-an-address\n");
+        Path image;
+        try (Stream<Path> images = Files.list(dir.resolve("run/hpdns.sock.images"))) {
+            image = images.filter(f -> f.toString().endsWith(".zimg")).findFirst().orElseThrow();
+        }
+        byte[] intact = Files.readAllBytes(image);
+        byte[] damaged = intact.clone();
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(image, damaged);
 
         MasterProcess.signal(killed, "KILL");
 
         Map<String, String> retry = awaitAlarm("worker-exited",
                 env -> env.get("HPDNS_MESSAGE").contains(" could not start: "));
         assertThat(retry.get("HPDNS_MESSAGE"))
-                .matches("worker 1 \\(pid \\d+\\) could not start: 1 zone failed to load; starting it again in 2s");
+                .matches("worker 1 \\(pid \\d+\\) could not start: 1 zone failed to load; starting it again in 1s");
         assertThat(retry).containsEntry("HPDNS_EXIT_STATUS", "1").containsEntry("HPDNS_RESTARTS", "0");
-        Files.writeString(zoneFile, zone(2, "192.0.2.20"));
+        assertThat(master.log()).contains(image + ": cannot read the zone image: ");
+        Files.write(image, intact);
         MasterProcess.workerPid(awaitServing(1, 1), 1);
-        // Worker 0 still serves serial 1; the restarted worker 1 loaded the file as it is now.
-        assertThat(ctl("reload").exitCode()).isZero();
-        assertEveryWorkerAnswers("192.0.2.20");
+        assertEveryWorkerAnswers("192.0.2.10");
     }
 
     @Test

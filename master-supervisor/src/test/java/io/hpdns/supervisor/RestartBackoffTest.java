@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 class RestartBackoffTest {
 
     @Test
-    void waitDoublesFromOneSecondUpToThirty() {
+    void firstFailureIsRestartedAtOnceThenTheWaitDoublesFromOneSecondUpToThirty() {
         RestartBackoff backoff = new RestartBackoff();
         List<Long> waits = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             waits.add(backoff.failed(Duration.ZERO).toSeconds());
         }
 
-        assertThat(waits).containsExactly(1L, 2L, 4L, 8L, 16L, 30L, 30L, 30L);
+        assertThat(waits).containsExactly(0L, 1L, 2L, 4L, 8L, 16L, 30L, 30L);
     }
 
     @Test
@@ -26,9 +26,9 @@ class RestartBackoffTest {
         RestartBackoff backoff = new RestartBackoff();
         backoff.failed(Duration.ZERO);
         backoff.failed(Duration.ofSeconds(5));
-        assertThat(backoff.failed(Duration.ofSeconds(59))).isEqualTo(Duration.ofSeconds(4));
+        assertThat(backoff.failed(Duration.ofSeconds(59))).isEqualTo(Duration.ofSeconds(2));
 
-        assertThat(backoff.failed(RestartBackoff.STABLE)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(backoff.failed(RestartBackoff.STABLE)).isEqualTo(Duration.ZERO);
         assertThat(backoff.failuresInARow()).isEqualTo(1);
     }
 

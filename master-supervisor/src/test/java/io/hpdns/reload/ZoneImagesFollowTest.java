@@ -1,0 +1,222 @@
+package io.hpdns.reload;
+
+import static io.hpdns.reload.ZoneReloaderTest.zone;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.hpdns.conf.ZoneConfig;
+import io.hpdns.xfr.ZoneJournals;
+import io.hpdns.zone.Node;
+import io.hpdns.zone.RRset;
+import io.hpdns.zone.Zone;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
+
+/**
+ * One worker loads the zone files and writes their images and the manifest; the others follow it
+ * from the images and serve exactly what it built, whatever happens to the files meanwhile.
+ */
+class ZoneImagesFollowTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<ZoneConfig> configured = new ArrayList<>();
+
+    private Path images() {
+        return dir.resolve("hpdns.sock.images");
+    }
+
+    private ZoneReloader worker() throws Exception {
+        Files.createDirectories(images());
+        return new ZoneReloader(() -> List.copyOf(configured), Clock.systemUTC(), NewSerialListener.NONE,
+                new ZoneJournals(ZoneJournals.DEFAULT_DEPTH), new ZoneImages(images()));
+    }
+
+    private ZoneConfig write(String origin, String text) throws Exception {
+        Path file = dir.resolve(origin + "zone");
+        Files.writeString(file, text);
+        return new ZoneConfig(Name.fromString(origin), file);
+    }
+
+    private static Zone served(ZoneReloader reloader, String origin) throws Exception {
+        for (Zone zone : reloader.holder().get().zones()) {
+            if (zone.origin().equals(Name.fromString(origin))) {
+                return zone;
+            }
+        }
+        return null;
+    }
+
+    /** The address of www in the served zone, read from the node the query path answers from. */
+    private static String www(ZoneReloader reloader, String origin) throws Exception {
+        byte[] key = Name.fromString("www." + origin).toWireCanonical();
+        Node node = served(reloader, origin).node(key, 0, key.length);
+        byte[] data = node.rrset(Type.A).data();
+        return InetAddress.getByAddress(Arrays.copyOfRange(data, RRset.FIRST_RDATA, RRset.FIRST_RDATA + 4))
+                .getHostAddress();
+    }
+
+    private List<String> imageFiles() throws Exception {
+        try (Stream<Path> files = Files.list(images())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".zimg")).sorted().toList();
+        }
+    }
+
+    @Test
+    void workerStartingBesideAnotherServesWhatItBuiltFromItsImage() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 7, "192.0.2.10")));
+        ZoneReloader first = worker();
+        assertThat(first.followInitial(configured).ok()).isTrue();
+
+        ZoneReloader second = worker();
+        ReloadReport report = second.followInitial(configured);
+
+        assertThat(report.ok()).isTrue();
+        assertThat(served(second, "example.com.").serial()).isEqualTo(7);
+        assertThat(www(second, "example.com.")).isEqualTo("192.0.2.10");
+        assertThat(served(second, "example.com.").apex().answersAt()).isNotNegative()
+                .isEqualTo(served(first, "example.com.").apex().answersAt());
+        assertThat(second.served().getFirst().image()).isEqualTo(first.served().getFirst().image()).isNotNull();
+    }
+
+    @Test
+    void fileEditedAfterTheFirstWorkerReloadedIsNotSeenByTheOthers() throws Exception {
+        ZoneConfig com = write("example.com.", zone("example.com.", 1, "192.0.2.1"));
+        configured.add(com);
+        ZoneReloader first = worker();
+        first.followInitial(configured);
+        ZoneReloader second = worker();
+        second.followInitial(configured);
+
+        write("example.com.", zone("example.com.", 2, "192.0.2.2"));
+        first.reloadAll();
+        write("example.com.", zone("example.com.", 3, "192.0.2.3"));
+        ReloadReport followed = second.follow();
+
+        assertThat(followed.zones()).singleElement()
+                .satisfies(z -> assertThat(z.kind()).isEqualTo(ZoneOutcome.Kind.LOADED));
+        assertThat(served(second, "example.com.").serial()).isEqualTo(2);
+        assertThat(www(second, "example.com.")).isEqualTo("192.0.2.2");
+        // Following again changes nothing: the same image is served already.
+        assertThat(second.follow().zones()).singleElement()
+                .satisfies(z -> assertThat(z.kind()).isEqualTo(ZoneOutcome.Kind.UNCHANGED));
+    }
+
+    @Test
+    void zoneThatFailsToReloadKeepsItsImageForTheOthers() throws Exception {
+        ZoneConfig com = write("example.com.", zone("example.com.", 1, "192.0.2.1"));
+        configured.add(com);
+        ZoneReloader first = worker();
+        first.followInitial(configured);
+        ZoneReloader second = worker();
+        second.followInitial(configured);
+
+        Files.writeString(com.file(), zone("example.com.", 2, "192.0.2.2") + "bad A 999.1.1.1\n");
+        assertThat(first.reloadAll().ok()).isFalse();
+        ReloadReport followed = second.follow();
+
+        assertThat(followed.ok()).isTrue();
+        assertThat(followed.zones()).singleElement()
+                .satisfies(z -> assertThat(z.kind()).isEqualTo(ZoneOutcome.Kind.UNCHANGED));
+        assertThat(served(second, "example.com.").serial()).isEqualTo(1);
+    }
+
+    @Test
+    void zoneAddedOrRemovedByTheFirstWorkerIsAddedOrRemovedByTheOthers() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
+        configured.add(write("example.net.", zone("example.net.", 1, "192.0.2.1")));
+        ZoneReloader first = worker();
+        first.followInitial(configured);
+        ZoneReloader second = worker();
+        second.followInitial(configured);
+
+        configured.removeFirst();
+        configured.add(write("example.org.", zone("example.org.", 5, "192.0.2.5")));
+        first.reloadAll();
+        ReloadReport followed = second.follow();
+
+        assertThat(followed.zones()).extracting(ZoneOutcome::zone, ZoneOutcome::kind).containsExactly(
+                tuple(Name.fromString("example.net."), ZoneOutcome.Kind.UNCHANGED),
+                tuple(Name.fromString("example.org."), ZoneOutcome.Kind.LOADED),
+                tuple(Name.fromString("example.com."), ZoneOutcome.Kind.REMOVED));
+        assertThat(served(second, "example.com.")).isNull();
+        assertThat(www(second, "example.org.")).isEqualTo("192.0.2.5");
+    }
+
+    @Test
+    void unreadableImageFailsTheFollowerWhichKeepsItsOldData() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
+        ZoneReloader first = worker();
+        first.followInitial(configured);
+        ZoneReloader second = worker();
+        second.followInitial(configured);
+
+        write("example.com.", zone("example.com.", 2, "192.0.2.2"));
+        first.reloadAll();
+        Path image = first.served().getFirst().image();
+        byte[] bytes = Files.readAllBytes(image);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(image, bytes);
+        ReloadReport followed = second.follow();
+
+        assertThat(followed.ok()).isFalse();
+        assertThat(followed.errors()).singleElement().asString().startsWith(image + ": cannot read the zone image: ");
+        assertThat(served(second, "example.com.").serial()).isEqualTo(1);
+    }
+
+    @Test
+    void imagesNamedByNeitherTheManifestNorTheOneBeforeAreDeleted() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
+        ZoneReloader first = worker();
+        first.followInitial(configured);
+        String one = first.served().getFirst().image().getFileName().toString();
+        write("example.com.", zone("example.com.", 2, "192.0.2.2"));
+        first.reloadAll();
+        String two = first.served().getFirst().image().getFileName().toString();
+        assertThat(imageFiles()).containsExactlyInAnyOrder(one, two);
+
+        write("example.com.", zone("example.com.", 3, "192.0.2.3"));
+        first.reloadAll();
+        String three = first.served().getFirst().image().getFileName().toString();
+
+        assertThat(imageFiles()).containsExactlyInAnyOrder(two, three);
+    }
+
+    @Test
+    void followWithoutManifestChangesNothing() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
+        ZoneReloader alone = new ZoneReloader(() -> List.copyOf(configured), Clock.systemUTC());
+        alone.loadInitial(configured);
+
+        ReloadReport followed = alone.follow();
+
+        assertThat(followed.ok()).isFalse();
+        assertThat(followed.errors()).singleElement().asString().startsWith("no zone manifest");
+        assertThat(served(alone, "example.com.").serial()).isEqualTo(1);
+    }
+
+    @Test
+    void startingMasterEmptiesWhatAKilledOneLeft() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
+        worker().followInitial(configured);
+        assertThat(imageFiles()).hasSize(1);
+
+        ZoneImages.prepare(images());
+
+        try (Stream<Path> left = Files.list(images())) {
+            assertThat(left).isEmpty();
+        }
+        assertThat(Files.getPosixFilePermissions(images())).hasSize(3);
+    }
+}
