@@ -140,7 +140,7 @@ public final class ZoneReloader {
     public synchronized ReloadReport follow() {
         Optional<List<ZoneImages.Entry>> manifest = manifest();
         if (manifest.isEmpty()) {
-            return counted(new ReloadReport(List.of(), List.of("no zone manifest in "
+            return counted(new ReloadReport(List.of(), List.of("no readable zone manifest in "
                     + (images == null ? "(no images directory)" : images.directory()) + "; nothing was reloaded")));
         }
         List<ZoneConfig> configured = configuredZones();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,10 +180,26 @@ class CtlCommandTest {
     }
 
     @Test
+    void restartServesTheZonesAsServedNotAsEditedSince() throws Exception {
+        startServer();
+        Files.writeString(zoneFile, zone(2, "192.0.2.20") + "www2 A not-an-address\n");
+
+        CommandRun run = ctl("restart");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(wwwAddress()).isEqualTo("192.0.2.10");
+        assertThat(ctl("status").out()).contains("zone example.com. serial 1 ");
+    }
+
+    @Test
     void restartWhoseReplacementCannotLoadTheZoneKeepsTheOldWorker() throws Exception {
         startServer();
         long before = MasterProcess.workerPid(ctl("status").out(), 0);
-        Files.writeString(zoneFile, zone(2, "192.0.2.20") + "www2 A not-an-address\n");
+        Path image;
+        try (Stream<Path> images = Files.list(Path.of(socket + ".images"))) {
+            image = images.filter(f -> f.toString().endsWith(".zimg")).findFirst().orElseThrow();
+        }
+        Files.write(image, new byte[] {'d', 'a', 'm', 'a', 'g', 'e', 'd'});
 
         CommandRun run = ctl("restart");
 

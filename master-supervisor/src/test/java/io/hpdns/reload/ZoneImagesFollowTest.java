@@ -202,7 +202,7 @@ class ZoneImagesFollowTest {
         ReloadReport followed = alone.follow();
 
         assertThat(followed.ok()).isFalse();
-        assertThat(followed.errors()).singleElement().asString().startsWith("no zone manifest");
+        assertThat(followed.errors()).singleElement().asString().startsWith("no readable zone manifest");
         assertThat(served(alone, "example.com.").serial()).isEqualTo(1);
     }
 
