@@ -2,6 +2,7 @@ package io.hpdns.udp;
 
 import io.hpdns.log.ThrottledWarning;
 import io.hpdns.query.QueryProcessor;
+import io.hpdns.udp.ffm.PathMtuDiscovery;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -147,7 +148,14 @@ public final class NettyUdpTransport implements UdpTransport {
         if (!bind.isSuccess()) {
             throw bindFailure(bind.cause());
         }
-        return bind.channel();
+        EpollDatagramChannel channel = (EpollDatagramChannel) bind.channel();
+        try {
+            PathMtuDiscovery.omit(channel.fd().intValue(), family == SocketProtocolFamily.INET6);
+        } catch (IOException e) {
+            channel.close().awaitUninterruptibly();
+            throw e;
+        }
+        return channel;
     }
 
     /** Netty words bind errors as {@code bind(..) failed: REASON}; keep the reason, as the JDK does. */

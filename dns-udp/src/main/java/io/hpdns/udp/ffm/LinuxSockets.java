@@ -37,6 +37,12 @@ final class LinuxSockets {
     private static final int SO_RCVBUF = 8;
     private static final int SO_REUSEPORT = 15;
     private static final int SO_RCVTIMEO = 20;
+    static final int IPPROTO_IP = 0;
+    static final int IP_MTU_DISCOVER = 10;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPV6_MTU_DISCOVER = 23;
+    /** The same value for IP_PMTUDISC_OMIT and IPV6_PMTUDISC_OMIT (Linux 3.15, 3.16). */
+    static final int PMTUDISC_OMIT = 5;
     private static final int SHUT_RD = 0;
     /** recvmmsg(2): block for the first datagram only, then take what is already queued. */
     static final int MSG_WAITFORONE = 0x10000;
@@ -132,6 +138,7 @@ final class LinuxSockets {
                 setInt(arena, state, fd, SOL_SOCKET, SO_REUSEPORT, 1);
                 setInt(arena, state, fd, SOL_SOCKET, SO_RCVBUF, bufferBytes);
                 setInt(arena, state, fd, SOL_SOCKET, SO_SNDBUF, bufferBytes);
+                omitPathMtuDiscovery(arena, state, fd, family);
                 MemorySegment timeout = arena.allocate(16);
                 timeout.set(JAVA_LONG, 0, receiveTimeoutMillis / 1000);
                 timeout.set(JAVA_LONG, 8, (receiveTimeoutMillis % 1000) * 1000L);
@@ -151,6 +158,31 @@ final class LinuxSockets {
         }
     }
 
+    /**
+     * As Knot DNS does: the socket ignores path MTU information, so a forged ICMP "fragmentation
+     * needed" cannot make the kernel fragment its responses (the fragment-injection attacks RFC 9715
+     * §1 recalls); a response larger than the interface MTU is still sent, fragmented. It also spares
+     * the kernel the route's path MTU for every datagram sent.
+     */
+    private static void omitPathMtuDiscovery(Arena arena, MemorySegment state, int fd, int family) throws Throwable {
+        if (family == AF_INET) {
+            setInt(arena, state, fd, IPPROTO_IP, IP_MTU_DISCOVER, PMTUDISC_OMIT);
+        } else {
+            setInt(arena, state, fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, PMTUDISC_OMIT);
+        }
+    }
+
+    /** {@link #omitPathMtuDiscovery} for a socket opened elsewhere (the netty transport's). */
+    static void omitPathMtuDiscovery(int fd, boolean ipv6) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            omitPathMtuDiscovery(arena, callState(arena), fd, ipv6 ? AF_INET6 : AF_INET);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
     private static void setInt(Arena arena, MemorySegment state, int fd, int level, int option, int value) throws Throwable {
         MemorySegment v = arena.allocate(JAVA_INT);
         v.set(JAVA_INT, 0, value);
@@ -159,12 +191,17 @@ final class LinuxSockets {
 
     /** An int socket option as the kernel reports it. */
     static int getInt(int fd, int option) {
+        return getInt(fd, SOL_SOCKET, option);
+    }
+
+    /** An int socket option of any level as the kernel reports it; -1 when it cannot be read. */
+    static int getInt(int fd, int level, int option) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             MemorySegment v = arena.allocate(JAVA_INT);
             MemorySegment len = arena.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, 4);
-            int rc = (int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, option, v, len);
+            int rc = (int) GETSOCKOPT.invokeExact(state, fd, level, option, v, len);
             return rc < 0 ? -1 : v.get(JAVA_INT, 0);
         } catch (Throwable t) {
             return -1;
