@@ -6,7 +6,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,36 +41,24 @@ final class LoadingPriority {
 
     /** Runs {@code load} on a thread of lowered priority and returns its result. */
     static <T> T lowered(Supplier<T> load) {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread thread = Thread.ofPlatform().name("hpdns-zone-load").start(() -> {
-            lowerOwnPriority();
-            try {
-                result.set(load.get());
-            } catch (Throwable e) {
-                failure.set(e);
+        CompletableFuture<T> result = CompletableFuture.supplyAsync(load,
+                task -> Thread.ofPlatform().name("hpdns-zone-load").start(() -> {
+                    lowerOwnPriority();
+                    task.run();
+                }));
+        try {
+            // join, which an interrupt does not cut short: a load runs to its end, its result
+            // published whole or not at all.
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
             }
-        });
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                // A load runs to its end: its result is published, or not, whole.
-                interrupted = true;
+            if (e.getCause() instanceof Error failure) {
+                throw failure;
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure.get() instanceof RuntimeException e) {
             throw e;
         }
-        if (failure.get() instanceof Error e) {
-            throw e;
-        }
-        return result.get();
     }
 
     private static void lowerOwnPriority() {

@@ -43,6 +43,17 @@ class ZoneImagesFollowTest {
                 new ZoneJournals(ZoneJournals.DEFAULT_DEPTH), new ZoneImages(images()));
     }
 
+    private record Workers(ZoneReloader first, ZoneReloader second) {}
+
+    /** Two workers serving the configured zones: the first from their files, the second following it. */
+    private Workers twoWorkers() throws Exception {
+        ZoneReloader first = worker();
+        first.followInitial(configured);
+        ZoneReloader second = worker();
+        second.followInitial(configured);
+        return new Workers(first, second);
+    }
+
     private ZoneConfig write(String origin, String text) throws Exception {
         Path file = dir.resolve(origin + "zone");
         Files.writeString(file, text);
@@ -94,10 +105,9 @@ class ZoneImagesFollowTest {
     void fileEditedAfterTheFirstWorkerReloadedIsNotSeenByTheOthers() throws Exception {
         ZoneConfig com = write("example.com.", zone("example.com.", 1, "192.0.2.1"));
         configured.add(com);
-        ZoneReloader first = worker();
-        first.followInitial(configured);
-        ZoneReloader second = worker();
-        second.followInitial(configured);
+        Workers workers = twoWorkers();
+        ZoneReloader first = workers.first();
+        ZoneReloader second = workers.second();
 
         write("example.com.", zone("example.com.", 2, "192.0.2.2"));
         first.reloadAll();
@@ -117,10 +127,9 @@ class ZoneImagesFollowTest {
     void zoneThatFailsToReloadKeepsItsImageForTheOthers() throws Exception {
         ZoneConfig com = write("example.com.", zone("example.com.", 1, "192.0.2.1"));
         configured.add(com);
-        ZoneReloader first = worker();
-        first.followInitial(configured);
-        ZoneReloader second = worker();
-        second.followInitial(configured);
+        Workers workers = twoWorkers();
+        ZoneReloader first = workers.first();
+        ZoneReloader second = workers.second();
 
         Files.writeString(com.file(), zone("example.com.", 2, "192.0.2.2") + "bad A 999.1.1.1\n");
         assertThat(first.reloadAll().ok()).isFalse();
@@ -136,10 +145,9 @@ class ZoneImagesFollowTest {
     void zoneAddedOrRemovedByTheFirstWorkerIsAddedOrRemovedByTheOthers() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
         configured.add(write("example.net.", zone("example.net.", 1, "192.0.2.1")));
-        ZoneReloader first = worker();
-        first.followInitial(configured);
-        ZoneReloader second = worker();
-        second.followInitial(configured);
+        Workers workers = twoWorkers();
+        ZoneReloader first = workers.first();
+        ZoneReloader second = workers.second();
 
         configured.removeFirst();
         configured.add(write("example.org.", zone("example.org.", 5, "192.0.2.5")));
@@ -157,10 +165,9 @@ class ZoneImagesFollowTest {
     @Test
     void unreadableImageFailsTheFollowerWhichKeepsItsOldData() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
-        ZoneReloader first = worker();
-        first.followInitial(configured);
-        ZoneReloader second = worker();
-        second.followInitial(configured);
+        Workers workers = twoWorkers();
+        ZoneReloader first = workers.first();
+        ZoneReloader second = workers.second();
 
         write("example.com.", zone("example.com.", 2, "192.0.2.2"));
         first.reloadAll();
