@@ -68,9 +68,17 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     private ServeOptions serve;
 
-    @Option(names = "--index", paramLabel = "N", required = true,
+    @Option(names = "--index", paramLabel = "N",
             description = "This worker's index among the master's workers, from 0.")
-    private int index;
+    private Integer index;
+
+    @Option(names = "--spare",
+            description = "Start the JVM, then wait for the master to give this worker its index ('become N'),"
+                    + " so that a worker that failed is replaced without waiting for a JVM to start.")
+    private boolean spare;
+
+    /** Counted down once a spare has its index. */
+    private final CountDownLatch assigned = new CountDownLatch(1);
 
     @Option(names = "--zone-images", paramLabel = "DIR",
             description = "Where the workers share their zones as images (see ZoneImages): serve what its manifest"
@@ -90,7 +98,12 @@ final class WorkerCommand implements Callable<Integer> {
         // The channel to the master is the real standard output; nothing else may write there.
         OutputStream channelOut = new FileOutputStream(FileDescriptor.out);
         System.setOut(System.err);
-        ProcessLogTag.worker(index);
+        if (spare == (index != null)) {
+            throw new ParameterException(spec.commandLine(), "expected either --index N or --spare");
+        }
+        if (!spare) {
+            ProcessLogTag.worker(index);
+        }
         ignore("INT");
         ignore("HUP");
         WorkerChannel channel = new WorkerChannel(System.in, channelOut, this::handle, this::masterGone);
@@ -98,6 +111,9 @@ final class WorkerCommand implements Callable<Integer> {
         Thread signalHook = Thread.ofPlatform().name("hpdns-signal").unstarted(this::stopOnSignal);
         Runtime.getRuntime().addShutdownHook(signalHook);
         try {
+            // A spare stops (stop, end of input, SIGTERM) by halting, as a worker still loading does.
+            awaitUninterruptibly(assigned, spare);
+            ProcessLogTag.worker(index);
             return serve(channel);
         } finally {
             removeHook(signalHook);
@@ -179,7 +195,10 @@ final class WorkerCommand implements Callable<Integer> {
         }
     }
 
-    /** The master's requests: {@code ping} and {@code stop} here, the rest once the zones are served. */
+    /**
+     * The master's requests: {@code ping}, {@code stop} and, to a spare, {@code become N} here, the
+     * rest once the zones are served.
+     */
     private ControlReply handle(String command, List<String> arguments) {
         if (command.equals("ping")) {
             return ControlReply.ok(List.of());
@@ -187,9 +206,13 @@ final class WorkerCommand implements Callable<Integer> {
         if (command.equals("stop")) {
             return stopAndReport();
         }
+        if (command.equals(WorkerChannel.BECOME)) {
+            return become(arguments);
+        }
         WorkerControl serving = control;
         if (serving == null) {
-            return ControlReply.failed(List.of(), "worker " + index + " is still starting");
+            return ControlReply.failed(List.of(), index == null ? "a spare worker serves nothing"
+                    : "worker " + index + " is still starting");
         }
         return switch (command) {
             case WorkerChannel.LEAVE_UDP -> {
@@ -199,6 +222,30 @@ final class WorkerCommand implements Callable<Integer> {
             case WorkerChannel.REJOIN_UDP -> rejoinUdp();
             default -> serving.handle(command, arguments);
         };
+    }
+
+    /** {@code become N}: a spare takes its index and starts loading the zones. */
+    private synchronized ControlReply become(List<String> arguments) {
+        if (!spare || assigned.getCount() == 0) {
+            return ControlReply.failed(List.of(), "not a spare waiting for its index");
+        }
+        if (arguments.size() != 1 || !arguments.getFirst().matches("[0-9]{1,2}")) {
+            return ControlReply.failed(List.of(), "expected become INDEX");
+        }
+        index = Integer.parseInt(arguments.getFirst());
+        assigned.countDown();
+        return ControlReply.ok(List.of());
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch, boolean needed) {
+        while (needed) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // only the master's 'become' ends a spare's wait (or a stop, which halts)
+            }
+        }
     }
 
     private ControlReply rejoinUdp() {

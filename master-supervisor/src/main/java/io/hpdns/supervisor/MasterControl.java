@@ -66,6 +66,10 @@ public final class MasterControl implements ControlHandler {
         for (WorkerStatus worker : workers) {
             lines.add(worker.describe());
         }
+        WorkerStatus spare = supervisor.spare();
+        if (spare != null) {
+            lines.add("spare pid " + spare.pid() + " uptime " + spare.uptime().toSeconds() + "s");
+        }
         WorkerAnswer zones = supervisor.askOne("status");
         if (zones == null) {
             lines.add("zones: unknown (no worker is serving)");

@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A rolling restart replaces the workers one at a time: the replacement starts beside the old
  * worker (both serve), and only once it serves is the old one told to stop.
+ *
+ * <p>With two workers or more, the master also keeps a spare: a worker JVM started ahead of need,
+ * waiting for its index ({@code become N}). A failed worker is replaced by the spare at once, so
+ * its place serves again after reading the zone images rather than after a JVM start as well; a new
+ * spare is started once the replacement serves. With one worker there is no spare: the memory of
+ * an idle JVM is a large share of a small server's.
  */
 public final class Supervisor {
 
@@ -48,6 +54,8 @@ public final class Supervisor {
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** How long a killed worker may take to be gone. */
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    /** How long after a spare failed to start or exited another is started. */
+    private static final Duration SPARE_RETRY = Duration.ofSeconds(5);
 
     private final List<ListenAddress> configured;
     private final WorkerLauncher launcher;
@@ -55,6 +63,7 @@ public final class Supervisor {
     private final Duration heartbeatTimeout;
     private final Heartbeat heartbeat;
     private final Slot[] slots;
+    private final boolean keepsSpare;
     /** The final counters of the workers that stopped, so the totals do not drop at a restart. */
     private final QueryTotals retired = new QueryTotals();
     private final Object stopLock = new Object();
@@ -66,6 +75,8 @@ public final class Supervisor {
     private boolean stopping;
     /** Reloads that wrote a zone manifest (see {@link #reloadInTurn}). */
     private long manifests;
+    /** The spare worker, waiting for an index; null when there is none. */
+    private WorkerProcess spare;
 
     /**
      * @param listen the listen addresses; a port 0 is resolved by worker 0 and given to the others
@@ -80,6 +91,7 @@ public final class Supervisor {
         this.heartbeatTimeout = options.heartbeatTimeout();
         this.heartbeat = new Heartbeat(heartbeatTimeout, this::watched, this::hung);
         this.slots = new Slot[options.workers()];
+        this.keepsSpare = options.workers() > 1;
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(i);
         }
@@ -120,7 +132,70 @@ public final class Supervisor {
             }
             supervising = true;
         }
+        launchSpare();
         return bound;
+    }
+
+    /** Starts a spare worker when there should be one and there is none. */
+    private void launchSpare() {
+        synchronized (this) {
+            if (!keepsSpare || stopping || !supervising || spare != null) {
+                return;
+            }
+            try {
+                WorkerProcess started = launcher.launch(WorkerProcess.SPARE, listen);
+                spare = started;
+                started.exited().thenAccept(status -> spareExited(started, status));
+                return;
+            } catch (IOException e) {
+                log.error("cannot start a spare worker: {}; trying again in {}s", e.getMessage(),
+                        SPARE_RETRY.toSeconds());
+            }
+        }
+        launchSpareLater();
+    }
+
+    private void spareExited(WorkerProcess worker, int status) {
+        synchronized (this) {
+            if (spare != worker || stopping) {
+                // It became a worker (whose exit counts as that worker's), or it was replaced.
+                return;
+            }
+            spare = null;
+        }
+        log.error("the spare worker (pid {}) exited with status {}; starting another in {}s", worker.pid(), status,
+                SPARE_RETRY.toSeconds());
+        launchSpareLater();
+    }
+
+    private void launchSpareLater() {
+        Thread.ofVirtual().name("hpdns-spare").start(() -> {
+            try {
+                Thread.sleep(SPARE_RETRY);
+            } catch (InterruptedException e) {
+                return;
+            }
+            launchSpare();
+        });
+    }
+
+    /**
+     * The spare, made worker {@code slot.index} and put in its slot, or null when there is none.
+     * Holds this; the caller then tells it its index.
+     */
+    private WorkerProcess takeSpare(Slot slot) {
+        WorkerProcess taken = spare;
+        if (taken == null || taken.hasExited()) {
+            return null;
+        }
+        spare = null;
+        taken.become(slot.index);
+        // It reads the manifest only once told its index: it will serve the latest.
+        taken.manifests = manifests;
+        slot.process = taken;
+        slot.state = State.STARTING;
+        taken.exited().thenAccept(status -> exited(slot, taken, status));
+        return taken;
     }
 
     /** The configured listen addresses with worker 0's ports where port 0 was asked for. */
@@ -183,6 +258,9 @@ public final class Supervisor {
                 watched.add(slot.replacement);
             }
         }
+        if (spare != null) {
+            watched.add(spare);
+        }
         return watched;
     }
 
@@ -191,6 +269,12 @@ public final class Supervisor {
         AlarmEvent alarm;
         synchronized (this) {
             if (stopping || worker.killedAsHung()) {
+                return;
+            }
+            if (worker.isSpare()) {
+                // Nothing to alarm about: no query went to it. Its exit starts another.
+                worker.killAsHung("the spare worker (pid " + worker.pid() + ") answered no heartbeat for "
+                        + worker.silence().toSeconds() + "s; killed");
                 return;
             }
             Slot slot = slots[worker.index()];
@@ -263,13 +347,18 @@ public final class Supervisor {
             return;
         }
         WorkerProcess worker;
+        boolean fromSpare = false;
         List<AlarmEvent> raised = List.of();
         synchronized (this) {
             if (stopping || slot.state != State.DOWN) {
                 return;
             }
             try {
-                worker = launch(slot, listen);
+                worker = takeSpare(slot);
+                fromSpare = worker != null;
+                if (!fromSpare) {
+                    worker = launch(slot, listen);
+                }
             } catch (WorkerFailure e) {
                 raised = failed(slot, 0, -1, Duration.ZERO, e.getMessage(), true);
                 worker = null;
@@ -278,6 +367,11 @@ public final class Supervisor {
         if (worker == null) {
             raised.forEach(alarms::raise);
             return;
+        }
+        if (fromSpare) {
+            log.info("the spare worker (pid {}) becomes worker {}", worker.pid(), slot.index);
+            // A spare that dies meanwhile fails the request and its exit counts as this worker's.
+            worker.request(WorkerChannel.BECOME + " " + slot.index);
         }
         try {
             worker.ready().get();
@@ -298,6 +392,8 @@ public final class Supervisor {
                             + ")");
         }
         alarms.raise(back);
+        // Only now: a JVM starting beside the one loading would slow it down.
+        launchSpare();
         try {
             catchUp(worker);
         } catch (InterruptedException e) {
@@ -518,6 +614,16 @@ public final class Supervisor {
             retire(List.of(old));
             lines.add("worker " + slot.index + ": pid " + old.pid() + " replaced by pid " + fresh.pid());
         }
+        // The spare too, so that it runs what the workers now run (a new jar, new JVM options).
+        WorkerProcess oldSpare;
+        synchronized (this) {
+            oldSpare = spare;
+            spare = null;
+        }
+        if (oldSpare != null) {
+            retire(List.of(oldSpare));
+        }
+        launchSpare();
         announce();
         return ControlReply.ok(lines);
     }
@@ -588,6 +694,10 @@ public final class Supervisor {
                     }
                     slot.state = State.STOPPING;
                 }
+                if (spare != null) {
+                    running.add(spare);
+                    spare = null;
+                }
             }
             heartbeat.close();
             retire(running);
@@ -611,6 +721,11 @@ public final class Supervisor {
                     worker == null ? null : worker.uptime(), slot.restarts, state));
         }
         return workers;
+    }
+
+    /** The spare worker's pid and uptime, or null when there is none. */
+    public synchronized WorkerStatus spare() {
+        return spare == null ? null : new WorkerStatus(WorkerProcess.SPARE, spare.pid(), spare.uptime(), 0, "spare");
     }
 
     private enum State {

@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Master to worker, one request per line: {@code ID COMMAND [ARG]...}, ID a positive decimal
  * number that the master does not reuse on this channel. Commands: {@code ping} (heartbeat),
- * {@code status} (the zones served), {@code reload [ZONE]}, {@code stats} (every query counter,
+ * {@code status} (the zones served), {@code reload [ZONE]} (read the zone files, then write their
+ * images and the manifest, see {@code ZoneImages}), {@code follow} (serve what the manifest names,
+ * from the images), {@code become N} (to a spare worker: take index N and start serving),
+ * {@code stats} (every query counter,
  * zeros included), {@code notify} (send NOTIFY for the serials not announced yet; a no-op except in
  * worker 0), {@code leave-udp} and {@code rejoin-udp} (close the UDP sockets after answering what
  * is queued to them, so that the other workers' sockets on the same ports take every new query,
@@ -53,6 +56,8 @@ public final class WorkerChannel {
     public static final String LEAVE_UDP = "leave-udp";
     /** Bind the UDP sockets that {@link #LEAVE_UDP} closed again. */
     public static final String REJOIN_UDP = "rejoin-udp";
+    /** To a spare worker: take this index and start serving. */
+    public static final String BECOME = "become";
     /** Serve the zones the manifest names, from their images, as the worker that wrote it does. */
     public static final String FOLLOW = "follow";
 

@@ -54,16 +54,21 @@ final class WorkerLauncher {
         this.arguments = arguments;
     }
 
-    /** The full command line of worker {@code index} serving on {@code listen}. */
+    /** The full command line of worker {@code index} (or a spare) serving on {@code listen}. */
     List<String> command(int index, List<ListenAddress> listen) {
         List<String> command = new ArrayList<>(jvm);
         command.add(mainClass);
         command.addAll(arguments.apply(listen));
-        command.add("--index");
-        command.add(Integer.toString(index));
+        if (index == WorkerProcess.SPARE) {
+            command.add("--spare");
+        } else {
+            command.add("--index");
+            command.add(Integer.toString(index));
+        }
         return command;
     }
 
+    /** Starts worker {@code index}, or a spare for {@link WorkerProcess#SPARE}. */
     WorkerProcess launch(int index, List<ListenAddress> listen) throws IOException {
         return WorkerProcess.launch(index, command(index, listen));
     }

@@ -29,7 +29,8 @@ final class WorkerProcess {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
 
-    private final int index;
+    /** {@link #SPARE} until a spare is given its index. */
+    private volatile int index;
     private final Process process;
     private final long startedNanos = System.nanoTime();
     private final OutputStream requests;
@@ -62,13 +63,26 @@ final class WorkerProcess {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         WorkerProcess worker = new WorkerProcess(index, process);
-        Thread.ofVirtual().name("hpdns-worker-" + index + "-channel").start(worker::readLoop);
-        log.info("worker {} started, pid {}", index, process.pid());
+        String name = index == SPARE ? "spare" : Integer.toString(index);
+        Thread.ofVirtual().name("hpdns-worker-" + name + "-channel").start(worker::readLoop);
+        log.info("{} started, pid {}", index == SPARE ? "spare worker" : "worker " + index, process.pid());
         return worker;
     }
 
+    /** A spare's index: none yet (see {@link #become}). */
+    static final int SPARE = -1;
+
     int index() {
         return index;
+    }
+
+    /** A spare takes its place as worker {@code index}; the request that tells it so follows. */
+    void become(int index) {
+        this.index = index;
+    }
+
+    boolean isSpare() {
+        return index == SPARE;
     }
 
     long pid() {

@@ -23,6 +23,7 @@ final class MasterProcess implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern READY = Pattern.compile(" ready: .* on (\\S+) ");
     private static final Pattern WORKER = Pattern.compile("(?m)^worker (\\d+) pid (\\d+) ");
+    private static final Pattern SPARE = Pattern.compile("(?m)^spare pid (\\d+) uptime \\d+s$");
 
     private final Process process;
     private final Path log;
@@ -87,7 +88,7 @@ final class MasterProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** The master's worker processes now (its children). */
+    /** The master's worker processes now (its children), the spare included. */
     List<ProcessHandle> workers() {
         recordWorkers();
         return process.children().toList();
@@ -106,6 +107,12 @@ final class MasterProcess implements AutoCloseable {
             }
         }
         throw new AssertionError("no worker " + index + " in:\n" + status);
+    }
+
+    /** The pid of the spare worker in {@code hpdns ctl status} output, or 0 when there is none. */
+    static long sparePid(String status) {
+        Matcher spare = SPARE.matcher(status);
+        return spare.find() ? Long.parseLong(spare.group(1)) : 0;
     }
 
     /** Whether a process is gone (not merely a zombie waiting for its parent). */

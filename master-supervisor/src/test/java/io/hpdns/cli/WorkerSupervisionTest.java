@@ -142,6 +142,21 @@ class WorkerSupervisionTest {
         throw new AssertionError("no such " + event + " alarm; the log:\n" + master.log());
     }
 
+    /** Waits until {@code ctl status} shows a spare other than {@code old}; returns its pid. */
+    private long awaitNewSpare(long old) throws Exception {
+        long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline) {
+            status = ctl("status").out();
+            long spare = MasterProcess.sparePid(status);
+            if (spare != 0 && spare != old) {
+                return spare;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no new spare worker:\n" + status + "\nthe log:\n" + master.log());
+    }
+
     /** Waits until {@code ctl status} shows worker {@code index} serving after {@code restarts} restarts. */
     private String awaitServing(int index, int restarts) throws Exception {
         String line = "worker " + index + " pid ";
@@ -169,8 +184,8 @@ class WorkerSupervisionTest {
                 .containsPattern("worker 1 pid \\d+ uptime \\d+s restarts 0 serving")
                 .containsPattern("zone example\\.com\\. serial 1 last-reload \\S+ loaded");
         List<Long> children = master.workers().stream().map(ProcessHandle::pid).toList();
-        assertThat(children)
-                .containsExactlyInAnyOrder(MasterProcess.workerPid(status, 0), MasterProcess.workerPid(status, 1));
+        assertThat(children).containsExactlyInAnyOrder(MasterProcess.workerPid(status, 0),
+                MasterProcess.workerPid(status, 1), MasterProcess.sparePid(status));
         assertEveryWorkerAnswers("192.0.2.10");
         // The counters are summed over the workers, whichever answered.
         assertThat(ctl("stats").out().lines()).contains("queries.udp: " + QUERIES / 2, "queries.tcp: " + QUERIES / 2,
@@ -217,7 +232,10 @@ class WorkerSupervisionTest {
     @Test
     void aKilledWorkerIsRestartedAndTheAlarmCommandTold() throws Exception {
         startMaster("10s");
-        long killed = MasterProcess.workerPid(ctl("status").out(), 1);
+        String before = ctl("status").out();
+        long killed = MasterProcess.workerPid(before, 1);
+        long spare = MasterProcess.sparePid(before);
+        assertThat(spare).as(before).isPositive();
 
         MasterProcess.signal(killed, "KILL");
 
@@ -228,7 +246,10 @@ class WorkerSupervisionTest {
         assertThat(exited.get("HPDNS_MESSAGE")).startsWith("worker 1 (pid " + killed + ") exited with status 137");
         String status = awaitServing(1, 1);
         long restarted = MasterProcess.workerPid(status, 1);
-        assertThat(restarted).isNotEqualTo(killed);
+        // The spare took the killed worker's place; another spare follows once it serves.
+        assertThat(restarted).isEqualTo(spare);
+        assertThat(master.log()).contains("the spare worker (pid " + spare + ") becomes worker 1");
+        assertThat(awaitNewSpare(spare)).isNotIn(killed, spare, MasterProcess.workerPid(status, 0));
         assertThat(awaitAlarm("worker-restarted", env -> env.get("HPDNS_PID").equals("" + restarted)))
                 .containsEntry("HPDNS_WORKER", "1").containsEntry("HPDNS_RESTARTS", "1");
         assertThat(master.log()).contains("ERROR Alarms: alarm worker-exited: worker 1 (pid " + killed + ") exited");
@@ -357,7 +378,7 @@ class WorkerSupervisionTest {
     void sigtermStopsTheWorkersAndExitsZero() throws Exception {
         startMaster("10s");
         List<ProcessHandle> workers = master.workers();
-        assertThat(workers).hasSize(2);
+        assertThat(workers).as("two workers and the spare").hasSize(3);
 
         MasterProcess.signal(master.pid(), "TERM");
 
@@ -373,7 +394,7 @@ class WorkerSupervisionTest {
     void workersStopByThemselvesWhenTheMasterIsKilled() throws Exception {
         startMaster("10s");
         List<ProcessHandle> workers = master.workers();
-        assertThat(workers).hasSize(2);
+        assertThat(workers).as("two workers and the spare").hasSize(3);
 
         MasterProcess.signal(master.pid(), "KILL");
 
