@@ -370,8 +370,16 @@ public final class Supervisor {
         }
         if (fromSpare) {
             log.info("the spare worker (pid {}) becomes worker {}", worker.pid(), slot.index);
-            // A spare that dies meanwhile fails the request and its exit counts as this worker's.
-            worker.request(WorkerChannel.BECOME + " " + slot.index);
+            // A spare that dies meanwhile fails the request and its exit counts as this worker's;
+            // one that refuses is ended, and counts the same way.
+            WorkerProcess taken = worker;
+            worker.request(WorkerChannel.BECOME + " " + slot.index).thenAccept(reply -> {
+                if (!reply.succeeded()) {
+                    log.error("the spare worker (pid {}) refused to become worker {}: {}", taken.pid(), slot.index,
+                            reply.error());
+                    taken.kill();
+                }
+            });
         }
         try {
             worker.ready().get();
