@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -77,14 +78,13 @@ final class WorkerCommand implements Callable<Integer> {
                     + " so that a worker that failed is replaced without waiting for a JVM to start.")
     private boolean spare;
 
-    /** Counted down once a spare has its index. */
-    private final CountDownLatch assigned = new CountDownLatch(1);
-
     @Option(names = "--zone-images", paramLabel = "DIR",
             description = "Where the workers share their zones as images (see ZoneImages): serve what its manifest"
                     + " names when there is one, else load the zone files and write it.")
     private Path zoneImages;
 
+    /** A spare's index, once the master gave it. */
+    private final CompletableFuture<Integer> given = new CompletableFuture<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     /** Counted down once the DNS sockets are closed and the final counters known. */
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -111,9 +111,12 @@ final class WorkerCommand implements Callable<Integer> {
         Thread signalHook = Thread.ofPlatform().name("hpdns-signal").unstarted(this::stopOnSignal);
         Runtime.getRuntime().addShutdownHook(signalHook);
         try {
-            // A spare stops (stop, end of input, SIGTERM) by halting, as a worker still loading does.
-            awaitUninterruptibly(assigned, spare);
-            ProcessLogTag.worker(index);
+            if (spare) {
+                // Until then a stop (stop, end of input, SIGTERM) halts it, as it does a worker still
+                // loading; join, unlike get, is not cut short by an interrupt.
+                index = given.join();
+                ProcessLogTag.worker(index);
+            }
             return serve(channel);
         } finally {
             removeHook(signalHook);
@@ -225,27 +228,14 @@ final class WorkerCommand implements Callable<Integer> {
     }
 
     /** {@code become N}: a spare takes its index and starts loading the zones. */
-    private synchronized ControlReply become(List<String> arguments) {
-        if (!spare || assigned.getCount() == 0) {
-            return ControlReply.failed(List.of(), "not a spare waiting for its index");
-        }
+    private ControlReply become(List<String> arguments) {
         if (arguments.size() != 1 || !arguments.getFirst().matches("[0-9]{1,2}")) {
             return ControlReply.failed(List.of(), "expected become INDEX");
         }
-        index = Integer.parseInt(arguments.getFirst());
-        assigned.countDown();
-        return ControlReply.ok(List.of());
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch, boolean needed) {
-        while (needed) {
-            try {
-                latch.await();
-                return;
-            } catch (InterruptedException e) {
-                // only the master's 'become' ends a spare's wait (or a stop, which halts)
-            }
+        if (!spare || !given.complete(Integer.parseInt(arguments.getFirst()))) {
+            return ControlReply.failed(List.of(), "not a spare waiting for its index");
         }
+        return ControlReply.ok(List.of());
     }
 
     private ControlReply rejoinUdp() {

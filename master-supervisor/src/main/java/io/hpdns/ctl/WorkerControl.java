@@ -22,8 +22,8 @@ import org.xbill.DNS.Type;
 
 /**
  * The requests a worker carries out on its zones for the master: {@code status}, {@code reload
- * [ZONE]}, {@code follow}, {@code stats} and {@code notify} (the lifecycle requests, {@code ping} and {@code stop},
- * are the worker command's own).
+ * [ZONE]}, {@code follow}, {@code stats} and {@code notify} (the lifecycle requests, {@code ping},
+ * {@code stop} and {@code become}, are the worker command's own).
  */
 public final class WorkerControl implements ControlHandler {
 

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
@@ -116,7 +117,7 @@ public final class ZoneReloader {
      * error is simply not served: the caller decides whether to start without it.
      */
     public synchronized ReloadReport loadInitial(List<ZoneConfig> zones) {
-        return releasingGarbage(LoadingPriority.lowered(() -> apply(zones, null, false, null)));
+        return loading(() -> apply(zones, null, false, null));
     }
 
     /**
@@ -129,7 +130,7 @@ public final class ZoneReloader {
         if (manifest.isEmpty()) {
             return loadInitial(zones);
         }
-        return releasingGarbage(LoadingPriority.lowered(() -> follow(manifest.get(), zones, false)));
+        return loading(() -> follow(manifest.get(), zones, false));
     }
 
     /**
@@ -144,7 +145,7 @@ public final class ZoneReloader {
                     + (images == null ? "(no images directory)" : images.directory()) + "; nothing was reloaded")));
         }
         List<ZoneConfig> configured = configuredZones();
-        return counted(releasingGarbage(LoadingPriority.lowered(() -> follow(manifest.get(), configured, true))));
+        return counted(loading(() -> follow(manifest.get(), configured, true)));
     }
 
     /** The configuration's zones, for their notify lists; those served when it has errors. */
@@ -210,7 +211,7 @@ public final class ZoneReloader {
             log.error("reload: the configuration has errors; nothing was reloaded");
             return counted(new ReloadReport(List.of(), errors));
         }
-        return counted(releasingGarbage(LoadingPriority.lowered(() -> apply(zones, null, true, null))));
+        return counted(loading(() -> apply(zones, null, true, null)));
     }
 
     /** Reloads one served zone, if its files changed; the zone list is not read again. */
@@ -224,7 +225,7 @@ public final class ZoneReloader {
         for (ServedZone s : served.values()) {
             zones.add(s.config());
         }
-        return counted(releasingGarbage(LoadingPriority.lowered(() -> apply(zones, zone, true, null))));
+        return counted(loading(() -> apply(zones, zone, true, null)));
     }
 
     private ReloadReport counted(ReloadReport report) {
@@ -233,6 +234,14 @@ public final class ZoneReloader {
             failedReloads++;
         }
         return report;
+    }
+
+    /**
+     * Runs a load at the loading priority ({@link LoadingPriority}), then gives back the memory it
+     * left behind.
+     */
+    private static ReloadReport loading(Supplier<ReloadReport> load) {
+        return releasingGarbage(LoadingPriority.lowered(load));
     }
 
     /**

@@ -66,9 +66,9 @@ public final class MasterControl implements ControlHandler {
         for (WorkerStatus worker : workers) {
             lines.add(worker.describe());
         }
-        WorkerStatus spare = supervisor.spare();
+        Supervisor.SpareStatus spare = supervisor.spare();
         if (spare != null) {
-            lines.add("spare pid " + spare.pid() + " uptime " + spare.uptime().toSeconds() + "s");
+            lines.add(spare.describe());
         }
         WorkerAnswer zones = supervisor.askOne("status");
         if (zones == null) {

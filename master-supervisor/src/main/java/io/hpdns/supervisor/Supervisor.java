@@ -73,8 +73,6 @@ public final class Supervisor {
     private List<ListenAddress> listen;
     private boolean supervising;
     private boolean stopping;
-    /** Reloads that wrote a zone manifest (see {@link #reloadInTurn}). */
-    private long manifests;
     /** The spare worker, waiting for an index; null when there is none. */
     private WorkerProcess spare;
 
@@ -190,8 +188,6 @@ public final class Supervisor {
         }
         spare = null;
         taken.become(slot.index);
-        // It reads the manifest only once told its index: it will serve the latest.
-        taken.manifests = manifests;
         slot.process = taken;
         slot.state = State.STARTING;
         taken.exited().thenAccept(status -> exited(slot, taken, status));
@@ -219,7 +215,6 @@ public final class Supervisor {
             }
             try {
                 WorkerProcess worker = launcher.launch(slot.index, addresses);
-                worker.manifests = manifests;
                 slot.process = worker;
                 slot.state = State.STARTING;
                 worker.exited().thenAccept(status -> exited(slot, worker, status));
@@ -413,16 +408,11 @@ public final class Supervisor {
     }
 
     /**
-     * Has a worker that started while a reload wrote a new manifest serve what it names: it may
-     * have read the manifest before.
+     * Has a restarted worker serve what the manifest names now: it read the manifest when it
+     * started, and a reload may have written a new one since, without it (it was not serving yet).
+     * When nothing changed, following costs a read of the manifest.
      */
     private void catchUp(WorkerProcess worker) throws InterruptedException {
-        synchronized (this) {
-            if (worker.manifests == manifests) {
-                return;
-            }
-            worker.manifests = manifests;
-        }
         ControlReply reply = request(worker, WorkerChannel.FOLLOW);
         if (!reply.succeeded()) {
             log.error("worker {} (pid {}) could not load the zones the others serve: {}", worker.index(), worker.pid(),
@@ -472,22 +462,20 @@ public final class Supervisor {
         WorkerProcess first = workers.getFirst();
         answers.add(reloadAside(first, request, workers.size() > 1));
         Set<WorkerProcess> asked = new HashSet<>(List.of(first));
-        synchronized (this) {
-            manifests++;
-            first.manifests = manifests;
-        }
-        for (WorkerProcess worker = behind(asked); worker != null; worker = behind(asked)) {
+        for (WorkerProcess worker = notAsked(asked); worker != null; worker = notAsked(asked)) {
             asked.add(worker);
             answers.add(reloadAside(worker, WorkerChannel.FOLLOW, serving().size() > 1));
         }
         return answers;
     }
 
-    /** A serving worker not asked yet that serves zones older than the last manifest; null when none. */
-    private synchronized WorkerProcess behind(Set<WorkerProcess> asked) {
+    /**
+     * A serving worker not asked yet, one that began serving during the round included; null when
+     * none is left.
+     */
+    private WorkerProcess notAsked(Set<WorkerProcess> asked) {
         for (WorkerProcess worker : serving()) {
-            if (!asked.contains(worker) && worker.manifests != manifests) {
-                worker.manifests = manifests;
+            if (!asked.contains(worker)) {
                 return worker;
             }
         }
@@ -587,7 +575,6 @@ public final class Supervisor {
                 old = slot.process;
                 try {
                     fresh = launcher.launch(slot.index, listen);
-                    fresh.manifests = manifests;
                 } catch (IOException e) {
                     return ControlReply.failed(lines, "cannot start a replacement for worker " + slot.index + ": "
                             + e.getMessage());
@@ -731,9 +718,16 @@ public final class Supervisor {
         return workers;
     }
 
-    /** The spare worker's pid and uptime, or null when there is none. */
-    public synchronized WorkerStatus spare() {
-        return spare == null ? null : new WorkerStatus(WorkerProcess.SPARE, spare.pid(), spare.uptime(), 0, "spare");
+    /** The spare worker as {@code ctl status} shows it: {@code spare pid P uptime Ns}. */
+    public record SpareStatus(long pid, Duration uptime) {
+        public String describe() {
+            return "spare pid " + pid + " uptime " + uptime.toSeconds() + "s";
+        }
+    }
+
+    /** The spare worker, or null when there is none. */
+    public synchronized SpareStatus spare() {
+        return spare == null ? null : new SpareStatus(spare.pid(), spare.uptime());
     }
 
     private enum State {

@@ -29,6 +29,9 @@ final class WorkerProcess {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
 
+    /** A spare's index: none yet (see {@link #become}). */
+    static final int SPARE = -1;
+
     /** {@link #SPARE} until a spare is given its index. */
     private volatile int index;
     private final Process process;
@@ -40,12 +43,6 @@ final class WorkerProcess {
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
     private volatile long lastHeardNanos = startedNanos;
     private volatile boolean heardFrom;
-    /**
-     * How many zone manifests had been written when this worker last loaded its zones (the
-     * supervisor's count; guarded by the supervisor): one below the current count means it may
-     * serve older zones than the others.
-     */
-    long manifests;
     /** Why the worker could not serve, as it said ({@code failed}); null if it did not say. */
     private volatile String startFailure;
     /** Why the master killed the worker for not answering heartbeats; null if it did not. */
@@ -68,9 +65,6 @@ final class WorkerProcess {
         log.info("{} started, pid {}", index == SPARE ? "spare worker" : "worker " + index, process.pid());
         return worker;
     }
-
-    /** A spare's index: none yet (see {@link #become}). */
-    static final int SPARE = -1;
 
     int index() {
         return index;
