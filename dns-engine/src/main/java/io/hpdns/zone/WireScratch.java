@@ -19,7 +19,7 @@ import org.xbill.DNS.Record;
  * {@link DNSOutput} without a copy, so this reaches the protected {@code Record.rrToWire} (which
  * every record type implements; it is what {@code toWire} calls) and {@code DNSOutput}'s array.
  * Both are there in dnsjava 3.6 and 3.7; should a release drop them, loading a zone throws an
- * error that names them, and every zone-store test fails with it.
+ * error that names them, and every dns-engine test fails with it.
  */
 final class WireScratch {
     private static final MethodHandle RR_TO_WIRE;
