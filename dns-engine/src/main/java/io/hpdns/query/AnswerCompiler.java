@@ -52,8 +52,10 @@ public final class AnswerCompiler {
 
     private final Zone zone;
     private final QueryProcessor reference;
-    private final byte[] query = new byte[HEADER_SIZE + MAX_NAME_LENGTH + 4];
-    private final byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
+    /** The reference path's queries and responses; no client: the server asks itself. */
+    private final Exchange exchange = new Exchange(HEADER_SIZE + MAX_NAME_LENGTH + 4);
+    private final byte[] query = exchange.request();
+    private final byte[] response = exchange.response();
     /** Every type of the zone's RRsets, and DS and CNAME, which the lookup treats apart. */
     private final int[] zoneTypes;
     /** A type that no RRset of the zone has and the lookup does not treat apart. */
@@ -234,7 +236,8 @@ public final class AnswerCompiler {
         query[p + 2] = 0;
         query[p + 3] = CLASS_IN;
         int recordsAt = p + 4;
-        int length = reference.process(query, recordsAt, response, Protocol.TCP);
+        exchange.received(recordsAt, Protocol.TCP, 0);
+        int length = reference.answer(exchange);
         if (length < recordsAt || length > MAX_COMPILED || u16(4) != 1) {
             return null;
         }

@@ -10,6 +10,7 @@ import io.hpdns.tsig.TsigCheck;
 import io.hpdns.tsig.TsigKeys;
 import io.hpdns.wire.QueryReader;
 import io.hpdns.wire.ResponseWriter;
+import io.hpdns.zone.Authority;
 import io.hpdns.zone.NegativeAnswer;
 import io.hpdns.zone.Node;
 import io.hpdns.zone.PrecompiledAnswers;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * transport's size limit. One instance per I/O thread: it owns
  * scratch state and is not thread-safe. It never throws.
  */
-public final class QueryProcessor {
+public final class QueryProcessor implements QueryHandler {
     private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
 
     /**
@@ -48,6 +49,8 @@ public final class QueryProcessor {
 
     /** RFC 8914 §4.21: Extended DNS Error "Not Authoritative". */
     private static final int EDE_NOT_AUTHORITATIVE = 20;
+    /** RFC 8914 §4.15: Extended DNS Error "Not Ready", for a zone that has no data to serve. */
+    private static final int EDE_NOT_READY = 14;
     private static final int NO_EDE = ResponseWriter.NO_EXTENDED_ERROR;
 
     /** Shared by every processor: one log line per interval however many threads hit the bug. */
@@ -114,18 +117,23 @@ public final class QueryProcessor {
     }
 
     /**
-     * @param request the query message, {@code request[0..length)}
-     * @param response where the response is written from index 0; at least {@link #MAX_RESPONSE} long
+     * Answers the exchange's request into its response buffer.
+     *
      * @return the response length, or -1 when the query must be dropped (too short to answer, or a
      *     response itself), or {@link #TRANSFER}
      */
-    public int process(byte[] request, int length, byte[] response, Protocol protocol) {
+    @Override
+    public int answer(Exchange exchange) {
+        byte[] request = exchange.request();
+        int length = exchange.requestLength();
+        byte[] response = exchange.response();
+        Protocol protocol = exchange.protocol();
         int responseLength;
         try {
             responseLength = respond(request, length, response, protocol);
         } catch (RuntimeException e) {
             // A bug must cost one answer, never the I/O thread: answer SERVFAIL if we can.
-            internalErrors.occurred("answered SERVFAIL: " + e, e);
+            internalErrors.occurred("answered SERVFAIL to " + exchange.describeClient() + ": " + e, e);
             responseLength = length >= HEADER_SIZE ? bareResponse(request, response, RCODE_SERVFAIL) : -1;
         }
         if (responseLength >= 0) {
@@ -137,6 +145,7 @@ public final class QueryProcessor {
     }
 
     /** Hands this processor's counts over for good, when its thread or TCP connection is done. */
+    @Override
     public void retire() {
         counters.retire();
     }
@@ -207,11 +216,13 @@ public final class QueryProcessor {
 
     private int answerInternet(Protocol protocol, boolean edns) {
         ServingState state = zones.get();
-        Zone zone = findZone(state);
-        if (zone == null) {
+        Authority authority = findAuthority(state);
+        if (!(authority instanceof Zone zone)) {
             // Not authoritative for the name: no referral to the root, just REFUSED (RFC 8906 §3.1.4),
-            // saying why with Extended DNS Error 20 (RFC 8914 §4.21).
-            return error(RCODE_REFUSED, edns, EDE_NOT_AUTHORITATIVE);
+            // saying why with Extended DNS Error 20 (RFC 8914 §4.21). A configured zone that did
+            // not load is ours but has nothing to answer with: SERVFAIL, "Not Ready" (§4.15).
+            return authority == null ? error(RCODE_REFUSED, edns, EDE_NOT_AUTHORITATIVE)
+                    : error(RCODE_SERVFAIL, edns, EDE_NOT_READY);
         }
         byte[] nsid = nsidFor(edns);
         // ANY depends on the transport (RFC 8482 §4.1) and is never compiled.
@@ -321,18 +332,18 @@ public final class QueryProcessor {
      * DS for a name that is also a zone apex belongs to the parent zone (RFC 4035 §3.1.4.1), so for
      * DS the zone search starts at the parent name when we serve the parent.
      */
-    private Zone findZone(ServingState state) {
+    private Authority findAuthority(ServingState state) {
         byte[] qname = query.qnameLower();
         int len = query.qnameLength();
         int[] starts = query.labelStarts();
         int labels = query.labelCount();
         if (query.qtype() == TYPE_DS && labels > 0) {
-            Zone parent = state.findZone(qname, len, starts, labels, 1);
+            Authority parent = state.findAuthority(qname, len, starts, labels, 1);
             if (parent != null) {
                 return parent;
             }
         }
-        return state.findZone(qname, len, starts, labels, 0);
+        return state.findAuthority(qname, len, starts, labels, 0);
     }
 
     /** Writes the answer or authority section; false when an RRset did not fit, which truncates. */

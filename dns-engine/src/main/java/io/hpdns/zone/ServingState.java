@@ -1,26 +1,35 @@
 package io.hpdns.zone;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.xbill.DNS.Name;
 
 /**
- * Everything the query path answers from, immutable once built: the served zones, found for a
- * query name by longest suffix match (RFC 1034 §4.3.2 step 2, "the nearest ancestor zone").
+ * Everything the query path answers from, immutable once built: the served zones, and the
+ * configured zones that have no data ({@link UnavailableZone}), found for a query name by longest
+ * suffix match (RFC 1034 §4.3.2 step 2, "the nearest ancestor zone").
  */
 public final class ServingState {
 
     private final List<Zone> zones;
-    private final NameTable<Zone> byOrigin;
+    private final List<UnavailableZone> unavailable;
+    private final NameTable<Authority> byOrigin;
 
-    private ServingState(List<Zone> zones) {
+    private ServingState(List<Zone> zones, List<UnavailableZone> unavailable) {
         this.zones = List.copyOf(zones);
-        byte[][] keys = new byte[zones.size()][];
-        Object[] values = new Object[zones.size()];
+        this.unavailable = List.copyOf(unavailable);
+        List<Authority> all = new ArrayList<>(zones);
+        all.addAll(unavailable);
+        byte[][] keys = new byte[all.size()][];
+        Object[] values = new Object[all.size()];
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = zones.get(i).originKey();
-            values[i] = zones.get(i);
+            Authority authority = all.get(i);
+            keys[i] = authority instanceof Zone zone ? zone.originKey() : NameTable.key(originOf(authority).toWire());
+            values[i] = authority;
             for (int j = 0; j < i; j++) {
-                if (java.util.Arrays.equals(keys[i], keys[j])) {
-                    throw new IllegalArgumentException("zone " + zones.get(i).origin() + " is listed twice");
+                if (Arrays.equals(keys[i], keys[j])) {
+                    throw new IllegalArgumentException("zone " + originOf(authority) + " is listed twice");
                 }
             }
         }
@@ -28,25 +37,42 @@ public final class ServingState {
     }
 
     public static ServingState of(List<Zone> zones) {
-        return new ServingState(zones);
+        return new ServingState(zones, List.of());
+    }
+
+    /** The served zones, and the configured zones without data, whose names are answered SERVFAIL. */
+    public static ServingState of(List<Zone> zones, List<UnavailableZone> unavailable) {
+        return new ServingState(zones, unavailable);
     }
 
     public List<Zone> zones() {
         return zones;
     }
 
+    public List<UnavailableZone> unavailable() {
+        return unavailable;
+    }
+
+    private static Name originOf(Authority authority) {
+        return switch (authority) {
+            case Zone zone -> zone.origin();
+            case UnavailableZone zone -> zone.origin();
+        };
+    }
+
     /**
-     * The zone with the longest origin that is a suffix of the lowercased name, or null.
+     * The zone, or unavailable zone, with the longest origin that is a suffix of the lowercased
+     * name; null when there is none.
      *
      * @param labelStarts offsets of the name's labels; entry {@code labelCount} is the root label
      * @param firstLabel 0 to consider the name itself, 1 to start at its parent
      */
-    public Zone findZone(byte[] name, int nameLen, int[] labelStarts, int labelCount, int firstLabel) {
+    public Authority findAuthority(byte[] name, int nameLen, int[] labelStarts, int labelCount, int firstLabel) {
         for (int i = firstLabel; i <= labelCount; i++) {
             int off = labelStarts[i];
-            Zone zone = byOrigin.get(name, off, nameLen - off);
-            if (zone != null) {
-                return zone;
+            Authority authority = byOrigin.get(name, off, nameLen - off);
+            if (authority != null) {
+                return authority;
             }
         }
         return null;

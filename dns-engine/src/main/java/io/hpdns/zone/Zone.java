@@ -8,7 +8,7 @@ import org.xbill.DNS.Name;
  * and the values derived from it once at load time, and, once compiled, its common answers as wire
  * bytes ({@link PrecompiledAnswers}).
  */
-public final class Zone {
+public final class Zone implements Authority {
     private final Name origin;
     private final byte[] originKey;
     private final int originLabels;

@@ -42,7 +42,8 @@ public final class EngineFixture {
     private final ServingStateHolder holder;
     private final QueryProcessor processor;
     private final AnswerSettings settings;
-    private final byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
+    private final Exchange exchange = new Exchange(Exchange.MAX_MESSAGE);
+    private final byte[] response = exchange.response();
 
     private EngineFixture(AnswerSettings settings, ServingStateHolder holder) {
         this.settings = settings;
@@ -178,9 +179,19 @@ public final class EngineFixture {
         return Math.max(512, Math.min(queryOpt.getPayloadSize(), settings.ednsUdpSize()));
     }
 
-    /** Raw call: the response length or -1; the response bytes are in {@link #lastResponse}. */
+    /**
+     * Raw call: the response length or -1; the response bytes are in {@link #lastResponse}. The
+     * whole of {@code query} reaches the processor, octets past {@code length} included.
+     */
     public int process(byte[] query, int length, Protocol protocol) {
-        return processor.process(query, length, response, protocol);
+        return answer(processor, exchange, query, length, protocol);
+    }
+
+    /** Has {@code handler} answer {@code query[0..length)} through {@code exchange}, as a transport does. */
+    public static int answer(QueryHandler handler, Exchange exchange, byte[] query, int length, Protocol protocol) {
+        System.arraycopy(query, 0, exchange.request(), 0, query.length);
+        exchange.received(length, protocol, System.nanoTime());
+        return handler.answer(exchange);
     }
 
     public byte[] lastResponse(int length) {

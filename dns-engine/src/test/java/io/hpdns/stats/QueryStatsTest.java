@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.query.EngineFixture;
+import io.hpdns.query.Exchange;
 import io.hpdns.query.Protocol;
 import io.hpdns.query.QueryProcessor;
 import io.hpdns.zone.ServingState;
@@ -18,11 +19,11 @@ class QueryStatsTest {
 
     private final QueryStats stats = new QueryStats();
     private final ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of(EngineFixture.parentZone())));
-    private final byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
+    private final Exchange exchange = new Exchange(Exchange.MAX_MESSAGE);
 
     private void ask(QueryProcessor processor, String name, int type, Protocol protocol) {
         byte[] query = EngineFixture.query(name, type, DClass.IN).toWire();
-        processor.process(query, query.length, response, protocol);
+        EngineFixture.answer(processor, exchange, query, query.length, protocol);
     }
 
     @Test
@@ -33,7 +34,7 @@ class QueryStatsTest {
         ask(udp, "example.org.", Type.A, Protocol.UDP);
         ask(udp, "nope.example.org.", Type.AAAA, Protocol.UDP);
         ask(tcp, "www.example.com.", Type.CAA, Protocol.TCP);
-        udp.process(new byte[5], 5, response, Protocol.UDP);
+        EngineFixture.answer(udp, exchange, new byte[5], 5, Protocol.UDP);
 
         QueryStatsSnapshot s = stats.snapshot();
         assertThat(s.queries(Protocol.UDP)).isEqualTo(3);

@@ -1,26 +1,23 @@
 package io.hpdns.tcp;
 
+import io.hpdns.query.Exchange;
 import io.hpdns.query.QueryProcessor;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
  * What a connection needs only while it answers: a {@link QueryProcessor} with its scratch state,
- * a query buffer, a response buffer that fits any answer, and an output batch that collects the
+ * an {@link Exchange} (query and response buffers, the client), and an output batch that collects the
  * framed responses to a pipelined burst so they leave in few writes. Borrowed from an
  * {@link AnswererPool} for one burst, so idle connections hold none of this.
  */
 final class TcpAnswerer {
 
-    /** The largest message a two-byte length prefix can announce. */
-    static final int MAX_MESSAGE = 65535;
-
     /** Holds a burst of typical responses; a larger one is written straight through. */
     private static final int BATCH_BYTES = 16 * 1024;
 
     final QueryProcessor processor;
-    final byte[] query = new byte[MAX_MESSAGE];
-    final byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
+    final Exchange exchange = new Exchange(Exchange.MAX_MESSAGE);
     private final byte[] batch = new byte[BATCH_BYTES];
     private int batched;
 
@@ -28,8 +25,9 @@ final class TcpAnswerer {
         this.processor = processor;
     }
 
-    /** Adds {@code response[0..length)} with its length prefix, writing the batch first when full. */
+    /** Adds the exchange's response, {@code length} octets, with its length prefix, writing the batch first when full. */
     void add(int length, OutputStream out) throws IOException {
+        byte[] response = exchange.response();
         if (batched + 2 + length > batch.length) {
             flush(out);
         }

@@ -1,5 +1,6 @@
 package io.hpdns.tcp;
 
+import io.hpdns.query.Exchange;
 import io.hpdns.query.Protocol;
 import io.hpdns.query.QueryProcessor;
 import java.io.IOException;
@@ -18,6 +19,9 @@ final class TcpConnection {
 
     private final Socket socket;
     private final InetAddress client;
+    /** The client's address octets and port, copied into each burst's exchange without allocating. */
+    private final byte[] clientOctets;
+    private final int clientPort;
     private final TcpServer server;
     /** When the connection last began waiting for a new message; 0 while it reads or answers one. */
     private volatile long idleSinceNanos;
@@ -31,6 +35,8 @@ final class TcpConnection {
     TcpConnection(Socket socket, TcpServer server) {
         this.socket = socket;
         this.client = socket.getInetAddress();
+        this.clientOctets = client.getAddress();
+        this.clientPort = socket.getPort();
         this.server = server;
     }
 
@@ -97,14 +103,18 @@ final class TcpConnection {
         AnswererPool pool = server.answerers();
         TcpAnswerer answerer = pool.borrow();
         try {
+            Exchange exchange = answerer.exchange;
+            System.arraycopy(clientOctets, 0, exchange.clientAddress(), 0, clientOctets.length);
+            exchange.client(clientOctets.length, clientPort);
             int length = firstLength;
             while (true) {
-                System.arraycopy(in.buffer(), in.messageStart(), answerer.query, 0, length);
-                int responseLength = answerer.processor.process(answerer.query, length, answerer.response, Protocol.TCP);
+                System.arraycopy(in.buffer(), in.messageStart(), exchange.request(), 0, length);
+                exchange.received(length, Protocol.TCP, System.nanoTime());
+                int responseLength = answerer.processor.answer(exchange);
                 if (responseLength == QueryProcessor.TRANSFER) {
                     // Answers to the queries before it go first; the transfer runs once the
                     // answerer is back in the pool (see serve), then the queries after it.
-                    transferRequest = java.util.Arrays.copyOf(answerer.query, length);
+                    transferRequest = java.util.Arrays.copyOf(exchange.request(), length);
                     break;
                 } else if (responseLength > 0) {
                     answerer.add(responseLength, out);

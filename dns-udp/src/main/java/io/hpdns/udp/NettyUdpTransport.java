@@ -1,7 +1,7 @@
 package io.hpdns.udp;
 
 import io.hpdns.log.ThrottledWarning;
-import io.hpdns.query.QueryProcessor;
+import io.hpdns.query.QueryHandler;
 import io.hpdns.udp.ffm.PathMtuDiscovery;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -75,7 +75,7 @@ public final class NettyUdpTransport implements UdpTransport {
     private static final WriteBufferWaterMark PENDING_REPLIES = new WriteBufferWaterMark(512 << 10, 1 << 20);
 
     private final int socketsPerAddress;
-    private final Supplier<QueryProcessor> processors;
+    private final Supplier<? extends QueryHandler> processors;
     private final ThrottledWarning faults =
             new ThrottledWarning(log, "UDP query not answered", Duration.ofSeconds(10));
     private final List<BoundSockets> bound = new ArrayList<>();
@@ -83,17 +83,17 @@ public final class NettyUdpTransport implements UdpTransport {
     /** The sockets and threads serving one listen address. */
     private record BoundSockets(InetSocketAddress address, MultiThreadIoEventLoopGroup loops, List<Channel> channels) {}
 
-    private NettyUdpTransport(int socketsPerAddress, Supplier<QueryProcessor> processors) {
+    private NettyUdpTransport(int socketsPerAddress, Supplier<? extends QueryHandler> processors) {
         this.socketsPerAddress = socketsPerAddress;
         this.processors = processors;
     }
 
     /**
      * @param socketsPerAddress reuseport sockets, and threads, per listen address
-     * @param processors makes the {@link QueryProcessor} of each socket's thread
+     * @param processors makes the {@link QueryHandler} of each socket's thread
      * @throws IOException when netty's native epoll library cannot be loaded on this system
      */
-    public static NettyUdpTransport open(int socketsPerAddress, Supplier<QueryProcessor> processors) throws IOException {
+    public static NettyUdpTransport open(int socketsPerAddress, Supplier<? extends QueryHandler> processors) throws IOException {
         if (socketsPerAddress < 1) {
             throw new IllegalArgumentException("sockets per address must be at least 1, got " + socketsPerAddress);
         }

@@ -1,8 +1,9 @@
 package io.hpdns.udp;
 
 import io.hpdns.log.ThrottledWarning;
+import io.hpdns.query.Exchange;
 import io.hpdns.query.Protocol;
-import io.hpdns.query.QueryProcessor;
+import io.hpdns.query.QueryHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,7 +11,7 @@ import io.netty.channel.socket.DatagramPacket;
 
 /**
  * Answers the query datagrams of one socket. It runs on that socket's event loop thread only, so
- * it owns its {@link QueryProcessor} and its buffers outright and reuses them for every datagram.
+ * it owns its {@link QueryHandler} and its {@link Exchange} outright and reuses them for every datagram.
  *
  * <p>Netty delivers the datagrams of one {@code recvmmsg} batch as consecutive {@link
  * #channelRead} calls followed by one {@link #channelReadComplete}; responses are only written
@@ -19,15 +20,14 @@ import io.netty.channel.socket.DatagramPacket;
 final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
 
     /** The largest UDP payload (RFC 768 length field minus the 8-byte header, rounded up). */
-    private static final int MAX_QUERY = 65535;
+    private static final int MAX_QUERY = Exchange.MAX_MESSAGE;
 
-    private final QueryProcessor processor;
+    private final QueryHandler handler;
     private final ThrottledWarning faults;
-    private final byte[] query = new byte[MAX_QUERY];
-    private final byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
+    private final Exchange exchange = new Exchange(MAX_QUERY);
 
-    UdpQueryHandler(QueryProcessor processor, ThrottledWarning faults) {
-        this.processor = processor;
+    UdpQueryHandler(QueryHandler handler, ThrottledWarning faults) {
+        this.handler = handler;
         this.faults = faults;
     }
 
@@ -37,13 +37,16 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
         try {
             ByteBuf content = packet.content();
             int length = Math.min(content.readableBytes(), MAX_QUERY);
-            content.getBytes(content.readerIndex(), query, 0, length);
-            int responseLength = processor.process(query, length, response, Protocol.UDP);
+            content.getBytes(content.readerIndex(), exchange.request(), 0, length);
+            // This fallback allocates per datagram anyway (netty's packets and buffers).
+            exchange.client(packet.sender());
+            exchange.received(length, Protocol.UDP, System.nanoTime());
+            int responseLength = handler.answer(exchange);
             // An unwritable channel means the kernel send buffer is full and replies are piling up
             // in user space: drop, as the kernel itself would, rather than queue without bound.
             if (responseLength > 0 && ctx.channel().isWritable()) {
                 ByteBuf out = ctx.alloc().directBuffer(responseLength);
-                out.writeBytes(response, 0, responseLength);
+                out.writeBytes(exchange.response(), 0, responseLength);
                 ctx.write(new DatagramPacket(out, packet.sender()), ctx.voidPromise());
             }
         } catch (RuntimeException e) {

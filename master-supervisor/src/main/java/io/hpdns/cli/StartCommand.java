@@ -35,9 +35,10 @@ import sun.misc.SignalHandler;
  * {@code hpdns start}: the master, in the foreground until SIGTERM or SIGINT (systemd-friendly).
  * It reads and validates the configuration, opens the control socket, and runs
  * {@code server.workers} worker processes that load the zones and serve them (see
- * {@link Supervisor}); it loads no zone itself. Every zone must load in every worker: a server
- * that silently started without one of its zones would answer REFUSED for it, which is worse than
- * not starting.
+ * {@link Supervisor}); it loads no zone itself. A zone that fails to load does not stop the
+ * start, as in Knot DNS and NSD: the others are served, its names are answered SERVFAIL, its
+ * errors are logged with their file and line and shown by {@code hpdns ctl status}, and a reload
+ * that finds the file fixed serves it.
  */
 @Command(
         name = "start",

@@ -5,7 +5,7 @@ import io.hpdns.ctl.ControlReply;
 import io.hpdns.ctl.WorkerControl;
 import io.hpdns.notify.ZoneNotifier;
 import io.hpdns.reload.NewSerialListener;
-import io.hpdns.reload.ReloadReport;
+import io.hpdns.reload.UnservedZone;
 import io.hpdns.reload.ZoneImages;
 import io.hpdns.reload.ZoneReloader;
 import io.hpdns.server.DnsServer;
@@ -134,14 +134,19 @@ final class WorkerCommand implements Callable<Integer> {
         }
         ZoneReloader zones = new ZoneReloader(serve.zoneListSource(config), Clock.systemUTC(), NewSerialListener.NONE,
                 ZoneJournals.forTransfers(config.transfers()), zoneImages == null ? null : new ZoneImages(zoneImages));
-        ReloadReport loaded = zones.followInitial(config.zones());
-        if (loaded.failedZones() > 0) {
-            channel.failed(Plural.of(loaded.failedZones(), "zone") + " failed to load");
+        ZoneReloader.InitialLoad loaded = zones.followInitial(config.zones());
+        if (loaded.failed()) {
+            channel.failed(Plural.of(loaded.report().failedZones(), "zone") + " could not be read from the images"
+                    + " the other workers serve");
             return CommandFailure.EXIT_CODE;
         }
         if (!config.zones().isEmpty()) {
             log.info("{} loaded in {} ms", Plural.of(zones.served().size(), "zone"),
                     (System.nanoTime() - started) / 1_000_000);
+        }
+        for (UnservedZone unserved : zones.unserved()) {
+            log.error("zone {} is not served (answered SERVFAIL) until a reload loads it: {}",
+                    unserved.config().name(), unserved.reason());
         }
         QueryStats stats = new QueryStats();
         DnsServer dns;

@@ -4,6 +4,7 @@ import io.hpdns.notify.ZoneNotifier;
 import io.hpdns.query.Protocol;
 import io.hpdns.reload.ReloadReport;
 import io.hpdns.reload.ServedZone;
+import io.hpdns.reload.UnservedZone;
 import io.hpdns.reload.ZoneOutcome;
 import io.hpdns.reload.ZoneReloader;
 import io.hpdns.stats.QueryCounters;
@@ -56,7 +57,7 @@ public final class WorkerControl implements ControlHandler {
 
     private ControlReply status() {
         List<String> lines = new ArrayList<>();
-        lines.add("zones: " + zones.served().size());
+        lines.add("zones: " + (zones.served().size() + zones.unserved().size()));
         for (ServedZone zone : zones.served()) {
             ZoneOutcome last = zone.lastResult();
             String result = last.kind().name().toLowerCase(Locale.ROOT);
@@ -65,6 +66,10 @@ public final class WorkerControl implements ControlHandler {
             }
             lines.add("zone " + zone.zone().origin() + " serial " + zone.zone().serial() + " last-reload "
                     + zone.lastReload() + " " + result);
+        }
+        for (UnservedZone zone : zones.unserved()) {
+            lines.add("zone " + zone.config().name() + " not served (SERVFAIL) last-reload " + zone.lastReload()
+                    + " failed: " + zone.reason());
         }
         return ControlReply.ok(lines);
     }

@@ -32,9 +32,11 @@ import org.xbill.DNS.TextParseException;
  * worker serves a million-name zone after reading its image, about a second, instead of parsing
  * and compiling it again.
  *
- * <p>The manifest, {@value #MANIFEST}, has one line per served zone in configuration order:
+ * <p>The manifest, {@value #MANIFEST}, has one line per configured zone in configuration order:
  * origin, tab, zone file, tab, image file name, or {@code -} when the image could not be written
- * (the other workers then read that zone's file). It is replaced with one rename, so a reader sees
+ * (the other workers then read that zone's file), or {@code !} followed by a tab and the first
+ * error of its load when the zone failed to load with no earlier data (every worker then answers
+ * it SERVFAIL). It is replaced with one rename, so a reader sees
  * the old list or the new one. An image is deleted once neither the manifest nor the one before it
  * names it: a worker starting meanwhile may still be reading an image of the previous one.
  */
@@ -43,6 +45,7 @@ public final class ZoneImages {
     static final String MANIFEST = "serving";
     private static final String SUFFIX = ".zimg";
     private static final String NO_IMAGE = "-";
+    private static final String UNSERVED = "!";
 
     private final Path dir;
 
@@ -78,8 +81,11 @@ public final class ZoneImages {
         }
     }
 
-    /** One zone of the manifest; {@code image} is null when the zone must be read from {@code file}. */
-    public record Entry(Name zone, Path file, Path image) {}
+    /**
+     * One zone of the manifest; {@code image} is null when the zone must be read from {@code file}
+     * or is unserved; {@code unserved} is the reason a zone is unserved, else null.
+     */
+    public record Entry(Name zone, Path file, Path image, String unserved) {}
 
     /** Writes the image of a zone just built and returns its path; the manifest does not name it yet. */
     Path write(Zone zone, ZoneFingerprint fingerprint) throws IOException {
@@ -92,7 +98,7 @@ public final class ZoneImages {
      * Names the images of {@code served} as the ones to serve, then deletes the images neither this
      * manifest nor the one before it names.
      */
-    void publish(Collection<ServedZone> served) throws IOException {
+    void publish(Collection<ServedZone> served, Collection<UnservedZone> unserved) throws IOException {
         Set<String> keep = new HashSet<>();
         for (Entry entry : manifest().orElse(List.of())) {
             if (entry.image() != null) {
@@ -105,6 +111,12 @@ public final class ZoneImages {
             keep.add(image);
             text.append(zone.config().name()).append('\t').append(zone.config().file().toAbsolutePath())
                     .append('\t').append(image).append('\n');
+        }
+        for (UnservedZone zone : unserved) {
+            // One line per zone: a reason never spans lines or fields.
+            String reason = zone.reason().replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+            text.append(zone.config().name()).append('\t').append(zone.config().file().toAbsolutePath())
+                    .append('\t').append(UNSERVED).append('\t').append(reason).append('\n');
         }
         Path temporary = dir.resolve(MANIFEST + ".new");
         Files.writeString(temporary, text, StandardCharsets.UTF_8);
@@ -134,9 +146,10 @@ public final class ZoneImages {
         List<Entry> entries = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             String[] fields = lines.get(i).split("\t", -1);
-            if (fields.length != 3) {
-                throw new IOException(dir.resolve(MANIFEST) + ":" + (i + 1) + ": expected 3 tab-separated fields, got "
-                        + fields.length);
+            int expected = fields.length > 2 && fields[2].equals(UNSERVED) ? 4 : 3;
+            if (fields.length != expected) {
+                throw new IOException(dir.resolve(MANIFEST) + ":" + (i + 1) + ": expected " + expected
+                        + " tab-separated fields, got " + fields.length);
             }
             Name zone;
             try {
@@ -144,8 +157,9 @@ public final class ZoneImages {
             } catch (TextParseException e) {
                 throw new IOException(dir.resolve(MANIFEST) + ":" + (i + 1) + ": " + e.getMessage(), e);
             }
-            Path image = fields[2].equals(NO_IMAGE) ? null : dir.resolve(fields[2]);
-            entries.add(new Entry(zone, Path.of(fields[1]), image));
+            boolean unserved = expected == 4;
+            Path image = unserved || fields[2].equals(NO_IMAGE) ? null : dir.resolve(fields[2]);
+            entries.add(new Entry(zone, Path.of(fields[1]), image, unserved ? fields[3] : null));
         }
         return Optional.of(entries);
     }

@@ -12,6 +12,7 @@ import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneLoadResult;
 import io.hpdns.zone.ZoneLoader;
 import io.hpdns.zone.ZoneProblem;
+import io.hpdns.zone.UnavailableZone;
 import io.hpdns.zone.ZoneImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ public final class ZoneReloader {
     private final ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of()));
     /** The served zones in configuration order; replaced whole, never changed in place. */
     private volatile Map<Name, ServedZone> served = Map.of();
+    /** The configured zones that have nothing to serve, answered SERVFAIL; replaced whole like {@link #served}. */
+    private volatile Map<Name, UnservedZone> unserved = Map.of();
     private long reloads;
     private long failedReloads;
 
@@ -107,6 +110,11 @@ public final class ZoneReloader {
         return List.copyOf(served.values());
     }
 
+    /** The configured zones that failed to load with no earlier data to serve, in configuration order. */
+    public List<UnservedZone> unserved() {
+        return List.copyOf(unserved.values());
+    }
+
     /** Completed reloads, and those of them that reported an error. */
     public synchronized long[] reloadCounts() {
         return new long[] {reloads, failedReloads};
@@ -114,10 +122,23 @@ public final class ZoneReloader {
 
     /**
      * Loads the zones to start serving. Unlike a reload, nothing is served yet, so a zone with an
-     * error is simply not served: the caller decides whether to start without it.
+     * error has no data: it is {@linkplain #unserved() unserved}, answered SERVFAIL, and the
+     * others are served all the same, as Knot DNS and NSD do.
      */
     public synchronized ReloadReport loadInitial(List<ZoneConfig> zones) {
         return loading(() -> apply(zones, null, false, null));
+    }
+
+    /** How a worker got its first zones: from the files, or from the images another worker wrote. */
+    public record InitialLoad(ReloadReport report, boolean followed) {
+        /**
+         * Whether the worker must not serve: it followed a manifest and could not read an image,
+         * so it would serve other data than the other workers do. A zone file with errors is no
+         * reason: that zone is unserved everywhere alike.
+         */
+        public boolean failed() {
+            return followed && !report.ok();
+        }
     }
 
     /**
@@ -125,12 +146,12 @@ public final class ZoneReloader {
      * (another worker serves them already), else from {@code zones}' files, like
      * {@link #loadInitial}.
      */
-    public synchronized ReloadReport followInitial(List<ZoneConfig> zones) {
+    public synchronized InitialLoad followInitial(List<ZoneConfig> zones) {
         Optional<List<ZoneImages.Entry>> manifest = manifest();
         if (manifest.isEmpty()) {
-            return loadInitial(zones);
+            return new InitialLoad(loadInitial(zones), false);
         }
-        return loading(() -> follow(manifest.get(), zones, false));
+        return new InitialLoad(loading(() -> follow(manifest.get(), zones, false)), true);
     }
 
     /**
@@ -184,14 +205,12 @@ public final class ZoneReloader {
             byName.put(config.name(), config);
         }
         List<ZoneConfig> zones = new ArrayList<>(manifest.size());
-        Map<Name, Path> imageOf = new HashMap<>();
+        Map<Name, ZoneImages.Entry> entries = new HashMap<>();
         for (ZoneImages.Entry entry : manifest) {
             zones.add(byName.getOrDefault(entry.zone(), new ZoneConfig(entry.zone(), entry.file())));
-            if (entry.image() != null) {
-                imageOf.put(entry.zone(), entry.image());
-            }
+            entries.put(entry.zone(), entry);
         }
-        return apply(zones, null, announce, imageOf);
+        return apply(zones, null, announce, entries);
     }
 
     /**
@@ -214,16 +233,22 @@ public final class ZoneReloader {
         return counted(loading(() -> apply(zones, null, true, null)));
     }
 
-    /** Reloads one served zone, if its files changed; the zone list is not read again. */
+    /**
+     * Reloads one configured zone (served, or unserved after a failed load), if its files changed;
+     * the zone list is not read again.
+     */
     public synchronized ReloadReport reload(Name zone) {
-        if (!served.containsKey(zone)) {
-            String error = zone + ": not a served zone (to add a zone, add it to the configuration and reload all)";
+        if (!served.containsKey(zone) && !unserved.containsKey(zone)) {
+            String error = zone + ": not a configured zone (to add a zone, add it to the configuration and reload all)";
             log.error("reload: {}", error);
             return counted(new ReloadReport(List.of(), List.of(error)));
         }
         List<ZoneConfig> zones = new ArrayList<>();
         for (ServedZone s : served.values()) {
             zones.add(s.config());
+        }
+        for (UnservedZone u : unserved.values()) {
+            zones.add(u.config());
         }
         return counted(loading(() -> apply(zones, zone, true, null)));
     }
@@ -266,14 +291,18 @@ public final class ZoneReloader {
     /**
      * Builds the served set for {@code zones}, loading each zone whose files changed (only
      * {@code only}, when given), or, when following a manifest, each zone whose image there differs
-     * from the one served; publishes it if anything changed, and reports what happened. Loading from
-     * the files ends with a new manifest for the other workers to follow.
+     * from the one served; publishes it if anything changed, and reports what happened. A zone that
+     * fails keeps its old data; one that has none is unserved. Loading from the files ends with a
+     * new manifest for the other workers to follow.
      *
-     * @param followed the manifest's image of each zone when following it, else null
+     * @param followed the manifest's entry for each zone when following it, else null
      */
-    private ReloadReport apply(List<ZoneConfig> zones, Name only, boolean announce, Map<Name, Path> followed) {
+    private ReloadReport apply(List<ZoneConfig> zones, Name only, boolean announce,
+                               Map<Name, ZoneImages.Entry> followed) {
         Map<Name, ServedZone> before = served;
+        Map<Name, UnservedZone> unservedBefore = unserved;
         Map<Name, ServedZone> after = new LinkedHashMap<>();
+        Map<Name, UnservedZone> unservedAfter = new LinkedHashMap<>();
         List<ZoneOutcome> outcomes = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         List<ServedZone> newSerials = new ArrayList<>();
@@ -281,10 +310,23 @@ public final class ZoneReloader {
         for (ZoneConfig config : zones) {
             ServedZone old = before.get(config.name());
             if (only != null && !only.equals(config.name())) {
-                after.put(config.name(), old);
+                if (old != null) {
+                    after.put(config.name(), old);
+                } else if (unservedBefore.containsKey(config.name())) {
+                    unservedAfter.put(config.name(), unservedBefore.get(config.name()));
+                }
                 continue;
             }
-            Path image = followed == null ? null : followed.get(config.name());
+            ZoneImages.Entry entry = followed == null ? null : followed.get(config.name());
+            if (entry != null && entry.unserved() != null) {
+                // The worker that read the files could not load it: unserved here too.
+                ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.FAILED, -1, List.of());
+                unservedAfter.put(config.name(), new UnservedZone(config, entry.unserved(), clock.instant()));
+                outcomes.add(outcome);
+                changed |= old != null || !unservedBefore.containsKey(config.name());
+                continue;
+            }
+            Path image = entry == null ? null : entry.image();
             if (old != null && (image != null ? image.equals(old.image()) : unchanged(old, config))) {
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.UNCHANGED, old.zone().serial(),
                         List.of());
@@ -318,6 +360,10 @@ public final class ZoneReloader {
                 if (old != null) {
                     // All or nothing: the zone keeps the data it had, from the file it had.
                     after.put(config.name(), old.checked(clock.instant(), outcome));
+                } else {
+                    unservedAfter.put(config.name(), new UnservedZone(config, firstError(built.problems()),
+                            clock.instant()));
+                    changed |= !unservedBefore.containsKey(config.name());
                 }
                 for (ZoneProblem problem : built.problems()) {
                     if (problem.isError()) {
@@ -328,9 +374,15 @@ public final class ZoneReloader {
             }
         }
         for (Name name : before.keySet()) {
-            if (!after.containsKey(name)) {
+            if (!after.containsKey(name) && !unservedAfter.containsKey(name)) {
                 outcomes.add(new ZoneOutcome(name, ZoneOutcome.Kind.REMOVED, -1, List.of()));
                 journals.removed(name);
+                changed = true;
+            }
+        }
+        for (Name name : unservedBefore.keySet()) {
+            if (!after.containsKey(name) && !unservedAfter.containsKey(name)) {
+                outcomes.add(new ZoneOutcome(name, ZoneOutcome.Kind.REMOVED, -1, List.of()));
                 changed = true;
             }
         }
@@ -339,11 +391,16 @@ public final class ZoneReloader {
             for (ServedZone zone : after.values()) {
                 state.add(zone.zone());
             }
-            holder.publish(ServingState.of(state));
+            List<UnavailableZone> unavailable = new ArrayList<>(unservedAfter.size());
+            for (Name name : unservedAfter.keySet()) {
+                unavailable.add(new UnavailableZone(name));
+            }
+            holder.publish(ServingState.of(state, unavailable));
         }
         served = Collections.unmodifiableMap(after);
+        unserved = Collections.unmodifiableMap(unservedAfter);
         if (followed == null && images != null) {
-            publishManifest(after.values());
+            publishManifest(after.values(), unservedAfter.values());
         }
         for (ZoneOutcome outcome : outcomes) {
             if (outcome.kind() == ZoneOutcome.Kind.FAILED) {
@@ -358,6 +415,16 @@ public final class ZoneReloader {
             }
         }
         return new ReloadReport(outcomes, errors);
+    }
+
+    /** The first error among a failed load's problems, as {@code file:line: message}. */
+    private static String firstError(List<ZoneProblem> problems) {
+        for (ZoneProblem problem : problems) {
+            if (problem.isError()) {
+                return problem.format();
+            }
+        }
+        return "failed to load";
     }
 
     private static boolean unchanged(ServedZone old, ZoneConfig config) {
@@ -418,9 +485,9 @@ public final class ZoneReloader {
      * Names the images now served as the ones for the other workers to serve. A manifest that
      * cannot be written leaves them on the previous one: they keep serving what they served.
      */
-    private void publishManifest(Collection<ServedZone> zones) {
+    private void publishManifest(Collection<ServedZone> zones, Collection<UnservedZone> unservedZones) {
         try {
-            images.publish(zones);
+            images.publish(zones, unservedZones);
         } catch (IOException e) {
             log.error("could not write the zone manifest in {}: {}; the other workers keep the zones they serve",
                     images.directory(), e.getMessage());

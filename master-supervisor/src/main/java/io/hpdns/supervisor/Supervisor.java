@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * serving: they listen on the same ports (SO_REUSEPORT), and the kernel only hands connections
  * and datagrams to sockets that are open.
  *
- * <p>At start-up nothing is restarted: worker 0 starts first, alone (so a broken zone or a port in
+ * <p>At start-up nothing is restarted: worker 0 starts first, alone (so a port in
  * use is reported once, and a port 0 becomes a real port that the other workers then bind too),
  * then the others together; any failure ends the start.
  *

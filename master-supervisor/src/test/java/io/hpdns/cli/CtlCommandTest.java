@@ -133,7 +133,7 @@ class CtlCommandTest {
         CommandRun run = ctl("reload", "example.org.");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("example.org.: not a served zone");
+        assertThat(run.err()).contains("example.org.: not a configured zone");
     }
 
     @Test
@@ -204,7 +204,7 @@ class CtlCommandTest {
         CommandRun run = ctl("restart");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("hpdns: restart: worker 0: its replacement failed: 1 zone failed to load; pid "
+        assertThat(run.err()).isEqualTo("hpdns: restart: worker 0: its replacement failed: 1 zone could not be read from the images the other workers serve; pid "
                 + before + " keeps serving" + System.lineSeparator());
         assertThat(MasterProcess.workerPid(ctl("status").out(), 0)).isEqualTo(before);
         assertThat(wwwAddress()).isEqualTo("192.0.2.10");

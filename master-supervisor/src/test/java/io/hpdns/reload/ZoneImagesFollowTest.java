@@ -8,6 +8,7 @@ import io.hpdns.conf.ZoneConfig;
 import io.hpdns.xfr.ZoneJournals;
 import io.hpdns.zone.Node;
 import io.hpdns.zone.RRset;
+import io.hpdns.zone.UnavailableZone;
 import io.hpdns.zone.Zone;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -88,12 +89,15 @@ class ZoneImagesFollowTest {
     void workerStartingBesideAnotherServesWhatItBuiltFromItsImage() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 7, "192.0.2.10")));
         ZoneReloader first = worker();
-        assertThat(first.followInitial(configured).ok()).isTrue();
+        ZoneReloader.InitialLoad leader = first.followInitial(configured);
+        assertThat(leader.followed()).isFalse();
+        assertThat(leader.report().ok()).isTrue();
 
         ZoneReloader second = worker();
-        ReloadReport report = second.followInitial(configured);
+        ZoneReloader.InitialLoad follower = second.followInitial(configured);
 
-        assertThat(report.ok()).isTrue();
+        assertThat(follower.followed()).isTrue();
+        assertThat(follower.failed()).isFalse();
         assertThat(served(second, "example.com.").serial()).isEqualTo(7);
         assertThat(www(second, "example.com.")).isEqualTo("192.0.2.10");
         assertThat(served(second, "example.com.").apex().answersAt()).isNotNegative()
@@ -211,6 +215,39 @@ class ZoneImagesFollowTest {
         assertThat(followed.ok()).isFalse();
         assertThat(followed.errors()).singleElement().asString().startsWith("no readable zone manifest");
         assertThat(served(alone, "example.com.").serial()).isEqualTo(1);
+    }
+
+    @Test
+    void zoneThatFailsAtStartIsUnservedByEveryWorkerUntilAReloadLoadsIt() throws Exception {
+        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
+        ZoneConfig broken = write("example.net.", zone("example.net.", 1, "192.0.2.1") + "www2 A not-an-address\n");
+        configured.add(broken);
+
+        ZoneReloader first = worker();
+        ZoneReloader.InitialLoad leader = first.followInitial(configured);
+        ZoneReloader second = worker();
+        ZoneReloader.InitialLoad follower = second.followInitial(configured);
+
+        assertThat(leader.failed()).isFalse();
+        assertThat(leader.report().errors()).singleElement().asString().startsWith(broken.file() + ":7: ");
+        assertThat(follower.failed()).isFalse();
+        for (ZoneReloader worker : List.of(first, second)) {
+            assertThat(www(worker, "example.com.")).isEqualTo("192.0.2.1");
+            assertThat(worker.holder().get().unavailable()).extracting(UnavailableZone::origin)
+                    .containsExactly(Name.fromString("example.net."));
+            assertThat(worker.unserved()).singleElement()
+                    .satisfies(z -> assertThat(z.reason()).startsWith(broken.file() + ":7: "));
+        }
+
+        write("example.net.", zone("example.net.", 2, "192.0.2.2"));
+        assertThat(first.reload(Name.fromString("example.net.")).ok()).isTrue();
+        assertThat(second.follow().ok()).isTrue();
+
+        for (ZoneReloader worker : List.of(first, second)) {
+            assertThat(www(worker, "example.net.")).isEqualTo("192.0.2.2");
+            assertThat(worker.holder().get().unavailable()).isEmpty();
+            assertThat(worker.unserved()).isEmpty();
+        }
     }
 
     @Test

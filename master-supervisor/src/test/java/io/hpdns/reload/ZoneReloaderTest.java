@@ -162,6 +162,6 @@ class ZoneReloaderTest {
         assertThat(served("example.net.").serial()).isEqualTo(2);
         assertThat(served("example.com.").serial()).isEqualTo(1);
         assertThat(reloader.reload(Name.fromString("example.org.")).errors()).singleElement().asString()
-                .startsWith("example.org.: not a served zone");
+                .startsWith("example.org.: not a configured zone");
     }
 }

@@ -4,9 +4,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.hpdns.query.Exchange;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A preallocated, off-heap {@code struct mmsghdr[]} for recvmmsg/sendmmsg (x86_64 layout): per
@@ -14,6 +17,8 @@ import java.lang.foreign.MemorySegment;
  * sockaddr. Built once per thread; the hot loop only reads and writes lengths and copies bytes.
  */
 final class DatagramBatch {
+    private static final ValueLayout.OfShort JAVA_SHORT_BIG_ENDIAN =
+            JAVA_SHORT.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     // struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; }, 64 bytes on x86_64.
     private static final int MMSGHDR_SIZE = 64;
     private static final int MSG_NAME = 0;
@@ -92,6 +97,24 @@ final class DatagramBatch {
     /** Copies datagram {@code i}'s payload into {@code to}. */
     void copyPayload(int i, byte[] to, int length) {
         MemorySegment.copy(payloads, JAVA_BYTE, (long) i * slotSize, to, 0, length);
+    }
+
+    /**
+     * Copies datagram {@code i}'s sender into the exchange: from a {@code sockaddr_in} (family, port
+     * and address at offsets 0, 2 and 4) or a {@code sockaddr_in6} (address at offset 8), the port
+     * and address in network order.
+     */
+    void copySender(int i, Exchange exchange) {
+        long name = (long) i * LinuxSockets.SOCKADDR_SIZE;
+        int family = names.get(JAVA_SHORT, name);
+        int port = Short.toUnsignedInt(names.get(JAVA_SHORT_BIG_ENDIAN, name + 2));
+        if (family == LinuxSockets.AF_INET6) {
+            MemorySegment.copy(names, JAVA_BYTE, name + 8, exchange.clientAddress(), 0, 16);
+            exchange.client(16, port);
+        } else {
+            MemorySegment.copy(names, JAVA_BYTE, name + 4, exchange.clientAddress(), 0, 4);
+            exchange.client(4, port);
+        }
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.hpdns.udp.ffm;
 
-import io.hpdns.query.QueryProcessor;
+import io.hpdns.query.QueryHandler;
 import io.hpdns.udp.SocketBuffers;
 import io.hpdns.udp.UdpTransport;
 import java.io.IOException;
@@ -49,7 +49,7 @@ public final class FfmUdpTransport implements UdpTransport {
     private static final long SETTLE_MILLIS = 20;
 
     private final int socketsPerAddress;
-    private final Supplier<QueryProcessor> processors;
+    private final Supplier<? extends QueryHandler> processors;
     private final List<Bound> bound = new ArrayList<>();
     /** What the sockets of addresses already unbound did, for the totals logged at close. */
     private final Totals retired = new Totals();
@@ -58,7 +58,7 @@ public final class FfmUdpTransport implements UdpTransport {
 
     private record Bound(InetSocketAddress address, List<Socket> sockets) {}
 
-    private FfmUdpTransport(int socketsPerAddress, Supplier<QueryProcessor> processors) {
+    private FfmUdpTransport(int socketsPerAddress, Supplier<? extends QueryHandler> processors) {
         this.socketsPerAddress = socketsPerAddress;
         this.processors = processors;
     }
@@ -67,7 +67,7 @@ public final class FfmUdpTransport implements UdpTransport {
      * @throws IOException when this platform cannot run the transport (not Linux x86_64, or native
      *     access is not enabled)
      */
-    public static FfmUdpTransport open(int socketsPerAddress, Supplier<QueryProcessor> processors) throws IOException {
+    public static FfmUdpTransport open(int socketsPerAddress, Supplier<? extends QueryHandler> processors) throws IOException {
         if (socketsPerAddress < 1) {
             throw new IllegalArgumentException("sockets per address must be at least 1, got " + socketsPerAddress);
         }

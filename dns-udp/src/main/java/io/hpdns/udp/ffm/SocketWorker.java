@@ -3,7 +3,9 @@ package io.hpdns.udp.ffm;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.hpdns.log.ThrottledWarning;
+import io.hpdns.query.Exchange;
 import io.hpdns.query.Protocol;
+import io.hpdns.query.QueryHandler;
 import io.hpdns.query.QueryProcessor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loop of one UDP socket on its own platform thread: one blocking {@code recvmmsg} takes every
- * datagram already queued (at least one), each is answered by this thread's {@link QueryProcessor},
+ * datagram already queued (at least one), each is answered by this thread's {@link QueryHandler},
  * and one {@code sendmmsg} returns all replies of the batch. Nothing is allocated or locked per
  * datagram; the only syscalls are the two batched ones.
  */
@@ -29,7 +31,7 @@ final class SocketWorker implements Runnable {
     private static final long MAX_DRAIN_NANOS = 1_000_000_000L;
 
     private final int fd;
-    private final QueryProcessor processor;
+    private final QueryHandler handler;
     private final int batchSize;
     private final int maxQuery;
     private volatile boolean stopping;
@@ -54,9 +56,9 @@ final class SocketWorker implements Runnable {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
-    SocketWorker(int fd, QueryProcessor processor, int batchSize, int maxQuery) {
+    SocketWorker(int fd, QueryHandler handler, int batchSize, int maxQuery) {
         this.fd = fd;
-        this.processor = processor;
+        this.handler = handler;
         this.batchSize = batchSize;
         this.maxQuery = maxQuery;
     }
@@ -66,10 +68,9 @@ final class SocketWorker implements Runnable {
         try (Arena arena = Arena.ofConfined()) {
             DatagramBatch in = new DatagramBatch(arena, batchSize, maxQuery);
             DatagramBatch out = new DatagramBatch(arena, batchSize, QueryProcessor.MAX_RESPONSE);
-            byte[] query = new byte[maxQuery];
-            byte[] response = new byte[QueryProcessor.MAX_RESPONSE];
+            Exchange exchange = new Exchange(maxQuery);
             errno = LinuxSockets.errnoLocation();
-            serve(in, out, query, response);
+            serve(in, out, exchange);
         } catch (RuntimeException | Error e) {
             if (!stopping) {
                 log.error("UDP socket thread stopped by an unexpected error; its socket no longer answers", e);
@@ -82,7 +83,7 @@ final class SocketWorker implements Runnable {
      * sends (see {@link FfmUdpTransport}), so its queue only shrinks, and every datagram still in
      * it is answered before the loop ends. Closing a socket with datagrams queued would drop them.
      */
-    private void serve(DatagramBatch in, DatagramBatch out, byte[] query, byte[] response) {
+    private void serve(DatagramBatch in, DatagramBatch out, Exchange exchange) {
         long drainDeadline = 0;
         while (true) {
             if (drainDeadline == 0 && stopping) {
@@ -98,7 +99,7 @@ final class SocketWorker implements Runnable {
             // stop() wakes a blocked receive with an entry that is no datagram (answer skips it);
             // the next turn drains.
             if (received > 0) {
-                answer(in, out, received, query, response);
+                answer(in, out, received, exchange);
                 if (draining && System.nanoTime() - drainDeadline > 0) {
                     return; // still fed: the connect that stops new datagrams failed
                 }
@@ -117,9 +118,10 @@ final class SocketWorker implements Runnable {
         }
     }
 
-    private void answer(DatagramBatch in, DatagramBatch out, int received, byte[] query, byte[] response) {
+    private void answer(DatagramBatch in, DatagramBatch out, int received, Exchange exchange) {
         int answers = 0;
         int datagramsIn = 0;
+        long receivedNanos = System.nanoTime();
         for (int i = 0; i < received; i++) {
             if (!in.hasSender(i)) {
                 in.rearm(i);
@@ -127,10 +129,12 @@ final class SocketWorker implements Runnable {
             }
             datagramsIn++;
             int length = Math.min(in.receivedLength(i), maxQuery);
-            in.copyPayload(i, query, length);
-            int responseLength = processor.process(query, length, response, Protocol.UDP);
+            in.copyPayload(i, exchange.request(), length);
+            in.copySender(i, exchange);
+            exchange.received(length, Protocol.UDP, receivedNanos);
+            int responseLength = handler.answer(exchange);
             if (responseLength > 0) {
-                out.prepareReply(answers++, response, responseLength, in, i);
+                out.prepareReply(answers++, exchange.response(), responseLength, in, i);
             }
             in.rearm(i);
         }
