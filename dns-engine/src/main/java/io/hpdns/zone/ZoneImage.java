@@ -270,7 +270,37 @@ public final class ZoneImage {
         }
     }
 
+    /**
+     * Reads only the fingerprint at the start of an image: what a warm start compares with the
+     * zone's files before reading the whole image. The body's checksum is not checked here;
+     * {@link #read} checks it.
+     *
+     * @throws ZoneImageException when the file is not an image of this format version, or its
+     *     fingerprint is malformed
+     */
+    public static ZoneFingerprint readFingerprint(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, READ)) {
+            long length = readHeader(channel, file);
+            int buffer = (int) Math.min(READ_BUFFER, length);
+            return readFingerprint(new ZoneImageInput(channel, file, HEADER, length - CHECKSUM, buffer));
+        }
+    }
+
     private static Loaded readBody(ZoneImageInput in) throws IOException {
+        ZoneFingerprint fingerprint = readFingerprint(in);
+        long originAt = in.offset();
+        byte[] originWire = readName(in, "the origin");
+        Name origin;
+        try {
+            origin = new Name(originWire);
+        } catch (IOException e) {
+            throw in.malformed(originAt, "the origin: " + e.getMessage());
+        }
+        PrecompiledAnswers answers = readAnswers(in, originWire.length, origin.labels() - 1);
+        return new Loaded(readNodes(in, origin, answers), fingerprint);
+    }
+
+    private static ZoneFingerprint readFingerprint(ZoneImageInput in) throws IOException {
         int fileCount = in.getCount("fingerprint files", 8);
         List<Path> files = new ArrayList<>(fileCount);
         List<byte[]> digests = new ArrayList<>(fileCount);
@@ -284,16 +314,7 @@ public final class ZoneImage {
             }
             digests.add(in.getBytes("a digest"));
         }
-        long originAt = in.offset();
-        byte[] originWire = readName(in, "the origin");
-        Name origin;
-        try {
-            origin = new Name(originWire);
-        } catch (IOException e) {
-            throw in.malformed(originAt, "the origin: " + e.getMessage());
-        }
-        PrecompiledAnswers answers = readAnswers(in, originWire.length, origin.labels() - 1);
-        return new Loaded(readNodes(in, origin, answers), new ZoneFingerprint(files, digests));
+        return new ZoneFingerprint(files, digests);
     }
 
     private static PrecompiledAnswers readAnswers(ZoneImageInput in, int originLength, int originLabels)

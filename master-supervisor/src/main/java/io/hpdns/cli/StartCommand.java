@@ -3,6 +3,7 @@ package io.hpdns.cli;
 import io.hpdns.conf.HpdnsConfig;
 import io.hpdns.ctl.ControlReply;
 import io.hpdns.ctl.ControlSocket;
+import io.hpdns.reload.BuildIdentity;
 import io.hpdns.reload.ZoneImages;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.supervisor.MasterControl;
@@ -130,9 +131,9 @@ final class StartCommand implements Callable<Integer> {
         if (config.zones().isEmpty()) {
             log.warn("no zones configured: every query will be refused");
         }
-        Path imagesDir = zoneImagesDirectory(config.control());
+        Path stateDir = config.stateDirectory();
         Supervisor supervisor = new Supervisor(config.supervisor(), config.server().listen(),
-                HpdnsCommand.class.getName(), listen -> serve.workerArguments(config, listen, imagesDir));
+                HpdnsCommand.class.getName(), listen -> serve.workerArguments(config, listen, stateDir));
         MasterControl commands = new MasterControl(supervisor, this::stopAndAwait, Clock.systemUTC());
         ControlSocket controlSocket;
         try {
@@ -140,13 +141,12 @@ final class StartCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CommandFailure(e.getMessage());
         }
-        // Only once the control socket is ours: no other master uses this directory.
         ZoneImages images;
         try {
-            images = ZoneImages.prepare(imagesDir);
+            images = ZoneImages.open(stateDir, BuildIdentity.current());
         } catch (IOException e) {
             controlSocket.close();
-            throw new CommandFailure("cannot prepare the zone images directory " + imagesDir + ": " + e.getMessage());
+            throw new CommandFailure("cannot use the state directory " + stateDir + ": " + e.getMessage());
         }
         // A stop asked for while the workers are still starting ends the start too.
         Thread.ofVirtual().name("hpdns-stop").start(() -> {
@@ -183,23 +183,17 @@ final class StartCommand implements Callable<Integer> {
             supervisor.stop();
             workersGone.countDown();
             controlSocket.close();
-            deleteImages(images);
+            release(images);
         }
         log.info("stopped");
         return 0;
     }
 
-    /** Beside the control socket, which is unique to one master: {@code CONTROL.images}. */
-    private static Path zoneImagesDirectory(Path control) {
-        Path socket = control.toAbsolutePath();
-        return socket.resolveSibling(socket.getFileName() + ".images");
-    }
-
-    private static void deleteImages(ZoneImages images) {
+    private static void release(ZoneImages images) {
         try {
-            images.delete();
+            images.close();
         } catch (IOException e) {
-            log.warn("could not remove the zone images directory {}: {}", images.directory(), e.getMessage());
+            log.warn("could not unlock the state directory {}: {}", images.directory(), e.getMessage());
         }
     }
 

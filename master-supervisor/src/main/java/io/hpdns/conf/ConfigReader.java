@@ -49,7 +49,7 @@ public final class ConfigReader {
     private static final List<String> TOP_KEYS = List.of("server", "keys", "zones");
     private static final List<String> SERVER_KEYS =
             List.of("listen", "udp-threads", "udp-transport", "identity", "version", "nsid", "edns-udp-size", "tcp",
-                    "control", "workers", "heartbeat-timeout", "alarm-command", "worker-jvm-options");
+                    "control", "state-dir", "workers", "heartbeat-timeout", "alarm-command", "worker-jvm-options");
     private static final List<String> TCP_KEYS = List.of("idle-timeout", "message-timeout", "max-connections",
             "max-connections-per-client", "max-transfers");
     private static final List<String> ZONE_KEYS = List.of("name", "file", "transfer", "notify", "notify-key");
@@ -139,6 +139,7 @@ public final class ConfigReader {
         ServerOptions options = server == null ? null : serverOptions(server);
         AnswerSettings answers = server == null ? null : answerSettings(server);
         Path control = server == null ? null : control(value(server, "control"));
+        Path stateDir = server == null ? null : stateDir(value(server, "state-dir"));
         SupervisorOptions supervisor = server == null ? null : supervisorOptions(server);
         transfers.readKeys(value(top, "keys"));
         List<ZoneConfig> zones = zones(value(top, "zones"));
@@ -146,7 +147,7 @@ public final class ConfigReader {
             return null;
         }
         TransferPolicy policy = new TransferPolicy(maxTransfers, transfers.keys(), acls);
-        return new HpdnsConfig(file, options, answers, zones, policy, control, supervisor);
+        return new HpdnsConfig(file, options, answers, zones, policy, control, stateDir, supervisor);
     }
 
     private SupervisorOptions supervisorOptions(Map<String, NodeTuple> server) {
@@ -341,6 +342,23 @@ public final class ConfigReader {
         String text = scalarText(node);
         if (text == null || text.isBlank()) {
             nodes.problem(line(node), "server.control: expected a file path such as run/hpdns.sock, got " + describe(node));
+            return null;
+        }
+        return directory.resolve(text).normalize();
+    }
+
+    /**
+     * The state directory, relative to the configuration file's directory; null when left out (the
+     * default follows the control socket).
+     */
+    private Path stateDir(Node node) {
+        if (node == null) {
+            return null;
+        }
+        String text = scalarText(node);
+        if (text == null || text.isBlank()) {
+            nodes.problem(line(node), "server.state-dir: expected a directory path such as /var/lib/hpdns, got "
+                    + describe(node));
             return null;
         }
         return directory.resolve(text).normalize();

@@ -27,10 +27,12 @@ import org.xbill.DNS.Name;
  * @param zones the zones, each origin once, in the order given
  * @param transfers the TSIG keys, each zone's transfer access list and the concurrent transfer limit
  * @param control the Unix domain socket {@code hpdns ctl} talks to (config {@code server.control})
+ * @param stateDir where compiled zones are kept across runs (config {@code server.state-dir}); null
+ *     for the default beside the control socket, {@link #stateDirectory()}
  * @param supervisor how many worker processes serve, and how the master watches them
  */
 public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answers, List<ZoneConfig> zones,
-                          TransferPolicy transfers, Path control, SupervisorOptions supervisor) {
+                          TransferPolicy transfers, Path control, Path stateDir, SupervisorOptions supervisor) {
 
     /**
      * Where the control socket is by default: relative to the configuration file's directory, or to
@@ -59,7 +61,7 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
     /** Default settings and no zones, for running from the command line alone. */
     public static HpdnsConfig defaults() {
         return new HpdnsConfig(null, ServerOptions.withDefaults(defaultListen()), AnswerSettings.defaults(), List.of(),
-                TransferPolicy.denyAll(), DEFAULT_CONTROL, SupervisorOptions.defaults());
+                TransferPolicy.denyAll(), DEFAULT_CONTROL, null, SupervisorOptions.defaults());
     }
 
     /** Loopback only, on port 5353: 127.0.0.1, and ::1 when this host has IPv6 loopback. */
@@ -73,31 +75,43 @@ public record HpdnsConfig(Path source, ServerOptions server, AnswerSettings answ
      *     address beside the wildcard on its port)
      */
     public HpdnsConfig withListen(List<ListenAddress> listen) {
-        return new HpdnsConfig(source, server.withListen(listen), answers, zones, transfers, control, supervisor);
+        return new HpdnsConfig(source, server.withListen(listen), answers, zones, transfers, control, stateDir, supervisor);
     }
 
     /** @throws IllegalArgumentException when the count is out of range */
     public HpdnsConfig withUdpThreads(int udpThreads) {
         return new HpdnsConfig(source, server.withUdpThreads(udpThreads), answers, zones, transfers, control,
-                supervisor);
+                stateDir, supervisor);
     }
 
     public HpdnsConfig withUdpTransport(UdpTransportKind udpTransport) {
         return new HpdnsConfig(source, server.withUdpTransport(udpTransport), answers, zones, transfers, control,
-                supervisor);
+                stateDir, supervisor);
     }
 
     public HpdnsConfig withZones(List<ZoneConfig> newZones) {
-        return new HpdnsConfig(source, server, answers, newZones, transfers, control, supervisor);
+        return new HpdnsConfig(source, server, answers, newZones, transfers, control, stateDir, supervisor);
     }
 
     public HpdnsConfig withControl(Path newControl) {
-        return new HpdnsConfig(source, server, answers, zones, transfers, newControl, supervisor);
+        return new HpdnsConfig(source, server, answers, zones, transfers, newControl, stateDir, supervisor);
     }
 
     /** @throws IllegalArgumentException when the count is out of range */
     public HpdnsConfig withWorkers(int workers) {
-        return new HpdnsConfig(source, server, answers, zones, transfers, control, supervisor.withWorkers(workers));
+        return new HpdnsConfig(source, server, answers, zones, transfers, control, stateDir, supervisor.withWorkers(workers));
+    }
+
+    /**
+     * The state directory: {@code server.state-dir}, or else the control socket's path followed by
+     * {@code .state}, which no other running master uses (the control socket is one master's).
+     */
+    public Path stateDirectory() {
+        if (stateDir != null) {
+            return stateDir;
+        }
+        Path socket = control.toAbsolutePath();
+        return socket.resolveSibling(socket.getFileName() + ".state");
     }
 
     /** A host with IPv6 disabled has no ::1, and binding it would fail; look before offering it. */

@@ -59,6 +59,8 @@ public final class ZoneReloader {
     private volatile Map<Name, ServedZone> served = Map.of();
     /** The configured zones that have nothing to serve, answered SERVFAIL; replaced whole like {@link #served}. */
     private volatile Map<Name, UnservedZone> unserved = Map.of();
+    /** During the first load from the files: the zones the previous run served from images ({@link ZoneImages#warm}). */
+    private Map<Name, ZoneImages.Entry> warm = Map.of();
     private long reloads;
     private long failedReloads;
 
@@ -126,7 +128,12 @@ public final class ZoneReloader {
      * others are served all the same, as Knot DNS and NSD do.
      */
     public synchronized ReloadReport loadInitial(List<ZoneConfig> zones) {
-        return loading(() -> apply(zones, null, false, null));
+        warm = images == null ? Map.of() : images.warm();
+        try {
+            return loading(() -> apply(zones, null, false, null));
+        } finally {
+            warm = Map.of();
+        }
     }
 
     /** How a worker got its first zones: from the files, or from the images another worker wrote. */
@@ -336,7 +343,10 @@ public final class ZoneReloader {
                 outcomes.add(outcome);
                 continue;
             }
-            Built built = image != null ? fromImage(config, image) : fromFiles(config);
+            Built built = image != null ? fromImage(config, image) : fromWarmImage(config);
+            if (built == null) {
+                built = fromFiles(config);
+            }
             if (built.zone() != null) {
                 Zone zone = built.zone();
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(),
@@ -462,23 +472,55 @@ public final class ZoneReloader {
         return new Built(zone, fingerprint, image, result.problems());
     }
 
+    /**
+     * Warm start: the zone from the image the previous run served, when the zone's files still
+     * have the content it was built from; null when there is none or it cannot be used, and the
+     * files are to be read.
+     */
+    private Built fromWarmImage(ZoneConfig config) {
+        ZoneImages.Entry entry = warm.get(config.name());
+        if (entry == null || !entry.file().equals(config.file().toAbsolutePath())) {
+            return null;
+        }
+        long started = System.nanoTime();
+        try {
+            if (!ZoneImage.readFingerprint(entry.image()).unchanged()) {
+                log.info("zone {}: its files changed since the previous run; reading them", config.name());
+                return null;
+            }
+            Built built = readImage(config, entry.image());
+            log.info("zone {} taken from the previous run's image {} (its files are unchanged) in {} ms",
+                    config.name(), entry.image(), (System.nanoTime() - started) / 1_000_000);
+            return built;
+        } catch (IOException e) {
+            log.warn("zone {}: the previous run's image cannot be used ({}); reading its files", config.name(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
     /** Reads the zone, compiled, from the image another worker wrote. */
     private static Built fromImage(ZoneConfig config, Path image) {
         long started = System.nanoTime();
         try {
-            ZoneImage.Loaded loaded = ZoneImage.read(image);
-            if (!loaded.zone().origin().equals(config.name())) {
-                throw new IOException("it holds zone " + loaded.zone().origin() + ", not " + config.name());
-            }
+            Built built = readImage(config, image);
             log.info("zone {} read from its image {} in {} ms", config.name(), image,
                     (System.nanoTime() - started) / 1_000_000);
-            return new Built(loaded.zone(), loaded.fingerprint(), image, List.of());
+            return built;
         } catch (IOException e) {
             ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, image.toString(), 0,
                     "cannot read the zone image: " + e.getMessage());
             log.error("{}", problem.format());
             return new Built(null, null, null, List.of(problem));
         }
+    }
+
+    private static Built readImage(ZoneConfig config, Path image) throws IOException {
+        ZoneImage.Loaded loaded = ZoneImage.read(image);
+        if (!loaded.zone().origin().equals(config.name())) {
+            throw new IOException("it holds zone " + loaded.zone().origin() + ", not " + config.name());
+        }
+        return new Built(loaded.zone(), loaded.fingerprint(), image, List.of());
     }
 
     /**

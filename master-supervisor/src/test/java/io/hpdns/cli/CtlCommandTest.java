@@ -196,7 +196,7 @@ class CtlCommandTest {
         startServer();
         long before = MasterProcess.workerPid(ctl("status").out(), 0);
         Path image;
-        try (Stream<Path> images = Files.list(Path.of(socket + ".images"))) {
+        try (Stream<Path> images = Files.list(Path.of(socket + ".state"))) {
             image = images.filter(f -> f.toString().endsWith(".zimg")).findFirst().orElseThrow();
         }
         Files.write(image, new byte[] {'d', 'a', 'm', 'a', 'g', 'e', 'd'});

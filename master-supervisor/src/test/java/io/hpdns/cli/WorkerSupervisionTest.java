@@ -274,11 +274,33 @@ class WorkerSupervisionTest {
     }
 
     @Test
+    void aServerStartedAgainTakesUnchangedZonesFromItsPreviousRunsImages() throws Exception {
+        startMaster("10s");
+        assertThat(ctl("stop").exitCode()).isZero();
+        assertThat(master.awaitExit()).isZero();
+
+        startMaster("10s");
+
+        assertThat(master.log()).containsPattern("worker 0 pid \\d+ ZoneReloader: zone example\\.com\\. taken from"
+                + " the previous run's image .*example\\.com\\.1-\\p{XDigit}+\\.zimg \\(its files are unchanged\\)");
+        assertEveryWorkerAnswers("192.0.2.10");
+        assertThat(ctl("stop").exitCode()).isZero();
+        assertThat(master.awaitExit()).isZero();
+        Files.writeString(zoneFile, zone(2, "192.0.2.20"));
+
+        startMaster("10s");
+
+        assertThat(master.log()).contains("zone example.com.: its files changed since the previous run; reading them")
+                .doesNotContain("taken from the previous run's image");
+        assertEveryWorkerAnswers("192.0.2.20");
+    }
+
+    @Test
     void aWorkerThatCannotStartAgainIsRetriedAfterALongerWait() throws Exception {
         startMaster("10s");
         long killed = MasterProcess.workerPid(ctl("status").out(), 1);
         Path image;
-        try (Stream<Path> images = Files.list(dir.resolve("run/hpdns.sock.images"))) {
+        try (Stream<Path> images = Files.list(dir.resolve("run/hpdns.sock.state"))) {
             image = images.filter(f -> f.toString().endsWith(".zimg")).findFirst().orElseThrow();
         }
         byte[] intact = Files.readAllBytes(image);

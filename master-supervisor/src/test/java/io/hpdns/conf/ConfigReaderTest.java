@@ -85,6 +85,22 @@ class ConfigReaderTest {
     }
 
     @Test
+    void stateDirectoryIsRelativeToTheConfigurationDirectoryAndFollowsTheControlSocketByDefault() throws Exception {
+        write("server:\n  control: sockets/ctl.sock\n");
+        assertThat(ConfigReader.read(config).stateDirectory()).isEqualTo(dir.resolve("sockets/ctl.sock.state"));
+
+        write("server:\n  state-dir: /var/lib/hpdns\n");
+        assertThat(ConfigReader.read(config).stateDirectory()).isEqualTo(Path.of("/var/lib/hpdns"));
+
+        write("server:\n  state-dir: state\n");
+        assertThat(ConfigReader.read(config).stateDirectory()).isEqualTo(dir.resolve("state"));
+
+        write("server:\n  state-dir: {a: 1}\n");
+        assertThat(problems()).containsExactly(config + ":2: server.state-dir: expected a directory path such as"
+                + " /var/lib/hpdns, got a mapping");
+    }
+
+    @Test
     void controlSocketIsRelativeToTheConfigurationDirectory() throws Exception {
         write("server:\n  control: /tmp/hpdns-test/ctl.sock\n");
         assertThat(ConfigReader.read(config).control()).isEqualTo(Path.of("/tmp/hpdns-test/ctl.sock"));
@@ -171,8 +187,8 @@ class ConfigReaderTest {
                 """);
 
         assertThat(problems()).containsExactly(config + ":3: unknown key \"udp-thread\" in server (expected one of:"
-                + " listen, udp-threads, udp-transport, identity, version, nsid, edns-udp-size, tcp, control, workers,"
-                + " heartbeat-timeout, alarm-command, worker-jvm-options)");
+                + " listen, udp-threads, udp-transport, identity, version, nsid, edns-udp-size, tcp, control, state-dir,"
+                + " workers, heartbeat-timeout, alarm-command, worker-jvm-options)");
     }
 
     @Test

@@ -35,7 +35,7 @@ class ZoneImagesFollowTest {
     private final List<ZoneConfig> configured = new ArrayList<>();
 
     private Path images() {
-        return dir.resolve("hpdns.sock.images");
+        return dir.resolve("hpdns.sock.state");
     }
 
     private ZoneReloader worker() throws Exception {
@@ -248,19 +248,5 @@ class ZoneImagesFollowTest {
             assertThat(worker.holder().get().unavailable()).isEmpty();
             assertThat(worker.unserved()).isEmpty();
         }
-    }
-
-    @Test
-    void startingMasterEmptiesWhatAKilledOneLeft() throws Exception {
-        configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
-        worker().followInitial(configured);
-        assertThat(imageFiles()).hasSize(1);
-
-        ZoneImages.prepare(images());
-
-        try (Stream<Path> left = Files.list(images())) {
-            assertThat(left).isEmpty();
-        }
-        assertThat(Files.getPosixFilePermissions(images())).hasSize(3);
     }
 }

@@ -1,0 +1,192 @@
+package io.hpdns.reload;
+
+import static io.hpdns.reload.ZoneReloaderTest.zone;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hpdns.conf.ZoneConfig;
+import io.hpdns.xfr.ZoneJournals;
+import io.hpdns.zone.RRset;
+import io.hpdns.zone.Zone;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
+
+/**
+ * A master that starts again takes each zone from the image its predecessor served, when the
+ * zone's files are unchanged and the build is the same, and reads the files otherwise. Each "run"
+ * here is what a master and its first worker do: {@link ZoneImages#open} by the master, then the
+ * first load by a new {@link ZoneReloader}.
+ */
+class WarmStartTest {
+    private static final String BUILD = "build-1";
+
+    @TempDir
+    Path dir;
+
+    private final List<ZoneConfig> configured = new ArrayList<>();
+
+    private Path state() {
+        return dir.resolve("state");
+    }
+
+    /** One run: the master opens the state directory, its first worker loads, the master stops. */
+    private ZoneReloader run(String build) throws Exception {
+        try (ZoneImages images = ZoneImages.open(state(), build)) {
+            ZoneReloader worker = new ZoneReloader(() -> List.copyOf(configured), Clock.systemUTC(),
+                    NewSerialListener.NONE, new ZoneJournals(ZoneJournals.DEFAULT_DEPTH), new ZoneImages(state()));
+            ZoneReloader.InitialLoad load = worker.followInitial(configured);
+            assertThat(load.followed()).as("a starting master's first worker reads no manifest").isFalse();
+            return worker;
+        }
+    }
+
+    private Path write(String origin, String text) throws Exception {
+        Path file = dir.resolve(origin + "zone");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private String servedImage() throws Exception {
+        return new ZoneImages(state()).manifest().orElseThrow().getFirst().image().getFileName().toString();
+    }
+
+    private List<String> files() throws Exception {
+        try (Stream<Path> files = Files.list(state())) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static String www(ZoneReloader reloader) throws Exception {
+        Zone zone = reloader.holder().get().zones().getFirst();
+        byte[] key = Name.fromString("www", zone.origin()).toWireCanonical();
+        byte[] data = zone.node(key, 0, key.length).rrset(Type.A).data();
+        return InetAddress.getByAddress(Arrays.copyOfRange(data, RRset.FIRST_RDATA, RRset.FIRST_RDATA + 4))
+                .getHostAddress();
+    }
+
+    @Test
+    void unchangedZoneIsServedFromThePreviousRunsImage() throws Exception {
+        configured.add(new ZoneConfig(Name.fromString("example.com."),
+                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        run(BUILD);
+        String image = servedImage();
+
+        ZoneReloader again = run(BUILD);
+
+        assertThat(servedImage()).as("the same image, not one written anew").isEqualTo(image);
+        assertThat(www(again)).isEqualTo("192.0.2.1");
+        assertThat(again.served().getFirst().lastResult().kind()).isEqualTo(ZoneOutcome.Kind.LOADED);
+        assertThat(files()).as("the warm start ends with the first manifest").doesNotContain(ZoneImages.WARM)
+                .contains(ZoneImages.MANIFEST, image);
+    }
+
+    @Test
+    void zoneEditedBetweenRunsIsReadFromItsFile() throws Exception {
+        Path file = write("example.com.", zone("example.com.", 1, "192.0.2.1"));
+        configured.add(new ZoneConfig(Name.fromString("example.com."), file));
+        run(BUILD);
+        String image = servedImage();
+        // The same serial and length: only the content tells the edit.
+        write("example.com.", zone("example.com.", 1, "192.0.2.2"));
+
+        ZoneReloader again = run(BUILD);
+
+        assertThat(www(again)).isEqualTo("192.0.2.2");
+        assertThat(servedImage()).isNotEqualTo(image);
+        assertThat(files()).as("the previous image is no longer named by any manifest").doesNotContain(image);
+    }
+
+    @Test
+    void anotherBuildReadsTheFilesAndDeletesTheOldImages() throws Exception {
+        configured.add(new ZoneConfig(Name.fromString("example.com."),
+                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        run(BUILD);
+        String image = servedImage();
+
+        ZoneReloader again = run("build-2");
+
+        assertThat(www(again)).isEqualTo("192.0.2.1");
+        assertThat(servedImage()).isNotEqualTo(image);
+        assertThat(files()).doesNotContain(image);
+    }
+
+    @Test
+    void damagedImageOfThePreviousRunIsReplacedFromTheFile() throws Exception {
+        configured.add(new ZoneConfig(Name.fromString("example.com."),
+                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        run(BUILD);
+        Path image = state().resolve(servedImage());
+        byte[] bytes = Files.readAllBytes(image);
+        bytes[bytes.length - 10] ^= 0x55;
+        Files.write(image, bytes);
+
+        ZoneReloader again = run(BUILD);
+
+        assertThat(www(again)).isEqualTo("192.0.2.1");
+        assertThat(servedImage()).isNotEqualTo(image.getFileName().toString());
+    }
+
+    @Test
+    void startingMasterDeletesWhatNoManifestNamesAndKeepsTheDirectoryPrivate() throws Exception {
+        configured.add(new ZoneConfig(Name.fromString("example.com."),
+                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        run(BUILD);
+        String image = servedImage();
+        Files.writeString(state().resolve("example.com.7-abc.zimg"), "left by a killed worker");
+        Files.writeString(state().resolve("serving.new"), "left by a killed worker");
+        Files.setPosixFilePermissions(state(), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        try (ZoneImages images = ZoneImages.open(state(), BUILD)) {
+            assertThat(files()).containsExactlyInAnyOrder("build", "lock", ZoneImages.WARM, image);
+            assertThat(Files.getPosixFilePermissions(state())).hasSize(3);
+        }
+    }
+
+    @Test
+    void masterKilledBeforeItsFirstLoadPublishedKeepsTheWarmStartForTheNext() throws Exception {
+        configured.add(new ZoneConfig(Name.fromString("example.com."),
+                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        run(BUILD);
+        String image = servedImage();
+        ZoneImages.open(state(), BUILD).close();
+
+        run(BUILD);
+
+        assertThat(servedImage()).isEqualTo(image);
+    }
+
+    @Test
+    void secondMasterCannotUseTheStateDirectoryOfARunningOne() throws Exception {
+        try (ZoneImages running = ZoneImages.open(state(), BUILD)) {
+            assertThatThrownBy(() -> ZoneImages.open(state(), BUILD)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("another running hpdns");
+        }
+        ZoneImages.open(state(), BUILD).close();
+    }
+
+    @Test
+    void unreadableWarmManifestMeansEveryZoneIsReadFromItsFile() throws Exception {
+        configured.add(new ZoneConfig(Name.fromString("example.com."),
+                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        run(BUILD);
+        Files.writeString(state().resolve(ZoneImages.MANIFEST), "not\ta manifest line with five\tfields\tx\ty\n",
+                StandardOpenOption.APPEND);
+
+        ZoneReloader again = run(BUILD);
+
+        assertThat(www(again)).isEqualTo("192.0.2.1");
+    }
+}
