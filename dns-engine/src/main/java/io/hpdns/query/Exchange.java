@@ -2,6 +2,8 @@ package io.hpdns.query;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * One query and its response as a transport hands them to the engine, reused for every message a
@@ -83,9 +85,9 @@ public final class Exchange {
             return "(no client)";
         }
         try {
-            byte[] octets = java.util.Arrays.copyOf(clientAddress, clientAddressLength);
+            byte[] octets = Arrays.copyOf(clientAddress, clientAddressLength);
             return InetAddress.getByAddress(octets).getHostAddress() + "#" + clientPort;
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // 4 or 16 octets are always an address
         }
     }

@@ -3,7 +3,6 @@ package io.hpdns.zone;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.xbill.DNS.Name;
 
 /**
  * Everything the query path answers from, immutable once built: the served zones, and the
@@ -25,11 +24,11 @@ public final class ServingState {
         Object[] values = new Object[all.size()];
         for (int i = 0; i < keys.length; i++) {
             Authority authority = all.get(i);
-            keys[i] = authority instanceof Zone zone ? zone.originKey() : NameTable.key(originOf(authority).toWire());
+            keys[i] = authority instanceof Zone zone ? zone.originKey() : NameTable.key(authority.origin().toWire());
             values[i] = authority;
             for (int j = 0; j < i; j++) {
                 if (Arrays.equals(keys[i], keys[j])) {
-                    throw new IllegalArgumentException("zone " + originOf(authority) + " is listed twice");
+                    throw new IllegalArgumentException("zone " + authority.origin() + " is listed twice");
                 }
             }
         }
@@ -51,13 +50,6 @@ public final class ServingState {
 
     public List<UnavailableZone> unavailable() {
         return unavailable;
-    }
-
-    private static Name originOf(Authority authority) {
-        return switch (authority) {
-            case Zone zone -> zone.origin();
-            case UnavailableZone zone -> zone.origin();
-        };
     }
 
     /**

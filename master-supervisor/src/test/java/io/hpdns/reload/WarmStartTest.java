@@ -59,6 +59,12 @@ class WarmStartTest {
         return file;
     }
 
+    /** example.com. with www at 192.0.2.1, serial 1, as the one configured zone. */
+    private void configureExampleCom() throws Exception {
+        configured.add(new ZoneConfig(Name.fromString("example.com."),
+                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+    }
+
     private String servedImage() throws Exception {
         return new ZoneImages(state()).manifest().orElseThrow().getFirst().image().getFileName().toString();
     }
@@ -79,8 +85,7 @@ class WarmStartTest {
 
     @Test
     void unchangedZoneIsServedFromThePreviousRunsImage() throws Exception {
-        configured.add(new ZoneConfig(Name.fromString("example.com."),
-                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        configureExampleCom();
         run(BUILD);
         String image = servedImage();
 
@@ -95,8 +100,7 @@ class WarmStartTest {
 
     @Test
     void zoneEditedBetweenRunsIsReadFromItsFile() throws Exception {
-        Path file = write("example.com.", zone("example.com.", 1, "192.0.2.1"));
-        configured.add(new ZoneConfig(Name.fromString("example.com."), file));
+        configureExampleCom();
         run(BUILD);
         String image = servedImage();
         // The same serial and length: only the content tells the edit.
@@ -111,8 +115,7 @@ class WarmStartTest {
 
     @Test
     void anotherBuildReadsTheFilesAndDeletesTheOldImages() throws Exception {
-        configured.add(new ZoneConfig(Name.fromString("example.com."),
-                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        configureExampleCom();
         run(BUILD);
         String image = servedImage();
 
@@ -125,8 +128,7 @@ class WarmStartTest {
 
     @Test
     void damagedImageOfThePreviousRunIsReplacedFromTheFile() throws Exception {
-        configured.add(new ZoneConfig(Name.fromString("example.com."),
-                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        configureExampleCom();
         run(BUILD);
         Path image = state().resolve(servedImage());
         byte[] bytes = Files.readAllBytes(image);
@@ -141,8 +143,7 @@ class WarmStartTest {
 
     @Test
     void startingMasterDeletesWhatNoManifestNamesAndKeepsTheDirectoryPrivate() throws Exception {
-        configured.add(new ZoneConfig(Name.fromString("example.com."),
-                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        configureExampleCom();
         run(BUILD);
         String image = servedImage();
         Files.writeString(state().resolve("example.com.7-abc.zimg"), "left by a killed worker");
@@ -157,8 +158,7 @@ class WarmStartTest {
 
     @Test
     void masterKilledBeforeItsFirstLoadPublishedKeepsTheWarmStartForTheNext() throws Exception {
-        configured.add(new ZoneConfig(Name.fromString("example.com."),
-                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        configureExampleCom();
         run(BUILD);
         String image = servedImage();
         ZoneImages.open(state(), BUILD).close();
@@ -179,8 +179,7 @@ class WarmStartTest {
 
     @Test
     void unreadableWarmManifestMeansEveryZoneIsReadFromItsFile() throws Exception {
-        configured.add(new ZoneConfig(Name.fromString("example.com."),
-                write("example.com.", zone("example.com.", 1, "192.0.2.1"))));
+        configureExampleCom();
         run(BUILD);
         Files.writeString(state().resolve(ZoneImages.MANIFEST), "not\ta manifest line with five\tfields\tx\ty\n",
                 StandardOpenOption.APPEND);
