@@ -5,17 +5,29 @@
 HPDNS_MIN_JAVA=25
 
 # The major Java version ("25") of a java binary that belongs to a JDK (javac beside it: Maven
-# compiles with it); nothing when it is not a JDK or does not run.
+# compiles with it); nothing when it is not a JDK or does not run. Read from JAVA_VERSION in the
+# JDK's `release` file, which every JDK build has, rather than by starting a JVM (a tenth of a
+# second, on every run of scripts/hpdns); asked of the JVM only when that file has no version.
 jdk_major_version() {
-  local java spec
+  local java spec line
   java=$(readlink -f "$1") || return 0
-  [[ -x $java && -x $(dirname "$java")/javac ]] || return 0
-  spec=$("$java" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java\.specification\.version = *//p' | head -n 1) || return 0
-  case $spec in
-    1.*) spec=${spec#1.} ;;   # Java 8 and older report 1.N
-    *) spec=${spec%%.*} ;;
-  esac
+  [[ -x $java && -x ${java%/*}/javac ]] || return 0
+  spec=""
+  if [[ -r ${java%/bin/java}/release ]]; then
+    while IFS= read -r line; do
+      if [[ $line == JAVA_VERSION=* ]]; then
+        spec=${line#JAVA_VERSION=}
+        spec=${spec//\"/}
+        break
+      fi
+    done <"${java%/bin/java}/release"
+  fi
+  if [[ -z $spec ]]; then
+    spec=$("$java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java\.specification\.version = *//p' | head -n 1) || return 0
+  fi
+  spec=${spec#1.}            # Java 8 and older: 1.N
+  spec=${spec%%[!0-9]*}      # 25.0.3, 25-ea, 8.0_392 (release) or 25 (the JVM)
   [[ $spec =~ ^[0-9]+$ ]] && echo "$spec"
   return 0
 }
