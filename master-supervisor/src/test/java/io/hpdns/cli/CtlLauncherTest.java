@@ -143,6 +143,25 @@ class CtlLauncherTest {
     }
 
     @Test
+    void ctlArchiveIsWrittenAgainAfterABuild() throws Exception {
+        ScriptInstall install = installWithoutPicocliOrYaml();
+        Path none = dir.resolve("none.sock");
+
+        assertThat(install.run(dir, ctl(none, "status")).exitCode()).isEqualTo(1);
+        assertThat(install.ctlArchive()).isNotEmptyFile();
+
+        // A build after the archive was made: the JVM would refuse that archive and keep it.
+        install.rebuildJar();
+        FileTime built = Files.getLastModifiedTime(install.jar());
+        Files.setLastModifiedTime(install.ctlArchive(), FileTime.fromMillis(built.toMillis() - 60_000));
+        CommandRun afterBuild = install.run(dir, ctl(none, "status"));
+
+        assertThat(afterBuild.exitCode()).isEqualTo(1);
+        assertThat(afterBuild.err()).startsWith("hpdns: no hpdns server is running").hasLineCount(1);
+        assertThat(Files.getLastModifiedTime(install.ctlArchive())).isGreaterThanOrEqualTo(built);
+    }
+
+    @Test
     void missingJarFailsWithWhatToRunFirst() throws Exception {
         ScriptInstall install = ScriptInstall.withoutJar(dir.resolve("hpdns"));
 

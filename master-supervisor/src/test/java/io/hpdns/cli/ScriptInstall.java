@@ -10,19 +10,26 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A copy of the repository's {@code scripts/hpdns} (and the library it sources) in a directory laid
  * out like the repository, run as a process the way an operator runs it. Its
- * {@code master-supervisor/target/hpdns.jar} is a jar whose manifest class path is the tests' own,
- * so the script runs the classes under test without the build having packaged them. {@code mvn} on
+ * {@code master-supervisor/target/hpdns.jar} holds the classes of the tests' class path and names
+ * its libraries in its manifest's class path, so the script runs the classes under test without the
+ * build having packaged them (and, all classes coming from jars, the JVM can archive them for class
+ * data sharing). {@code mvn} on
  * the script's PATH is a stand-in that only records that it was called, and fails: a build the
  * script starts shows, and changes nothing.
  */
@@ -32,6 +39,7 @@ final class ScriptInstall {
 
     private final Path root;
     private final Path mvnCalls;
+    private List<String> librariesLeftOut = List.of();
 
     private ScriptInstall(Path root) {
         this.root = root;
@@ -44,7 +52,8 @@ final class ScriptInstall {
      */
     static ScriptInstall withJar(Path root, String... librariesLeftOut) throws IOException {
         ScriptInstall install = withoutJar(root);
-        install.writeJar(List.of(librariesLeftOut));
+        install.librariesLeftOut = List.of(librariesLeftOut);
+        install.writeJar();
         return install;
     }
 
@@ -62,6 +71,11 @@ final class ScriptInstall {
 
     Path jar() {
         return root.resolve("master-supervisor/target/hpdns.jar");
+    }
+
+    /** The class data sharing archive ctl's JVM maps, and writes when it is missing. */
+    Path ctlArchive() {
+        return root.resolve("master-supervisor/target/hpdns-ctl.jsa");
     }
 
     /** A source file newer than the jar, which makes the jar stale for the script. */
@@ -115,19 +129,41 @@ final class ScriptInstall {
         assertThat(mvn.toFile().setExecutable(true)).isTrue();
     }
 
-    private void writeJar(List<String> librariesLeftOut) throws IOException {
+    /** Writes the jar again, as a build does. */
+    void rebuildJar() throws IOException {
+        writeJar();
+    }
+
+    private void writeJar() throws IOException {
+        List<Path> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath())
+                .toList();
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH,
-                Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                        .map(entry -> Path.of(entry).toAbsolutePath())
-                        .filter(entry -> librariesLeftOut.stream()
-                                .noneMatch(library -> entry.getFileName().toString().startsWith(library)))
-                        .map(entry -> entry.toUri().toString())
-                        .collect(Collectors.joining(" ")));
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.stream()
+                .filter(Files::isRegularFile)
+                .filter(library -> librariesLeftOut.stream()
+                        .noneMatch(name -> library.getFileName().toString().startsWith(name)))
+                .map(library -> library.toUri().toString())
+                .collect(Collectors.joining(" ")));
         Files.createDirectories(jar().getParent());
+        Set<String> added = new HashSet<>(Set.of(JarFile.MANIFEST_NAME));
         try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jar()), manifest)) {
-            jar.flush();
+            for (Path classes : classPath.stream().filter(Files::isDirectory).toList()) {
+                List<Path> files;
+                try (Stream<Path> walk = Files.walk(classes)) {
+                    files = walk.filter(Files::isRegularFile).sorted().toList();
+                }
+                for (Path file : files) {
+                    String name = classes.relativize(file).toString().replace(File.separatorChar, '/');
+                    // The first of two directories that hold the same file wins, as on a class path.
+                    if (added.add(name)) {
+                        jar.putNextEntry(new JarEntry(name));
+                        Files.copy(file, jar);
+                        jar.closeEntry();
+                    }
+                }
+            }
         }
     }
 
