@@ -27,11 +27,10 @@ import java.util.stream.Stream;
  * A copy of the repository's {@code scripts/hpdns} (and the library it sources) in a directory laid
  * out like the repository, run as a process the way an operator runs it. Its
  * {@code master-supervisor/target/hpdns.jar} holds the classes of the tests' class path and names
- * its libraries in its manifest's class path, so the script runs the classes under test without the
- * build having packaged them (and, all classes coming from jars, the JVM can archive them for class
- * data sharing). {@code mvn} on
- * the script's PATH is a stand-in that only records that it was called, and fails: a build the
- * script starts shows, and changes nothing.
+ * their libraries in its manifest's class path: the script runs the classes under test without the
+ * build having packaged them, and the JVM can archive them for class data sharing (it archives
+ * classes from jars only). {@code mvn} on the script's PATH is a stand-in that only records that it
+ * was called, and fails: a build the script starts shows, and changes nothing.
  */
 final class ScriptInstall {
 
@@ -39,11 +38,14 @@ final class ScriptInstall {
 
     private final Path root;
     private final Path mvnCalls;
-    private List<String> librariesLeftOut = List.of();
+    private final List<String> librariesLeftOut;
 
-    private ScriptInstall(Path root) {
+    private ScriptInstall(Path root, List<String> librariesLeftOut) throws IOException {
         this.root = root;
         this.mvnCalls = root.resolve("mvn-calls");
+        this.librariesLeftOut = librariesLeftOut;
+        copyScripts();
+        writeFakeMaven();
     }
 
     /**
@@ -51,18 +53,14 @@ final class ScriptInstall {
      * start with {@code librariesLeftOut}, to show that a run does without them.
      */
     static ScriptInstall withJar(Path root, String... librariesLeftOut) throws IOException {
-        ScriptInstall install = withoutJar(root);
-        install.librariesLeftOut = List.of(librariesLeftOut);
+        ScriptInstall install = new ScriptInstall(root, List.of(librariesLeftOut));
         install.writeJar();
         return install;
     }
 
     /** The scripts only, as in a checkout that was never built. */
     static ScriptInstall withoutJar(Path root) throws IOException {
-        ScriptInstall install = new ScriptInstall(root);
-        install.copyScripts();
-        install.writeFakeMaven();
-        return install;
+        return new ScriptInstall(root, List.of());
     }
 
     Path root() {
@@ -129,12 +127,8 @@ final class ScriptInstall {
         assertThat(mvn.toFile().setExecutable(true)).isTrue();
     }
 
-    /** Writes the jar again, as a build does. */
-    void rebuildJar() throws IOException {
-        writeJar();
-    }
-
-    private void writeJar() throws IOException {
+    /** Writes the jar (again, as a build does). */
+    void writeJar() throws IOException {
         List<Path> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath())
                 .toList();
