@@ -4,31 +4,56 @@
 
 HPDNS_MIN_JAVA=25
 
-# The major Java version ("25") of a java binary that belongs to a JDK (javac beside it: Maven
-# compiles with it); nothing when it is not a JDK or does not run.
+# Sets jdk_java to a java binary (resolved when it is a symbolic link), and jdk_major to its major Java
+# version ("25") when it belongs to a JDK (javac beside it: Maven compiles with it), else to
+# nothing. The version is JAVA_VERSION in the JDK's `release` file, which every JDK build has,
+# rather than asked of a JVM (a tenth of a second, on every run of scripts/hpdns); the JVM is asked
+# only when that file has no version. Results in variables, not printed: each command substitution
+# is a process, and scripts/hpdns ctl is meant to answer in a fraction of a second.
 jdk_major_version() {
-  local java spec
-  java=$(readlink -f "$1") || return 0
-  [[ -x $java && -x $(dirname "$java")/javac ]] || return 0
-  spec=$("$java" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java\.specification\.version = *//p' | head -n 1) || return 0
-  case $spec in
-    1.*) spec=${spec#1.} ;;   # Java 8 and older report 1.N
-    *) spec=${spec%%.*} ;;
-  esac
-  [[ $spec =~ ^[0-9]+$ ]] && echo "$spec"
+  local spec="" line
+  jdk_major=""
+  jdk_java=$1
+  if [[ -L $jdk_java ]]; then   # e.g. /usr/bin/java, through /etc/alternatives
+    jdk_java=$(readlink -f "$jdk_java") || return 0
+  fi
+  [[ -x $jdk_java && -x ${jdk_java%/*}/javac ]] || return 0
+  if [[ -r ${jdk_java%/*/*}/release ]]; then
+    while IFS= read -r line; do
+      if [[ $line == JAVA_VERSION=* ]]; then
+        spec=${line#JAVA_VERSION=}
+        spec=${spec//\"/}
+        break
+      fi
+    done <"${jdk_java%/*/*}/release"
+  fi
+  if [[ -z $spec ]]; then
+    spec=$("$jdk_java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java\.specification\.version = *//p' | head -n 1) || return 0
+  fi
+  spec=${spec#1.}            # Java 8 and older: 1.N
+  spec=${spec%%[!0-9]*}      # 25.0.3, 25-ea, 8.0_392 (release) or 25 (the JVM)
+  if [[ $spec =~ ^[0-9]+$ ]]; then
+    jdk_major=$spec
+  fi
   return 0
 }
 
-# Succeeds when the java binary belongs to a JDK >= $HPDNS_MIN_JAVA.
+# Succeeds when the java binary belongs to a JDK >= $HPDNS_MIN_JAVA; sets jdk_java as above.
 java_is_suitable() {
-  local major
-  major=$(jdk_major_version "$1")
-  [[ -n $major ]] && ((major >= HPDNS_MIN_JAVA))
+  jdk_major_version "$1"
+  [[ -n $jdk_major ]] && ((jdk_major >= HPDNS_MIN_JAVA))
+}
+
+# Sets JAVA_HOME (exported) and JAVA from a java binary as jdk_major_version resolved it.
+use_jdk() {
+  JAVA_HOME=${1%/*/*}
+  JAVA="$JAVA_HOME/bin/java"
+  export JAVA_HOME
 }
 
 find_jdk() {
-  local candidate major best="" best_major=0
+  local candidate best="" best_major=0
 
   if [[ -n ${JAVA_HOME:-} ]]; then
     if java_is_suitable "$JAVA_HOME/bin/java"; then
@@ -41,24 +66,19 @@ find_jdk() {
 
   candidate=$(command -v java || true)
   if [[ -n $candidate ]] && java_is_suitable "$candidate"; then
-    candidate=$(readlink -f "$candidate")
-    JAVA_HOME=$(dirname "$(dirname "$candidate")")
-    JAVA="$JAVA_HOME/bin/java"
-    export JAVA_HOME
+    use_jdk "$jdk_java"
     return 0
   fi
 
   for candidate in /usr/lib/jvm/*/bin/java; do
-    major=$(jdk_major_version "$candidate")
-    if [[ -n $major ]] && ((major >= HPDNS_MIN_JAVA && major > best_major)); then
-      best=$candidate
-      best_major=$major
+    jdk_major_version "$candidate"
+    if [[ -n $jdk_major ]] && ((jdk_major >= HPDNS_MIN_JAVA && jdk_major > best_major)); then
+      best=$jdk_java
+      best_major=$jdk_major
     fi
   done
   if [[ -n $best ]]; then
-    JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$best")")")
-    JAVA="$JAVA_HOME/bin/java"
-    export JAVA_HOME
+    use_jdk "$best"
     return 0
   fi
 

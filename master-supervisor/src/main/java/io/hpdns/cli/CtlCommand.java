@@ -1,17 +1,6 @@
 package io.hpdns.cli;
 
-import io.hpdns.conf.ConfigException;
-import io.hpdns.conf.ConfigProblem;
-import io.hpdns.conf.ConfigReader;
-import io.hpdns.conf.HpdnsConfig;
-import io.hpdns.ctl.ControlClient;
-import io.hpdns.ctl.ControlClient.ControlUnavailable;
-import io.hpdns.ctl.ControlReply;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +12,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code hpdns ctl COMMAND}: one command to a running master over its control socket, like
  * {@code knotc}. The socket is found the way the server chose it: {@code --control}, else
- * {@code server.control} of the configuration (read the way {@code start} reads it).
+ * {@code server.control} of the configuration (read the way {@code start} reads it). The work is
+ * {@link CtlInvocation}'s, shared with {@link CtlMain}, which {@code scripts/hpdns} runs instead.
  */
 @Command(
         name = "ctl",
@@ -35,8 +25,6 @@ import picocli.CommandLine.Spec;
                     + " to reload) when it did not or no server is running, 2 on a usage error."
         })
 final class CtlCommand implements Callable<Integer> {
-
-    private static final Set<String> COMMANDS = Set.of("status", "reload", "stats", "stop", "restart");
 
     @Spec
     private CommandSpec spec;
@@ -58,46 +46,13 @@ final class CtlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!COMMANDS.contains(command)) {
-            throw new ParameterException(spec.commandLine(), "unknown command \"" + command
-                    + "\" (expected status, reload [ZONE], stats, stop or restart)");
-        }
-        if (zone != null && !command.equals("reload")) {
-            throw new ParameterException(spec.commandLine(), command + " takes no argument, got \"" + zone + "\"");
-        }
-        ControlReply reply;
+        CtlInvocation invocation;
         try {
-            reply = ControlClient.send(socketPath(), zone == null ? command : command + " " + zone);
-        } catch (ControlUnavailable e) {
-            throw new CommandFailure(e.getMessage());
+            invocation = CtlInvocation.of(control, configFile, command, zone);
+        } catch (CtlInvocation.UsageError e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        PrintWriter lines = reply.succeeded() ? spec.commandLine().getOut() : spec.commandLine().getErr();
-        for (String line : reply.lines()) {
-            lines.println(line);
-        }
-        lines.flush();
-        if (!reply.succeeded()) {
-            throw new CommandFailure(command + ": " + reply.error());
-        }
+        invocation.run(spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
-    }
-
-    private Path socketPath() {
-        if (control != null) {
-            return control;
-        }
-        Path file = ConfigLocation.resolve(configFile);
-        if (configFile == null && !Files.exists(file)) {
-            // Like start with --zone and no configuration: the default, in the working directory.
-            return HpdnsConfig.DEFAULT_CONTROL;
-        }
-        try {
-            return ConfigReader.read(file).control();
-        } catch (ConfigException e) {
-            List<String> problems = e.problems().stream().map(ConfigProblem::format).toList();
-            throw new CommandFailure("cannot tell where the control socket is: " + problems.getFirst()
-                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more errors)" : "")
-                    + "; give --control PATH");
-        }
     }
 }

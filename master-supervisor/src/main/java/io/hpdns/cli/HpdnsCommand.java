@@ -57,8 +57,8 @@ public final class HpdnsCommand implements Callable<Integer> {
 
     private static int reportFailure(Exception e, CommandLine failed, CommandLine.ParseResult parseResult) {
         PrintWriter err = failed.getErr();
-        if (e instanceof CommandFailure) {
-            err.println("hpdns: " + e.getMessage());
+        if (e instanceof CommandFailure failure) {
+            failure.report(err);
         } else {
             // Not an operator's mistake but a bug: keep the stack trace for the report.
             err.println("hpdns: internal error: " + e);
