@@ -30,7 +30,9 @@ final class DnsjavaRdata {
     /** Whether dnsjava has a record class of its own for the type. */
     static boolean knows(int type) {
         if (KNOWN[type] == 0) {
-            KNOWN[type] = (byte) (Record.newRecord(Name.root, type, DClass.IN) instanceof UNKRecord ? 2 : 1);
+            // dnsjava makes an UNKRecord for a type without a class; a class of its own may refuse empty rdata (null).
+            Record empty = Record.newRecord(Name.root, type, DClass.IN, 0, new byte[0]);
+            KNOWN[type] = (byte) (empty instanceof UNKRecord ? 2 : 1);
         }
         return KNOWN[type] == 1;
     }
