@@ -63,7 +63,7 @@ final class DnsjavaRdata {
             rec = Record.fromString(new Name(owner), type, dclass, ttl, st, new Name(f.origin()));
         } catch (IOException | RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ScanException(POSITION.matcher(message).replaceFirst(""));
+            throw new ScanException(Printable.of(POSITION.matcher(message).replaceFirst("")));
         }
         byte[] wire;
         byte[] canonical;

@@ -66,10 +66,6 @@ final class Lexer {
         return tokenLine;
     }
 
-    boolean isString() {
-        return kind == WORD || kind == QUOTED;
-    }
-
     /**
      * At the start of a line: whether it begins with a blank, which RFC 1035 §5.1 reads as "the
      * owner of the previous record".
