@@ -45,12 +45,16 @@ final class AddressRdata {
         return octets == 4 ? address : -1;
     }
 
-    /** RFC 4291 §2.2: eight groups of hex, "::" for a run of zero groups, an IPv4 address last. */
+    /**
+     * RFC 4291 §2.2: eight groups of hex, "::" for a run of zero groups, an IPv4 address last. The
+     * groups are written as they are read, and the zeros of "::" put in at its place at the end.
+     */
     static void aaaa(Fields f) throws ScanException {
         f.word("an IPv6 address");
         byte[] text = f.text();
         int to = f.end();
-        int[] groups = new int[8];
+        RdataBuffer out = f.out;
+        int first = out.position();
         int count = 0;
         int gap = -1;
         int p = f.start();
@@ -70,14 +74,15 @@ final class AddressRdata {
                 if (v4 < 0 || count > 6) {
                     throw bad(f);
                 }
-                groups[count++] = (int) (v4 >>> 16);
-                groups[count++] = (int) (v4 & 0xFFFF);
+                out.u32(v4);
+                count += 2;
                 break;
             }
             if (q == p || count == 8) {
                 throw bad(f);
             }
-            groups[count++] = value;
+            out.u16(value);
+            count++;
             if (q == to) {
                 break;
             }
@@ -96,15 +101,8 @@ final class AddressRdata {
         if (gap < 0 ? count != 8 : count > 7) {
             throw bad(f);
         }
-        for (int i = 0; i <= count; i++) {
-            if (i == gap) {
-                for (int z = count; z < 8; z++) {
-                    f.out.u16(0);
-                }
-            }
-            if (i < count) {
-                f.out.u16(groups[i]);
-            }
+        if (gap >= 0) {
+            out.insertZeros(first + 2 * gap, 2 * (8 - count));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.hpdns.zonefile;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /** The control entries of RFC 1035 §5.1, {@code $ORIGIN} and {@code $INCLUDE}, with RFC 2308 §4's {@code $TTL} and BIND's {@code $GENERATE}. */
@@ -45,7 +46,12 @@ final class Directives {
             origin = name(f.text(), f.start(), f.end());
         }
         f.endOfRecord();
-        Path path = Path.of(included);
+        Path path;
+        try {
+            path = Path.of(included);
+        } catch (InvalidPathException e) {
+            throw new ScanException("bad file name " + Printable.of(included) + ": " + Printable.of(e.getReason()));
+        }
         if (!path.isAbsolute() && file.path.getParent() != null) {
             path = file.path.getParent().resolve(path);
         }

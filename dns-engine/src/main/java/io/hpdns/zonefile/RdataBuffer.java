@@ -73,6 +73,14 @@ final class RdataBuffer {
         buf[at] = (byte) v;
     }
 
+    /** Moves what was written from {@code at} on by {@code n} octets, which become zeros. */
+    void insertZeros(int at, int n) {
+        ensure(n);
+        System.arraycopy(buf, at, buf, at + n, len - at);
+        Arrays.fill(buf, at, at + n, (byte) 0);
+        len += n;
+    }
+
     int position() {
         return len;
     }

@@ -107,6 +107,19 @@ class ScannerFaultsTest {
     }
 
     @Test
+    void includedFileNameThatNoPathCanHoldIsAFault(@TempDir Path dir) {
+        Path file = Scans.write(dir, "nulpath.zone", HEAD + "$INCLUDE \"in\0c.zone\"\na A 192.0.2.1\n");
+
+        Scans.Result result = Scans.scan(file, "example.org.");
+
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.message()).contains("in\\000c.zone");
+        });
+        assertThat(result.records()).hasSize(1);
+    }
+
+    @Test
     void eui48AndEui64AreLoadedInTheirWireFormAndAnswered(@TempDir Path dir) {
         // RFC 7043 §3.2, §4.2: six or eight octets, written as hex pairs joined by hyphens
         Path file = Scans.write(dir, "eui.zone", HEAD + "@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n"
