@@ -159,24 +159,19 @@ final class Fields {
 
     /** One word as hexadecimal, its length before it in an octet (a salt, RFC 5155 §3.3). */
     void countedHex(String what) throws ScanException {
-        word(what);
-        int lengthAt = out.position();
-        out.u8(0);
-        binary.start(BinaryDecoder.BASE16, out);
-        decode(what);
-        int n = binary.finish(what);
-        if (n > 255) {
-            throw new ScanException(what + " longer than 255 octets");
-        }
-        out.u8At(lengthAt, n);
+        counted(what, BinaryDecoder.BASE16);
     }
 
     /** One word as base 32 with the extended hex alphabet (RFC 4648 §7), counted as a salt is. */
     void countedBase32Hex(String what) throws ScanException {
+        counted(what, BinaryDecoder.BASE32HEX);
+    }
+
+    private void counted(String what, int alphabet) throws ScanException {
         word(what);
         int lengthAt = out.position();
         out.u8(0);
-        binary.start(BinaryDecoder.BASE32HEX, out);
+        binary.start(alphabet, out);
         decode(what);
         int n = binary.finish(what);
         if (n > 255) {

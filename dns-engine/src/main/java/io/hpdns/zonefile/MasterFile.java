@@ -26,7 +26,7 @@ final class MasterFile {
     final ZoneFileScanner scanner;
     final Lexer lexer;
     final Fields fields;
-    final RdataParser rdata;
+    private final RdataParser rdata;
     /** The {@code $TTL}, or -1. */
     long defaultTtl;
     private final byte[] owner = new byte[NameParser.ROOM];
