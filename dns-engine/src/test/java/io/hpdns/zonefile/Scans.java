@@ -1,13 +1,17 @@
 package io.hpdns.zonefile;
 
+import io.hpdns.wire.WireNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -17,6 +21,8 @@ import org.xbill.DNS.TextParseException;
 /** Runs a master file through the scanner, or through dnsjava's {@link Master}, into comparable records. */
 final class Scans {
     private static final HexFormat HEX = HexFormat.of();
+    /** dnsjava's fault messages start with "file:line: ". */
+    private static final Pattern POSITION = Pattern.compile("^[^:]+:(\\d+): ");
 
     private Scans() {}
 
@@ -44,9 +50,9 @@ final class Scans {
             @Override
             public void record(ScannedRecord r) {
                 byte[] data = r.data();
-                int ownerLength = io.hpdns.wire.WireNames.length(r.owner(), 0);
+                int ownerLength = WireNames.length(r.owner(), 0);
                 byte[] owner = new byte[ownerLength];
-                io.hpdns.wire.WireNames.copyLower(r.owner(), 0, owner, 0);
+                WireNames.copyLower(r.owner(), 0, owner, 0);
                 records.add(new Rr(HEX.formatHex(owner), r.type(), r.dclass(), r.ttl(),
                         HEX.formatHex(data, 2, r.rdataEnd()), HEX.formatHex(data, r.rdataEnd() + 2, r.canonicalEnd())));
             }
@@ -71,6 +77,23 @@ final class Scans {
         return records;
     }
 
+    /** What dnsjava read of a file: its records up to its first error, and that error's line (0: none, -1: unknown). */
+    record DnsjavaResult(List<Rr> records, int errorLine, String error) {}
+
+    static DnsjavaResult dnsjavaUntilError(Path file, String origin) {
+        List<Rr> records = new ArrayList<>();
+        try (Master master = new Master(file.toString(), name(origin))) {
+            Record rec;
+            while ((rec = master.nextRecord()) != null) {
+                records.add(rr(rec));
+            }
+            return new DnsjavaResult(records, 0, null);
+        } catch (IOException | RuntimeException e) {
+            Matcher m = POSITION.matcher(String.valueOf(e.getMessage()));
+            return new DnsjavaResult(records, m.find() ? Integer.parseInt(m.group(1)) : -1, e.getMessage());
+        }
+    }
+
     static Rr rr(Record rec) {
         byte[] owner = rec.getName().canonicalize().toWire();
         byte[] wire = rec.toWire(Section.ANSWER);
@@ -81,7 +104,7 @@ final class Scans {
 
     static Path write(Path dir, String fileName, String text) {
         try {
-            return Files.writeString(dir.resolve(fileName), text, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return Files.writeString(dir.resolve(fileName), text, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
