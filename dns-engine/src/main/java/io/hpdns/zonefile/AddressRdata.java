@@ -6,11 +6,9 @@ final class AddressRdata {
 
     static void a(Fields f) throws ScanException {
         f.word("an IPv4 address");
-        long v = ipv4(f.text(), f.start(), f.end());
-        if (v < 0) {
+        if (!ipv4(f.text(), f.start(), f.end(), f.out)) {
             throw new ScanException("bad IPv4 address " + f.token());
         }
-        f.out.u32(v);
     }
 
     /**
@@ -45,19 +43,32 @@ final class AddressRdata {
         return octets == 4 ? address : -1;
     }
 
-    /**
-     * RFC 4291 §2.2: eight groups of hex, "::" for a run of zero groups, an IPv4 address last. The
-     * groups are written as they are read, and the zeros of "::" put in at its place at the end.
-     */
     static void aaaa(Fields f) throws ScanException {
         f.word("an IPv6 address");
-        byte[] text = f.text();
-        int to = f.end();
-        RdataBuffer out = f.out;
+        if (!ipv6(f.text(), f.start(), f.end(), f.out)) {
+            throw new ScanException("bad IPv6 address " + f.token());
+        }
+    }
+
+    /** An IPv4 address of {@code text[from..to)} written to {@code out}; false if it is not one. */
+    static boolean ipv4(byte[] text, int from, int to, RdataBuffer out) {
+        long v = ipv4(text, from, to);
+        if (v >= 0) {
+            out.u32(v);
+        }
+        return v >= 0;
+    }
+
+    /**
+     * RFC 4291 §2.2: eight groups of hex, "::" for a run of zero groups, an IPv4 address last,
+     * written to {@code out}; false, with something written, if the text is not one. The groups
+     * are written as they are read, and the zeros of "::" put in at its place at the end.
+     */
+    static boolean ipv6(byte[] text, int from, int to, RdataBuffer out) {
         int first = out.position();
         int count = 0;
         int gap = -1;
-        int p = f.start();
+        int p = from;
         if (to - p >= 2 && text[p] == ':' && text[p + 1] == ':') {
             gap = 0;
             p += 2;
@@ -72,14 +83,14 @@ final class AddressRdata {
                 // RFC 4291 §2.2 item 3: an IPv4 address in the last 32 bits.
                 long v4 = ipv4(text, p, to);
                 if (v4 < 0 || count > 6) {
-                    throw bad(f);
+                    return false;
                 }
                 out.u32(v4);
                 count += 2;
                 break;
             }
             if (q == p || count == 8) {
-                throw bad(f);
+                return false;
             }
             out.u16(value);
             count++;
@@ -87,23 +98,24 @@ final class AddressRdata {
                 break;
             }
             if (text[q] != ':' || q + 1 == to) {
-                throw bad(f);
+                return false;
             }
             p = q + 1;
             if (text[p] == ':') {
                 if (gap >= 0) {
-                    throw bad(f);
+                    return false;
                 }
                 gap = count;
                 p++;
             }
         }
         if (gap < 0 ? count != 8 : count > 7) {
-            throw bad(f);
+            return false;
         }
         if (gap >= 0) {
             out.insertZeros(first + 2 * gap, 2 * (8 - count));
         }
+        return true;
     }
 
     /** RFC 7043 §3.2 and §4.2: six or eight pairs of hex digits joined by hyphens. */
@@ -131,10 +143,6 @@ final class AddressRdata {
         }
         int l = c | 0x20;
         return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-    }
-
-    private static ScanException bad(Fields f) {
-        return new ScanException("bad IPv6 address " + f.token());
     }
 
     private static ScanException badEui(Fields f, int octets) {

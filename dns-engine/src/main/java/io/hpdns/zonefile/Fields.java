@@ -10,6 +10,7 @@ final class Fields {
     final RdataBuffer out;
     private final BinaryDecoder binary = new BinaryDecoder();
     private final TypeBitmap typeBitmap = new TypeBitmap();
+    private final SvcbRdata svcb = new SvcbRdata();
     private byte[] origin;
 
     Fields(Lexer lexer, RdataBuffer out) {
@@ -27,6 +28,10 @@ final class Fields {
 
     TypeBitmap typeBitmap() {
         return typeBitmap;
+    }
+
+    SvcbRdata svcb() {
+        return svcb;
     }
 
     byte[] text() {
@@ -150,6 +155,13 @@ final class Fields {
     /** The rest of the record's strings, joined, as base 64 (RFC 4648 §4); at least one if required. */
     void base64(String what, boolean required) throws ScanException {
         remaining(what, required, BinaryDecoder.BASE64);
+    }
+
+    /** {@code text[from..to)} as base 64, a value within a token. */
+    void base64(String what, byte[] text, int from, int to) throws ScanException {
+        binary.start(BinaryDecoder.BASE64, out);
+        binary.decode(text, from, to, what);
+        binary.finish(what);
     }
 
     /** The rest of the record's strings, joined, as hexadecimal (RFC 4648 §8). */

@@ -81,6 +81,11 @@ final class RdataBuffer {
         len += n;
     }
 
+    /** Drops what was written from {@code at} on. */
+    void truncate(int at) {
+        len = at;
+    }
+
     int position() {
         return len;
     }

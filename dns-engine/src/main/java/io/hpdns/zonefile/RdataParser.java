@@ -65,6 +65,7 @@ final class RdataParser {
             case Type.NSEC3PARAM -> DnssecRdata.nsec3param(f);
             case Type.TLSA, Type.SMIMEA -> DigestRdata.tlsa(f);
             case Type.SSHFP -> DigestRdata.sshfp(f);
+            case Type.SVCB, Type.HTTPS -> f.svcb().read(f);
             default -> {
                 return false;
             }

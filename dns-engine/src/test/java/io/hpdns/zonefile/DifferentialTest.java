@@ -106,8 +106,12 @@ class DifferentialTest {
         sample("CDNSKEY", "257 3 13 AQIDBAUGBwg= | 0 3 0 AA==");
         sample("OPENPGPKEY", "AQIDBAUGBwg=");
         sample("ZONEMD", "2018031900 1 1 " + "ab".repeat(48));
-        sample("SVCB", "1 svc.example. alpn=h2,h3 port=8443 | 0 alias.example.");
-        sample("HTTPS", "1 . alpn=h2 ipv4hint=192.0.2.1");
+        String svcb = "1 svc.example. alpn=h2,h3 port=8443 | 0 alias.example. | 1 . mandatory=alpn,port alpn=h2 port=53"
+                + " | 16 foo.example.org. alpn=\"h2,h3\" ech=AEP+DQA= ipv6hint=2001:db8::1,::ffff:192.0.2.1"
+                + " | 1 . port=53 key667=hello key65444 | 1 . ipv4hint=192.0.2.1,192.0.2.2 alpn=h3 no-default-alpn"
+                + " | 2 . alpn=\"f\\\\oo\\,bar,h2\" | 3 Svc.Example. KEY7=\"/q{?dns}\" echconfig=AA== port=\"443\"";
+        sample("SVCB", svcb);
+        sample("HTTPS", svcb);
         sample("SPF", "\"v=spf1 -all\" | \"v=spf1\" \" ip4:192.0.2.0/24\"");
         sample("URI", "10 1 \"ftp://ftp1.example.com/public\"");
         sample("CAA", "0 issue \"ca.example.net\" | 128 iodef \"mailto:security@example.com\" | 0 issuewild \"\""

@@ -153,6 +153,21 @@ class ScannerFaultsTest {
     }
 
     @Test
+    void svcParamsAgainstRfc9460AreFaults(@TempDir Path dir) {
+        Path file = Scans.write(dir, "svcb.zone", HEAD + "a HTTPS 0 . alpn=h2\nb HTTPS 1 . mandatory=port alpn=h2\n"
+                + "c HTTPS 1 . port=1 port=2\nd HTTPS 1 . colour=blue\ne HTTPS 1 . port=65536\n"
+                + "f HTTPS 1 . alpn\ng HTTPS 1 . port=443 alpn=h3,h2\n");
+
+        Scans.Result result = Scans.scan(file, "example.org.");
+
+        assertThat(result.problems()).extracting(Scans.Problem::line).containsExactly(3, 4, 5, 6, 7, 8);
+        assertThat(result.problems().get(0).message()).contains("AliasMode");
+        assertThat(result.problems().get(1).message()).contains("mandatory");
+        assertThat(result.records()).singleElement()
+                .satisfies(rr -> assertThat(rr.rdata()).isEqualTo("000100" + "0001000602683302683200030002" + "01bb"));
+    }
+
+    @Test
     void rawNulInANameIsRefusedAndPrintedEscaped(@TempDir Path dir) {
         Path file = Scans.write(dir, "nul.zone", HEAD + "a\0b A 192.0.2.1\nc\u0007 A 192.0.2.2\nok A 192.0.2.3\n");
 

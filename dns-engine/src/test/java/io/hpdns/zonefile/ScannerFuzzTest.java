@@ -51,6 +51,7 @@ class ScannerFuzzTest {
             nsec NSEC next.example.org. A RRSIG NSEC
             n3 NSEC3 1 0 10 aabb 2vptu5timamqttgl4luu9kg21e0aor3s A
             eui EUI48 00-00-5e-00-53-2a
+            svc HTTPS 1 . mandatory=alpn alpn="h2,h3" port=443 ipv6hint=2001:db8::1 ech=AA== key9
             unk TYPE65280 \\# 4 0a000001
             loc LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m
             $INCLUDE inc.zone sub.example.org.
