@@ -241,6 +241,19 @@ class ScannerFaultsTest {
     }
 
     @Test
+    void classesOtherThanInAreRefusedAtTheirLines(@TempDir Path dir) {
+        Path file = Scans.write(dir, "ch.zone", HEAD + "@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n"
+                + "v CH TXT \"chaos\"\nw HS 60 TXT x\nx CLASS5 A 192.0.2.1\n");
+
+        ZoneLoadResult result = ZoneLoader.load(Scans.name("example.org."), file);
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.problems()).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+                "6: class CH is not supported, only IN", "7: class HS is not supported, only IN",
+                "8: class CLASS5 is not supported, only IN");
+    }
+
+    @Test
     void zoneWithFaultsDoesNotLoadAndReportsThemAll(@TempDir Path dir) {
         Path file = Scans.write(dir, "bad.zone", HEAD + "@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n"
                 + "x A 192.0.2\ny A 192.0.2.1.1\nz AAAA ::g\n");
