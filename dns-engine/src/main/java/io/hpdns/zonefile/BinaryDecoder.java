@@ -1,5 +1,7 @@
 package io.hpdns.zonefile;
 
+import java.util.Arrays;
+
 /**
  * Decodes the base 16, base 64 and base 32 "extended hex" encodings of RFC 4648, which DNSSEC and
  * other rdata use in presentation form, over one or more tokens (a key or signature is often split
@@ -10,7 +12,8 @@ final class BinaryDecoder {
     static final int BASE32HEX = 5;
     static final int BASE64 = 6;
 
-    private static final byte[] BASE64_VALUES = values("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", false);
+    private static final byte[] BASE64_VALUES =
+            values("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", false);
     private static final byte[] BASE32HEX_VALUES = values("0123456789ABCDEFGHIJKLMNOPQRSTUV", true);
     private static final byte[] BASE16_VALUES = values("0123456789ABCDEF", true);
 
@@ -81,7 +84,7 @@ final class BinaryDecoder {
     /** Each character's value; with {@code anyCase}, in either letter case. */
     private static byte[] values(String alphabet, boolean anyCase) {
         byte[] values = new byte[128];
-        java.util.Arrays.fill(values, (byte) -1);
+        Arrays.fill(values, (byte) -1);
         for (int i = 0; i < alphabet.length(); i++) {
             char c = alphabet.charAt(i);
             values[c] = (byte) i;

@@ -3,8 +3,12 @@ package io.hpdns.zonefile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
-/** The control entries of RFC 1035 §5.1, {@code $ORIGIN} and {@code $INCLUDE}, with RFC 2308 §4's {@code $TTL} and BIND's {@code $GENERATE}. */
+/**
+ * The control entries of RFC 1035 §5.1, {@code $ORIGIN} and {@code $INCLUDE}, with RFC 2308 §4's
+ * {@code $TTL} and BIND's {@code $GENERATE}.
+ */
 final class Directives {
     private static final byte[] ROOT = {0};
 
@@ -70,6 +74,6 @@ final class Directives {
     private static byte[] name(byte[] text, int from, int to) throws ScanException {
         byte[] wire = new byte[NameParser.ROOM];
         int length = NameParser.parse(text, from, to, ROOT, wire, 0);
-        return java.util.Arrays.copyOf(wire, length);
+        return Arrays.copyOf(wire, length);
     }
 }

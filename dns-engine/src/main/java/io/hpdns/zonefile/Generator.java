@@ -166,7 +166,8 @@ final class Generator {
         }
         long v = n + offset;
         if (v < 0) {
-            throw new ScanException("the offset makes " + v + ", below 0, in " + Printable.of(pattern, 0, pattern.length));
+            throw new ScanException("the offset makes " + v + ", below 0, in "
+                    + Printable.of(pattern, 0, pattern.length));
         }
         String digits = Long.toString(v, radix);
         for (int z = digits.length(); z < width; z++) {
@@ -187,7 +188,8 @@ final class Generator {
     }
 
     private static ScanException modifiers(byte[] pattern, String what) {
-        return new ScanException("bad " + what + " in ${offset,width,base} of " + Printable.of(pattern, 0, pattern.length));
+        return new ScanException("bad " + what + " in ${offset,width,base} of "
+                + Printable.of(pattern, 0, pattern.length));
     }
 
     private static int indexOf(byte[] text, int from, int to, int c) {

@@ -1,5 +1,7 @@
 package io.hpdns.zonefile;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Zone file text quoted in problem messages. A message goes to a terminal or a log, so bytes that
  * are not printable ASCII are written as RFC 1035 §5.1 {@code \DDD} escapes, never raw, and a long
@@ -29,7 +31,7 @@ final class Printable {
     }
 
     static String of(String text) {
-        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
         return of(b, 0, b.length);
     }
 }
