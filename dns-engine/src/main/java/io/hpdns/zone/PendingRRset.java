@@ -1,14 +1,18 @@
 package io.hpdns.zone;
 
+import io.hpdns.wire.WireNames;
+import io.hpdns.zonefile.ScannedRecord;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
  * One RRset while its zone file is read: records appended in wire form to one growing array,
  * duplicates collapsed, the TTL normalised to the first record's. Keeps only what the checks and
- * error messages need, never the parsed {@link Record} objects.
+ * error messages need, never record objects.
  */
 final class PendingRRset {
     final int type;
@@ -40,22 +44,25 @@ final class PendingRRset {
     }
 
     /**
-     * Adds a record of this RRset, given in wire form as {@link WireScratch#rdata} wrote it: its
-     * rdata at {@code buf[0..end)} and in canonical form at {@code buf[end..canonicalEnd)}.
-     * Reports a duplicate or a differing TTL as a warning.
+     * Adds a record of this RRset, as the scanner hands it over: its rdata and canonical form, each
+     * with its length. Reports a duplicate or a differing TTL as a warning.
      */
-    void add(Record rec, byte[] buf, int end, int canonicalEnd, String recFile, int line, List<ZoneProblem> problems) {
+    void add(ScannedRecord rec, List<ZoneProblem> problems) {
+        byte[] buf = rec.data();
+        int end = rec.rdataEnd();
+        int canonicalEnd = rec.canonicalEnd();
         if (isDuplicate(buf, end, canonicalEnd)) {
-            problems.add(warning(recFile, line, "duplicate record ignored: " + rec));
+            problems.add(warning(rec.file(), rec.line(), "duplicate record ignored: " + text(rec)));
             return;
         }
         // RFC 4034 §3: RRSIGs at one name cover RRsets of different TTLs, so theirs may differ.
-        if (rec.getTTL() != ttl && type != Type.RRSIG) {
-            problems.add(warning(recFile, line, "TTL " + rec.getTTL() + " differs from the TTL " + ttl + " of the "
-                    + Type.string(type) + " RRset at " + rec.getName() + "; using " + ttl + " (RFC 2181 §5.2)"));
+        if (rec.ttl() != ttl && type != Type.RRSIG) {
+            problems.add(warning(rec.file(), rec.line(), "TTL " + rec.ttl() + " differs from the TTL " + ttl
+                    + " of the " + Type.string(type) + " RRset at " + WireNames.toString(rec.owner(), 0) + "; using "
+                    + ttl + " (RFC 2181 §5.2)"));
         }
         if (size == 1) {
-            secondLine = line;
+            secondLine = rec.line();
         }
         if (canonical == null && !Arrays.equals(buf, 0, end, buf, end, canonicalEnd)) {
             canonical = data == null ? new byte[0] : Arrays.copyOf(data, used);
@@ -68,6 +75,16 @@ final class PendingRRset {
             canonicalUsed += canonicalEnd - end;
         }
         size++;
+    }
+
+    /** The record in presentation form, for a message (cold path: dnsjava formats it). */
+    private static String text(ScannedRecord rec) {
+        byte[] rdata = Arrays.copyOfRange(rec.data(), 2, rec.rdataEnd());
+        try {
+            return Record.newRecord(new Name(rec.owner()), rec.type(), rec.dclass(), rec.ttl(), rdata).toString();
+        } catch (IOException | RuntimeException e) {
+            return WireNames.toString(rec.owner(), 0) + " " + Type.string(rec.type());
+        }
     }
 
     /** Whether the canonical record at {@code buf[from..to)} is one this RRset already holds. */

@@ -1,6 +1,8 @@
 package io.hpdns.zone;
 
 import io.hpdns.wire.WireNames;
+import io.hpdns.zonefile.ScannedRecord;
+import io.hpdns.zonefile.ZoneFileScanner;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -8,15 +10,14 @@ import java.util.List;
 import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * Takes a master file's records one at a time as they are parsed, groups them into RRsets per
- * owner, checks the zone rules, and builds the {@link Zone}. Records are reduced to wire bytes on
- * arrival, so the parser's objects never pile up for a large zone.
+ * Takes a master file's records one at a time as they are scanned, in wire form, groups them into
+ * RRsets per owner, checks the zone rules, and builds the {@link Zone}. The scanner's faults are
+ * collected with the builder's findings.
  */
-final class ZoneBuilder implements MasterFileReader.RecordSink {
+final class ZoneBuilder implements ZoneFileScanner.Sink {
     private final Name origin;
     private final String file;
     private final List<ZoneProblem> problems;
@@ -24,12 +25,12 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
     private final byte[] apexKey;
     private final int apexLabels;
     private final OwnerTable owners;
-    private final WireScratch scratch = new WireScratch();
     /** Every file records came from ($INCLUDE), each once, in the order first read. */
     private final Set<String> files = new LinkedHashSet<>();
     private String lastFile;
-    /** The owner of the previous record: dnsjava hands the records of one owner the same Name. */
-    private Name lastName;
+    /** The owner of the previous record, as written, in wire form. */
+    private final byte[] lastOwner = new byte[256];
+    private int lastOwnerLength;
     private boolean lastInZone;
     private PendingNode lastNode;
 
@@ -44,58 +45,55 @@ final class ZoneBuilder implements MasterFileReader.RecordSink {
     }
 
     @Override
-    public void accept(Record rec, String recFile, int line) {
+    public void record(ScannedRecord rec) {
+        String recFile = rec.file();
+        int line = rec.line();
         // Records come in runs from one file: note the file only when it changes.
         if (!recFile.equals(lastFile)) {
             lastFile = recFile;
             files.add(recFile);
         }
-        if (rec.getDClass() != DClass.IN) {
+        if (rec.dclass() != DClass.IN) {
             problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line,
-                    "class " + DClass.string(rec.getDClass()) + " is not supported, only IN"));
+                    "class " + DClass.string(rec.dclass()) + " is not supported, only IN"));
             return;
         }
-        Name name = rec.getName();
-        if (name != lastName) {
-            lastName = name;
-            lastInZone = name.subdomain(origin);
+        byte[] owner = rec.owner();
+        int ownerLength = WireNames.length(owner, 0);
+        if (!Arrays.equals(owner, 0, ownerLength, lastOwner, 0, lastOwnerLength)) {
+            // A new owner: records of one owner mostly come together, so this is done once for them.
+            System.arraycopy(owner, 0, lastOwner, 0, ownerLength);
+            lastOwnerLength = ownerLength;
+            int extra = WireNames.labelCount(owner, 0) - apexLabels;
+            lastInZone = extra >= 0 && WireNames.equalsIgnoreCase(apexKey, 0, owner, suffix(owner, 0, extra));
             lastNode = null;
         }
+        int type = rec.type();
         if (!lastInZone) {
             problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line,
-                    "owner " + name + " is outside the zone " + origin));
+                    "owner " + WireNames.toString(owner, 0) + " is outside the zone " + origin));
             return;
         }
-        if (rec.getType() == Type.SOA && !name.equals(origin)) {
+        if (type == Type.SOA && !WireNames.equalsIgnoreCase(apexKey, 0, owner, 0)) {
             problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line,
-                    "SOA record at " + name + ", not at the zone apex " + origin));
+                    "SOA record at " + WireNames.toString(owner, 0) + ", not at the zone apex " + origin));
             return;
         }
-        int end;
-        int canonicalEnd;
-        try {
-            end = scratch.rdata(rec, false, 0);
-            canonicalEnd = scratch.rdata(rec, true, end);
-        } catch (IllegalArgumentException e) {
-            // RFC 1035 §3.2.1: RDLENGTH is 16 bits, and dnsjava parses longer rdata than that.
-            problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, recFile, line, Type.string(rec.getType())
-                    + " record at " + name + " cannot be written in DNS wire format: " + e.getMessage()));
-            return;
-        }
-        byte[] rdata = scratch.buffer();
         if (lastNode == null) {
-            // After the rdata, in the same buffer: the owner name is needed only for a new owner.
-            scratch.name(name, canonicalEnd);
-            lastNode = owners.intern(scratch.buffer(), canonicalEnd);
-            rdata = scratch.buffer();
+            lastNode = owners.intern(owner, 0);
         }
-        PendingRRset rrset = lastNode.find(rec.getType());
+        PendingRRset rrset = lastNode.find(type);
         if (rrset == null) {
-            rrset = lastNode.add(new PendingRRset(rec.getType(), rec.getTTL(), recFile, line));
+            rrset = lastNode.add(new PendingRRset(type, rec.ttl(), recFile, line));
             // Owners of NS RRsets below the apex are the delegation points (RFC 1034 §4.2.1).
-            lastNode.zoneCut |= rec.getType() == Type.NS && !Arrays.equals(lastNode.key, apexKey);
+            lastNode.zoneCut |= type == Type.NS && !Arrays.equals(lastNode.key, apexKey);
         }
-        rrset.add(rec, rdata, end, canonicalEnd, recFile, line, problems);
+        rrset.add(rec, problems);
+    }
+
+    @Override
+    public void problem(String problemFile, int line, String message) {
+        problems.add(new ZoneProblem(ZoneProblem.Severity.ERROR, problemFile, line, message));
     }
 
     /** The master file, then each file it {@code $INCLUDE}d that held records, in the order first read. */

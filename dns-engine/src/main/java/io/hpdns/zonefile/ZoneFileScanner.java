@@ -1,0 +1,134 @@
+package io.hpdns.zonefile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.Name;
+
+/**
+ * Reads a zone's master file (RFC 1035 §5) and the files it includes into records in wire form,
+ * reporting every fault with its file and line and going on with the next record, so that one
+ * pass reports all of a file's faults.
+ *
+ * <p>Files are read whole into memory and scanned as bytes; one buffer holds the rdata of the
+ * record being read and is reused, so a record costs next to no garbage. {@code $INCLUDE} is
+ * bounded: a file that includes itself, directly or through others, is a fault at the
+ * {@code $INCLUDE} that closes the loop, and so is nesting deeper than {@link #MAX_INCLUDE_DEPTH}
+ * files, as NSD and Knot bound it.
+ */
+public final class ZoneFileScanner {
+    /** Files open at once: the master file and up to nine nested {@code $INCLUDE}s. */
+    public static final int MAX_INCLUDE_DEPTH = 10;
+
+    /** Receives the records and faults, in file order. */
+    public interface Sink {
+        /** One record; the record and its arrays are reused once this returns. */
+        void record(ScannedRecord record);
+
+        /** A fault at a line of a file (line 0: the file as a whole). */
+        void problem(String file, int line, String message);
+    }
+
+    private final Sink sink;
+    private final RdataBuffer rdata = new RdataBuffer();
+    private final ScannedRecord record = new ScannedRecord();
+    /** The files being read, outermost first, as given and as real paths (for loops). */
+    private final List<Path> chain = new ArrayList<>();
+    private final List<Path> realChain = new ArrayList<>();
+
+    private ZoneFileScanner(Sink sink) {
+        this.sink = sink;
+    }
+
+    /**
+     * Reads the master file with the given origin; never throws for the file's content or absence.
+     * Returns false, with the problem reported, if the master file itself cannot be read.
+     */
+    public static boolean scan(Path file, Name origin, Sink sink) {
+        if (!origin.isAbsolute()) {
+            throw new IllegalArgumentException("the origin must be absolute: " + origin);
+        }
+        ZoneFileScanner scanner = new ZoneFileScanner(sink);
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            String why = Files.exists(file) ? "not a readable file" : "no such file";
+            sink.problem(file.toString(), 0, "cannot read zone file: " + why);
+            return false;
+        }
+        return scanner.read(file, origin.toWire(), -1, file.toString(), 0);
+    }
+
+    RdataBuffer rdataBuffer() {
+        return rdata;
+    }
+
+    /** {@code $INCLUDE} of {@code path}, at {@code line} of {@code from}. */
+    void include(Path path, byte[] origin, long defaultTtl, String from, int line) {
+        if (chain.size() >= MAX_INCLUDE_DEPTH) {
+            problem(from, line, "$INCLUDE " + Printable.of(path.toString()) + " nests files more than "
+                    + MAX_INCLUDE_DEPTH + " deep: " + describe(chain, path));
+            return;
+        }
+        read(path, origin, defaultTtl, from, line);
+    }
+
+    /** Reads a file; false, with the problem reported at {@code from:line}, if it cannot be read. */
+    private boolean read(Path path, byte[] origin, long defaultTtl, String from, int line) {
+        byte[] text;
+        Path real;
+        try {
+            real = path.toRealPath();
+            int loop = realChain.indexOf(real);
+            if (loop >= 0) {
+                problem(from, line, "$INCLUDE " + Printable.of(path.toString()) + " makes a loop: "
+                        + describe(chain.subList(loop, chain.size()), path));
+                return false;
+            }
+            text = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            problem(from, line, "cannot read included file " + Printable.of(path.toString()) + ": no such file");
+            return false;
+        } catch (IOException e) {
+            problem(from, line, "cannot read " + Printable.of(path.toString()) + ": " + e);
+            return false;
+        }
+        chain.add(path);
+        realChain.add(real);
+        try {
+            new MasterFile(this, path, text, origin, defaultTtl).read();
+        } finally {
+            chain.removeLast();
+            realChain.removeLast();
+        }
+        return true;
+    }
+
+    private static String describe(List<Path> files, Path next) {
+        StringBuilder sb = new StringBuilder();
+        for (Path p : files) {
+            sb.append(Printable.of(p.toString())).append(" -> ");
+        }
+        return sb.append(Printable.of(next.toString())).toString();
+    }
+
+    /** Hands over the record whose rdata is in the buffer. */
+    void emit(byte[] owner, int type, int dclass, long ttl, String file, int line) {
+        ScannedRecord r = record;
+        r.owner = owner;
+        r.type = type;
+        r.dclass = dclass;
+        r.ttl = ttl;
+        r.data = rdata.array();
+        r.rdataEnd = rdata.rdataEnd();
+        r.canonicalEnd = rdata.canonicalEnd();
+        r.file = file;
+        r.line = line;
+        sink.record(r);
+    }
+
+    void problem(String file, int line, String message) {
+        sink.problem(file, line, message);
+    }
+}
