@@ -7,7 +7,7 @@ import io.hpdns.query.Protocol;
 import io.hpdns.query.QueryProcessor;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ZoneLoadResult;
 import io.hpdns.zone.ZoneLoader;
 import java.io.IOException;
@@ -71,7 +71,7 @@ public class QueryProcessorBenchmark {
                 throw new IllegalStateException("benchmark zone did not load: " + loaded.problems());
             }
             // As the server serves it: with its common answers compiled.
-            Zone zone = AnswerCompiler.compile(loaded.zone());
+            CompiledZone zone = AnswerCompiler.compile(loaded.zone());
             processor = new QueryProcessor(new ServingStateHolder(ServingState.of(List.of(zone))),
                     AnswerSettings.defaults());
         } finally {

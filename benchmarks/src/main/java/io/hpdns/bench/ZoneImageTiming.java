@@ -1,7 +1,7 @@
 package io.hpdns.bench;
 
 import io.hpdns.query.AnswerCompiler;
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
 import io.hpdns.zone.ZoneLoadResult;
@@ -52,7 +52,7 @@ public final class ZoneImageTiming {
             System.exit(1);
         }
         String load = clock.lap();
-        Zone zone = AnswerCompiler.compile(result.zone());
+        CompiledZone zone = AnswerCompiler.compile(result.zone());
         String compile = clock.lap();
         ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), digest);
         // Only the compiled zone stays, as in the server.
@@ -60,7 +60,7 @@ public final class ZoneImageTiming {
         System.out.printf("load %s, compile %s; zone heap %.1f MB%n", load, compile, clock.heldMegabytes());
         ZoneImage.write(zone, fingerprint, image);
         System.out.printf("write %s; image %d octets, %d names, %d records%n", clock.lap(), Files.size(image),
-                zone.nodes().size(), zone.recordCount());
+                zone.nodeCount(), zone.recordCount());
     }
 
     private static void read(Path image, int runs) throws Exception {
@@ -69,7 +69,7 @@ public final class ZoneImageTiming {
             ZoneImage.Loaded loaded = ZoneImage.read(image);
             String read = clock.lap();
             System.out.printf("run %d: read %s; %d names, %d records; zone heap %.1f MB%n", run, read,
-                    loaded.zone().nodes().size(), loaded.zone().recordCount(), clock.heldMegabytes());
+                    loaded.zone().nodeCount(), loaded.zone().recordCount(), clock.heldMegabytes());
             loaded = null;
             clock.restart();
         }

@@ -1,7 +1,7 @@
 package io.hpdns.lookup;
 
 import io.hpdns.wire.DnsConstants;
-import io.hpdns.zone.RRset;
+import io.hpdns.zone.CompiledZone;
 
 /**
  * What the lookup decided to answer, before it is written: the rcode, the AA bit, and the RRsets
@@ -19,13 +19,17 @@ public final class Answer {
 
     /** One RRset (or one synthesized record) to write. */
     public static final class Entry {
-        /** Owner name array; {@link #ownerOff} is -1 for "the question name". */
+        /**
+         * The zone node whose owner name the records have, or {@link CompiledZone#NONE} when it is
+         * {@link #owner} (a name the lookup made, or the question name when {@link #ownerOff} is -1).
+         */
+        public long ownerNode;
         public byte[] owner;
         public int ownerOff;
         public int type;
         public long ttl;
-        /** The zone's RRset, or null for a synthesized record (a CNAME made from a DNAME). */
-        public RRset rrset;
+        /** The zone's RRset, or {@link CompiledZone#NONE} for a synthesized record (a CNAME made from a DNAME). */
+        public long rrset;
         public byte[] rdata;
         public int rdataOff;
         public int rdataLen;
@@ -52,15 +56,29 @@ public final class Answer {
         authoritative = true;
     }
 
-    /** Adds a zone RRset; returns false when the section is full or it is already there. */
-    boolean add(int section, byte[] owner, int ownerOff, RRset rrset, long ttl, boolean required) {
+    /**
+     * Adds a zone RRset of type {@code type}, owned by {@code owner[ownerOff..]} (-1: the question
+     * name); returns false when the section is full or it is already there.
+     */
+    boolean add(int section, byte[] owner, int ownerOff, long rrset, int type, long ttl, boolean required) {
+        return add(section, CompiledZone.NONE, owner, ownerOff, rrset, type, ttl, required);
+    }
+
+    /** Adds a zone RRset owned by the zone node {@code ownerNode}, as {@link #add(int, byte[], int, long, int, long, boolean)}. */
+    boolean add(int section, long ownerNode, long rrset, int type, long ttl, boolean required) {
+        return add(section, ownerNode, null, 0, rrset, type, ttl, required);
+    }
+
+    private boolean add(int section, long ownerNode, byte[] owner, int ownerOff, long rrset, int type, long ttl,
+                        boolean required) {
         if (contains(section, rrset) || !room(section)) {
             return false;
         }
         Entry e = entries[section][counts[section]++];
+        e.ownerNode = ownerNode;
         e.owner = owner;
         e.ownerOff = ownerOff;
-        e.type = rrset.type();
+        e.type = type;
         e.ttl = ttl;
         e.rrset = rrset;
         e.rdata = null;
@@ -74,11 +92,12 @@ public final class Answer {
             return false;
         }
         Entry e = entries[section][counts[section]++];
+        e.ownerNode = CompiledZone.NONE;
         e.owner = owner;
         e.ownerOff = ownerOff;
         e.type = type;
         e.ttl = ttl;
-        e.rrset = null;
+        e.rrset = CompiledZone.NONE;
         e.rdata = rdata;
         e.rdataOff = off;
         e.rdataLen = len;
@@ -103,7 +122,7 @@ public final class Answer {
         return true;
     }
 
-    private boolean contains(int section, RRset rrset) {
+    private boolean contains(int section, long rrset) {
         Entry[] s = entries[section];
         for (int i = 0; i < counts[section]; i++) {
             if (s[i].rrset == rrset) {

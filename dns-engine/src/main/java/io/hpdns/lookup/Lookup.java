@@ -3,9 +3,7 @@ package io.hpdns.lookup;
 import static io.hpdns.wire.DnsConstants.*;
 
 import io.hpdns.wire.WireNames;
-import io.hpdns.zone.Node;
-import io.hpdns.zone.RRset;
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 
 /**
  * The authoritative part of the RFC 1034 §4.3.2 algorithm over one zone, with wildcards (RFC 4592)
@@ -13,8 +11,9 @@ import io.hpdns.zone.Zone;
  * closest encloser and its wildcard, and records the answer in an {@link Answer}. CNAMEs and
  * DNAMEs are followed while the target stays inside the zone.
  *
- * <p>One instance per thread; it keeps the current name and synthesized names in scratch arrays
- * and allocates nothing.
+ * <p>One instance per thread; it keeps the current name, and the names it copies out of the zone
+ * or synthesizes, in scratch arrays and allocates nothing. Nodes and RRsets are the zone's offsets
+ * ({@link CompiledZone}).
  */
 public final class Lookup {
     /** Longest CNAME/DNAME chain followed; a loop stops earlier, at the first repeated node. */
@@ -35,15 +34,18 @@ public final class Lookup {
     private byte[] owner;
     private int ownerOff;
 
-    private final byte[] synthesized = new byte[MAX_NAME_LENGTH * MAX_CHAIN];
+    /** CNAME targets copied out of the zone and names synthesized from DNAMEs, owners of later records. */
+    private final byte[] synthesized = new byte[MAX_NAME_LENGTH * (MAX_CHAIN + 1)];
     private int synthesizedUsed;
+    /** A zone cut's owner, lowercased, while its glue is looked for. */
+    private final byte[] cutKey = new byte[MAX_NAME_LENGTH];
     private final byte[] wildcard = new byte[MAX_NAME_LENGTH + 2];
     private final byte[] key = new byte[MAX_NAME_LENGTH];
     private final int[] keyStarts = new int[MAX_NAME_LENGTH / 2 + 2];
-    private final Node[] visited = new Node[MAX_CHAIN + 1];
+    private final long[] visited = new long[MAX_CHAIN + 1];
     private int visitedCount;
 
-    private Zone zone;
+    private CompiledZone zone;
     private int qtype;
     private boolean tcp;
     private Answer answer;
@@ -55,7 +57,7 @@ public final class Lookup {
      * @param labelStarts offsets of the name's labels, entry {@code labelCount} the root label
      * @param tcp whether the full ANY answer may be given (RFC 8482 §4.1)
      */
-    public void lookup(Zone zone, byte[] qname, int qnameLen, int[] labelStarts, int labelCount, int qtype,
+    public void lookup(CompiledZone zone, byte[] qname, int qnameLen, int[] labelStarts, int labelCount, int qtype,
                        boolean tcp, Answer answer) {
         this.zone = zone;
         this.qtype = qtype;
@@ -92,36 +94,36 @@ public final class Lookup {
     /** One pass of §4.3.2 step 3 for the current name; returns true when a CNAME/DNAME is to be followed. */
     private boolean step(int hop) {
         int below = labels - zone.originLabels();
-        Node encloser = zone.apex();
+        long encloser = zone.apex();
         int encloserIndex = below;
         // RFC 6672 §2.3: a DNAME may sit at the apex too, redirecting every name below it.
-        RRset apexDname = below > 0 ? encloser.rrset(TYPE_DNAME) : null;
-        if (apexDname != null) {
+        long apexDname = below > 0 ? zone.rrset(encloser, TYPE_DNAME) : CompiledZone.NONE;
+        if (apexDname != CompiledZone.NONE) {
             return substitute(encloser, apexDname, below);
         }
         for (int i = below - 1; i >= 0; i--) {
-            Node node = zone.node(name, starts[i], nameLen - starts[i]);
-            if (node == null) {
+            long node = zone.node(name, starts[i], nameLen - starts[i]);
+            if (node == CompiledZone.NONE) {
                 break;
             }
             encloser = node;
             encloserIndex = i;
             // RFC 4035 §3.1.4.1: DS lives on the parent side of the cut, so a DS query for the cut
             // itself is answered here, not referred.
-            if (node.isZoneCut() && !(i == 0 && qtype == TYPE_DS)) {
+            if (zone.isZoneCut(node) && !(i == 0 && qtype == TYPE_DS)) {
                 referral(node, hop);
                 return false;
             }
-            RRset dname = i > 0 ? node.rrset(TYPE_DNAME) : null;
-            if (dname != null) {
+            long dname = i > 0 ? zone.rrset(node, TYPE_DNAME) : CompiledZone.NONE;
+            if (dname != CompiledZone.NONE) {
                 return substitute(node, dname, i);
             }
         }
         if (encloserIndex == 0) {
             return answerAt(encloser);
         }
-        Node source = wildcardOf(encloserIndex);
-        if (source != null) {
+        long source = wildcardOf(encloserIndex);
+        if (source != CompiledZone.NONE) {
             // RFC 4592 §3.3.1: the answer is synthesized from the source of synthesis, with the
             // query name as owner.
             return answerAt(source);
@@ -131,12 +133,12 @@ public final class Lookup {
         return false;
     }
 
-    /** The wildcard child {@code *.<closest encloser>} (RFC 4592 §3.3.1), or null. */
-    private Node wildcardOf(int encloserIndex) {
+    /** The wildcard child {@code *.<closest encloser>} (RFC 4592 §3.3.1), or {@link CompiledZone#NONE}. */
+    private long wildcardOf(int encloserIndex) {
         int off = starts[encloserIndex];
         int len = nameLen - off;
         if (len + 2 > MAX_NAME_LENGTH) {
-            return null;
+            return CompiledZone.NONE;
         }
         wildcard[0] = 1;
         wildcard[1] = '*';
@@ -145,21 +147,29 @@ public final class Lookup {
     }
 
     /** The current name (or the wildcard standing in for it) exists as {@code node}. */
-    private boolean answerAt(Node node) {
-        if (qtype == TYPE_ANY && !node.isEmptyNonTerminal()) {
+    private boolean answerAt(long node) {
+        if (qtype == TYPE_ANY && !zone.isEmptyNonTerminal(node)) {
             anyAnswer(node);
             return false;
         }
-        RRset match = node.rrset(qtype);
-        if (match != null) {
-            answer.add(Answer.ANSWER, owner, ownerOff, match, match.ttl(), false);
-            additionalFor(match, null);
+        long match = zone.rrset(node, qtype);
+        if (match != CompiledZone.NONE) {
+            answer.add(Answer.ANSWER, owner, ownerOff, match, qtype, zone.ttl(match), false);
+            additionalFor(match, CompiledZone.NONE);
             return false;
         }
-        RRset cname = node.rrset(TYPE_CNAME);
-        if (cname != null) {
-            answer.add(Answer.ANSWER, owner, ownerOff, cname, cname.ttl(), false);
-            return follow(node, cname.data(), RRset.FIRST_RDATA, cname.data(), RRset.FIRST_RDATA);
+        long cname = zone.rrset(node, TYPE_CNAME);
+        if (cname != CompiledZone.NONE) {
+            answer.add(Answer.ANSWER, owner, ownerOff, cname, TYPE_CNAME, zone.ttl(cname), false);
+            // The target, as written, is the owner of what follows: copied out of the zone.
+            long target = zone.records(cname) + 2;
+            int targetLen = zone.nameLength(target);
+            if (synthesizedUsed + targetLen > synthesized.length) {
+                return false;
+            }
+            int at = synthesizedUsed;
+            synthesizedUsed += zone.copyName(target, synthesized, at);
+            return follow(node, synthesized, at);
         }
         negative();
         return false;
@@ -169,12 +179,12 @@ public final class Lookup {
      * ANY: every RRset over TCP; over UDP the minimal answer of RFC 8482 §4.1: one RRset of the
      * name, the one with the lowest type, as Knot DNS does.
      */
-    private void anyAnswer(Node node) {
-        RRset[] all = node.rrsets();
-        int n = tcp ? all.length : 1;
-        for (int i = 0; i < n; i++) {
-            answer.add(Answer.ANSWER, owner, ownerOff, all[i], all[i].ttl(), false);
-            additionalFor(all[i], null);
+    private void anyAnswer(long node) {
+        int n = tcp ? zone.rrsetCount(node) : 1;
+        long rrset = zone.firstRRset(node);
+        for (int i = 0; i < n; i++, rrset = zone.nextRRset(rrset)) {
+            answer.add(Answer.ANSWER, owner, ownerOff, rrset, zone.type(rrset), zone.ttl(rrset), false);
+            additionalFor(rrset, CompiledZone.NONE);
         }
     }
 
@@ -182,11 +192,12 @@ public final class Lookup {
      * RFC 6672 §2.2: a DNAME at an ancestor replaces that suffix of the name: answer the DNAME and
      * a CNAME synthesized from it (TTL of the DNAME), then continue with the new name.
      */
-    private boolean substitute(Node node, RRset dname, int index) {
-        answer.add(Answer.ANSWER, node.owner(), 0, dname, dname.ttl(), false);
-        byte[] target = dname.data();
+    private boolean substitute(long node, long dname, int index) {
+        long ttl = zone.ttl(dname);
+        answer.add(Answer.ANSWER, node, dname, TYPE_DNAME, ttl, false);
+        long target = zone.records(dname) + 2;
         int prefixLen = starts[index];
-        int targetLen = WireNames.length(target, RRset.FIRST_RDATA);
+        int targetLen = zone.nameLength(target);
         if (prefixLen + targetLen > MAX_NAME_LENGTH) {
             answer.rcode(RCODE_YXDOMAIN);
             return false;
@@ -196,18 +207,18 @@ public final class Lookup {
         }
         int at = synthesizedUsed;
         System.arraycopy(name, 0, synthesized, at, prefixLen);
-        System.arraycopy(target, RRset.FIRST_RDATA, synthesized, at + prefixLen, targetLen);
+        zone.copyName(target, synthesized, at + prefixLen);
         synthesizedUsed += prefixLen + targetLen;
-        answer.addSynthesized(Answer.ANSWER, owner, ownerOff, TYPE_CNAME, dname.ttl(), synthesized, at, prefixLen + targetLen);
+        answer.addSynthesized(Answer.ANSWER, owner, ownerOff, TYPE_CNAME, ttl, synthesized, at, prefixLen + targetLen);
         // A CNAME query is answered by the synthesized CNAME itself (RFC 6672 §3.2).
-        return qtype != TYPE_CNAME && follow(node, synthesized, at, synthesized, at);
+        return qtype != TYPE_CNAME && follow(node, synthesized, at);
     }
 
     /**
      * Continues the lookup at a CNAME or DNAME target when it lies in this zone and its node was
      * not visited yet (a loop ends the chain, RFC 1034 §3.6.2).
      */
-    private boolean follow(Node from, byte[] target, int targetOff, byte[] ownerArr, int ownerStart) {
+    private boolean follow(long from, byte[] target, int targetOff) {
         for (int i = 0; i < visitedCount; i++) {
             if (visited[i] == from) {
                 return false;
@@ -217,7 +228,7 @@ public final class Lookup {
             return false;
         }
         visited[visitedCount++] = from;
-        setName(target, targetOff, ownerArr, ownerStart);
+        setName(target, targetOff, target, targetOff);
         if (!inZone()) {
             return false;
         }
@@ -238,12 +249,12 @@ public final class Lookup {
      * NS RRset in authority and the addresses of in-zone name servers in additional; glue below the
      * cut is required (RFC 9471 §3).
      */
-    private void referral(Node cut, int hop) {
+    private void referral(long cut, int hop) {
         if (hop == 0) {
             answer.authoritative(false);
         }
-        RRset ns = cut.rrset(TYPE_NS);
-        answer.add(Answer.AUTHORITY, cut.owner(), 0, ns, ns.ttl(), false);
+        long ns = zone.rrset(cut, TYPE_NS);
+        answer.add(Answer.AUTHORITY, cut, ns, TYPE_NS, zone.ttl(ns), false);
         additionalFor(ns, cut);
     }
 
@@ -256,17 +267,16 @@ public final class Lookup {
 
     /** RFC 2308 §3/§5: NXDOMAIN and NODATA carry the zone's SOA with the negative TTL. */
     private void negative() {
-        Node apex = zone.apex();
-        answer.add(Answer.AUTHORITY, apex.owner(), 0, zone.soa(), zone.negativeTtl(), false);
+        answer.add(Answer.AUTHORITY, zone.apex(), zone.soa(), TYPE_SOA, zone.negativeTtl(), false);
     }
 
     /**
      * RFC 1034 §3.6.2 additional section processing: addresses of NS, MX and SRV targets in the
      * zone. For a referral ({@code cut} given), addresses of targets below the cut are glue.
      */
-    private void additionalFor(RRset rrset, Node cut) {
+    private void additionalFor(long rrset, long cut) {
         int nameAt;
-        switch (rrset.type()) {
+        switch (zone.type(rrset)) {
             case TYPE_NS -> nameAt = 0;
             case TYPE_MX -> nameAt = 2;
             case TYPE_SRV -> nameAt = 6;
@@ -274,21 +284,24 @@ public final class Lookup {
                 return;
             }
         }
-        byte[] data = rrset.data();
-        for (int i = 0, p = 0; i < rrset.size(); i++, p += 2 + RRset.rdataLength(data, p)) {
-            int len = WireNames.copyLower(data, p + 2 + nameAt, key, 0);
-            Node target = zone.node(key, 0, len);
-            if (target == null) {
+        if (cut != CompiledZone.NONE) {
+            zone.copyNameLower(zone.key(cut), cutKey, 0);
+        }
+        long p = zone.records(rrset);
+        for (int i = zone.size(rrset); i > 0; i--, p = zone.nextRecord(p)) {
+            int len = zone.copyNameLower(p + 2 + nameAt, key, 0);
+            long target = zone.node(key, 0, len);
+            if (target == CompiledZone.NONE) {
                 continue;
             }
-            boolean glue = cut != null && isAtOrBelow(key, cut.owner());
-            RRset a = target.rrset(TYPE_A);
-            RRset aaaa = target.rrset(TYPE_AAAA);
-            if (a != null) {
-                answer.add(Answer.ADDITIONAL, target.owner(), 0, a, a.ttl(), glue);
+            boolean glue = cut != CompiledZone.NONE && isAtOrBelow(key, cutKey);
+            long a = zone.rrset(target, TYPE_A);
+            long aaaa = zone.rrset(target, TYPE_AAAA);
+            if (a != CompiledZone.NONE) {
+                answer.add(Answer.ADDITIONAL, target, a, TYPE_A, zone.ttl(a), glue);
             }
-            if (aaaa != null) {
-                answer.add(Answer.ADDITIONAL, target.owner(), 0, aaaa, aaaa.ttl(), glue);
+            if (aaaa != CompiledZone.NONE) {
+                answer.add(Answer.ADDITIONAL, target, aaaa, TYPE_AAAA, zone.ttl(aaaa), glue);
             }
         }
     }

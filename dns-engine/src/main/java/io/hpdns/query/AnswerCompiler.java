@@ -4,11 +4,11 @@ import static io.hpdns.wire.DnsConstants.*;
 
 import io.hpdns.stats.QueryCounters;
 import io.hpdns.wire.WireNames;
+import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.CompiledZoneWriter;
 import io.hpdns.zone.NegativeAnswer;
-import io.hpdns.zone.Node;
 import io.hpdns.zone.PrecompiledAnswers;
 import io.hpdns.zone.PrecompiledAnswers.Response;
-import io.hpdns.zone.RRset;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
@@ -50,7 +50,7 @@ public final class AnswerCompiler {
      */
     static final int NODES_PER_THREAD = 50_000;
 
-    private final Zone zone;
+    private final CompiledZone zone;
     private final QueryProcessor reference;
     /** The reference path's queries and responses; no client: the server asks itself. */
     private final Exchange exchange = new Exchange(HEADER_SIZE + MAX_NAME_LENGTH + 4);
@@ -62,13 +62,14 @@ public final class AnswerCompiler {
     private final int probe;
     private NegativeAnswer negative;
 
-    private AnswerCompiler(Zone zone, List<Node> nodes) {
+    private AnswerCompiler(CompiledZone zone, long[] nodes) {
         this.zone = zone;
         this.reference = reference(zone);
         TreeSet<Integer> types = new TreeSet<>(List.of(TYPE_DS, TYPE_CNAME));
-        for (Node node : nodes) {
-            for (RRset rrset : node.rrsets()) {
-                types.add(rrset.type());
+        for (long node : nodes) {
+            long rrset = zone.firstRRset(node);
+            for (int i = zone.rrsetCount(node); i > 0; i--, rrset = zone.nextRRset(rrset)) {
+                types.add(zone.type(rrset));
             }
         }
         this.zoneTypes = types.stream().mapToInt(Integer::intValue).toArray();
@@ -77,7 +78,7 @@ public final class AnswerCompiler {
             candidate--;
         }
         this.probe = candidate;
-        Response apex = respond(zone.apex().owner(), probe);
+        Response apex = respond(owner(zone.apex()), probe);
         if (apex != null && apex.authoritative() && apex.rcode() == RCODE_NOERROR && apex.answerCount() == 0
                 && apex.authorityCount() == 1 && apex.additionalCount() == 0) {
             negative = new NegativeAnswer(zone, apex.records());
@@ -93,33 +94,45 @@ public final class AnswerCompiler {
         this.negative = other.negative;
     }
 
-    private static QueryProcessor reference(Zone zone) {
+    private static QueryProcessor reference(CompiledZone zone) {
         return new QueryProcessor(new ServingStateHolder(ServingState.of(List.of(zone))),
                 AnswerSettings.defaults(), QueryCounters.unregistered(), false);
     }
 
     /**
-     * The zone with its answers compiled, on up to as many threads as there are processors for a
-     * large zone. Cold path: run it before the zone is published.
+     * The loaded zone in its compiled layout, with its answers compiled, on up to as many threads
+     * as there are processors for a large zone. Cold path: run it before the zone is published.
      */
-    public static Zone compile(Zone zone) {
+    public static CompiledZone compile(Zone zone) {
         int threads = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
                 zone.nodes().size() / (long) NODES_PER_THREAD));
         return compile(zone, threads);
     }
 
     /** As {@link #compile(Zone)}, on {@code threads} threads whatever the zone's size. */
-    static Zone compile(Zone zone, int threads) {
-        List<Node> nodes = zone.nodes();
-        return new AnswerCompiler(zone, nodes).compile(nodes, Math.min(threads, Math.max(1, nodes.size())));
+    static CompiledZone compile(Zone loaded, int threads) {
+        CompiledZone zone = CompiledZoneWriter.write(loaded);
+        long[] nodes = new long[zone.nodeCount()];
+        int i = 0;
+        for (long node = zone.firstNode(); node < zone.nodesEnd(); node = zone.nextNode(node)) {
+            nodes[i++] = node;
+        }
+        return new AnswerCompiler(zone, nodes).compile(nodes, Math.min(threads, Math.max(1, nodes.length)));
+    }
+
+    /** The node's owner name as written, in an array of its own. */
+    private byte[] owner(long node) {
+        byte[] owner = new byte[zone.ownerLength(node)];
+        zone.copyOwner(node, owner, 0);
+        return owner;
     }
 
     /**
      * Compiles {@code threads} slices of the nodes side by side, each into a layout of its own,
      * then appends the slices' layouts to the first's and moves their offsets along.
      */
-    private Zone compile(List<Node> nodes, int threads) {
-        int[] answersAt = new int[nodes.size()];
+    private CompiledZone compile(long[] nodes, int threads) {
+        int[] answersAt = new int[nodes.length];
         PrecompiledAnswers.Builder[] slices = new PrecompiledAnswers.Builder[threads];
         Thread[] others = new Thread[threads];
         RuntimeException[] failures = new RuntimeException[threads];
@@ -151,19 +164,19 @@ public final class AnswerCompiler {
                 }
             }
         }
-        return zone.withAnswers(slices[0].build(negative), answersAt);
+        return CompiledZoneWriter.withAnswers(zone, slices[0], negative, answersAt);
     }
 
     /** The first node of slice {@code slice} of {@code slices}. */
-    private static int from(List<Node> nodes, int slice, int slices) {
-        return (int) ((long) nodes.size() * slice / slices);
+    private static int from(long[] nodes, int slice, int slices) {
+        return (int) ((long) nodes.length * slice / slices);
     }
 
-    private void compileSlice(List<Node> nodes, int from, int to, PrecompiledAnswers.Builder builder, int[] answersAt) {
+    private void compileSlice(long[] nodes, int from, int to, PrecompiledAnswers.Builder builder, int[] answersAt) {
         int[] types = new int[zoneTypes.length];
         Response[] responses = new Response[zoneTypes.length];
         for (int i = from; i < to; i++) {
-            answersAt[i] = compileNode(nodes.get(i), builder, types, responses);
+            answersAt[i] = compileNode(nodes[i], builder, types, responses);
         }
     }
 
@@ -182,15 +195,15 @@ public final class AnswerCompiler {
         }
     }
 
-    private int compileNode(Node node, PrecompiledAnswers.Builder builder, int[] types, Response[] responses) {
-        byte[] owner = node.owner();
+    private int compileNode(long node, PrecompiledAnswers.Builder builder, int[] types, Response[] responses) {
+        byte[] owner = owner(node);
         Response other = shaped(respond(owner, probe), owner);
         int[] candidates;
         if (other.negative() && other.rcode() == RCODE_NOERROR) {
-            RRset[] rrsets = node.rrsets();
-            candidates = new int[rrsets.length];
-            for (int i = 0; i < rrsets.length; i++) {
-                candidates[i] = rrsets[i].type();
+            candidates = new int[zone.rrsetCount(node)];
+            long rrset = zone.firstRRset(node);
+            for (int i = 0; i < candidates.length; i++, rrset = zone.nextRRset(rrset)) {
+                candidates[i] = zone.type(rrset);
             }
         } else if (other.compiled() && !other.authoritative()) {
             candidates = new int[] {TYPE_DS};

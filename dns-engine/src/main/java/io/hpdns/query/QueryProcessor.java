@@ -11,13 +11,13 @@ import io.hpdns.tsig.TsigKeys;
 import io.hpdns.wire.QueryReader;
 import io.hpdns.wire.ResponseWriter;
 import io.hpdns.zone.Authority;
+import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.NegativeAnswer;
-import io.hpdns.zone.Node;
 import io.hpdns.zone.PrecompiledAnswers;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
-import io.hpdns.zone.Zone;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Arrays;
 import org.xbill.DNS.Flags;
@@ -63,6 +63,9 @@ public final class QueryProcessor implements QueryHandler {
     private final QueryReader query = new QueryReader();
     private final ResponseWriter writer = new ResponseWriter();
     private final Lookup lookup = new Lookup();
+    /** An RRset's records and an owner name, copied out of the zone to be written. */
+    private final byte[] records = new byte[MAX_RESPONSE];
+    private final byte[] owner = new byte[MAX_NAME_LENGTH];
     private final Answer answer = new Answer();
     private final QueryCounters counters;
     private int tcpKeepalive = ResponseWriter.NO_KEEPALIVE;
@@ -217,7 +220,7 @@ public final class QueryProcessor implements QueryHandler {
     private int answerInternet(Protocol protocol, boolean edns) {
         ServingState state = zones.get();
         Authority authority = findAuthority(state);
-        if (!(authority instanceof Zone zone)) {
+        if (!(authority instanceof CompiledZone zone)) {
             // Not authoritative for the name: no referral to the root, just REFUSED (RFC 8906 §3.1.4),
             // saying why with Extended DNS Error 20 (RFC 8914 §4.21). A configured zone that did
             // not load is ours but has nothing to answer with: SERVFAIL, "Not Ready" (§4.15).
@@ -246,7 +249,8 @@ public final class QueryProcessor implements QueryHandler {
         if (edns) {
             writer.reserveOpt(nsid, NO_EDE);
         }
-        boolean truncated = !writeSection(Answer.ANSWER) || !writeSection(Answer.AUTHORITY) || !writeAdditional();
+        boolean truncated = !writeSection(zone, Answer.ANSWER) || !writeSection(zone, Answer.AUTHORITY)
+                || !writeAdditional(zone);
         return finishAnswer(answer.rcode(), answer.authoritative(), truncated, edns, nsid);
     }
 
@@ -271,13 +275,13 @@ public final class QueryProcessor implements QueryHandler {
      * question matches but for letter case (RFC 4343), so they follow the client's question as
      * they are.
      */
-    private int answerPrecompiled(Zone zone, boolean edns, byte[] nsid) {
-        Node node = zone.node(query.qnameLower(), 0, query.qnameLength());
-        if (node == null) {
+    private int answerPrecompiled(CompiledZone zone, boolean edns, byte[] nsid) {
+        long node = zone.node(query.qnameLower(), 0, query.qnameLength());
+        if (node == CompiledZone.NONE) {
             return -1;
         }
         PrecompiledAnswers answers = zone.answers();
-        int r = answers.find(node.answersAt(), query.qtype());
+        int r = answers.find(zone.answersAt(node), query.qtype());
         if (r < 0) {
             return -1;
         }
@@ -294,7 +298,7 @@ public final class QueryProcessor implements QueryHandler {
     }
 
     /** Whether the lookup's answer is the zone's NXDOMAIN or NODATA: its SOA in authority, and nothing else. */
-    private boolean isNegativeOnly(Zone zone) {
+    private boolean isNegativeOnly(CompiledZone zone) {
         return answer.authoritative() && answer.count(Answer.ANSWER) == 0 && answer.count(Answer.ADDITIONAL) == 0
                 && answer.count(Answer.AUTHORITY) == 1 && answer.entry(Answer.AUTHORITY, 0).rrset == zone.soa()
                 && answer.entry(Answer.AUTHORITY, 0).ttl == zone.negativeTtl();
@@ -304,14 +308,14 @@ public final class QueryProcessor implements QueryHandler {
      * NXDOMAIN or NODATA from the zone's compiled {@link NegativeAnswer}, moved behind the
      * question; -1 when it does not apply to the name or does not fit.
      */
-    private int answerNegative(Zone zone, int rcode, boolean edns, byte[] nsid) {
+    private int answerNegative(CompiledZone zone, int rcode, boolean edns, byte[] nsid) {
         NegativeAnswer negative = zone.answers().negative();
         if (negative == null || !negative.appliesTo(query.qnameLower(), query.qnameLength(), query.labelStarts(),
                 query.labelCount())) {
             return -1;
         }
-        byte[] records = negative.records();
-        if (!writer.precompiled(query.qnameSource(), HEADER_SIZE, query.qnameLength(), records, 0, records.length,
+        MemorySegment soa = negative.records();
+        if (!writer.precompiled(query.qnameSource(), HEADER_SIZE, query.qnameLength(), soa, 0, (int) soa.byteSize(),
                 0, 1, 0, edns ? writer.optLength(nsid, NO_EDE) : 0)) {
             return -1;
         }
@@ -347,9 +351,9 @@ public final class QueryProcessor implements QueryHandler {
     }
 
     /** Writes the answer or authority section; false when an RRset did not fit, which truncates. */
-    private boolean writeSection(int section) {
+    private boolean writeSection(CompiledZone zone, int section) {
         for (int i = 0; i < answer.count(section); i++) {
-            if (!write(section, answer.entry(section, i))) {
+            if (!write(zone, section, answer.entry(section, i))) {
                 return false;
             }
         }
@@ -360,21 +364,31 @@ public final class QueryProcessor implements QueryHandler {
      * Additional data that does not fit is left out without truncation (RFC 2181 §9), except glue
      * a referral needs (RFC 9471 §3); whatever else fits is still written.
      */
-    private boolean writeAdditional() {
+    private boolean writeAdditional(CompiledZone zone) {
         boolean complete = true;
         for (int i = 0; i < answer.count(Answer.ADDITIONAL); i++) {
             Answer.Entry e = answer.entry(Answer.ADDITIONAL, i);
-            if (!write(Answer.ADDITIONAL, e) && e.required) {
+            if (!write(zone, Answer.ADDITIONAL, e) && e.required) {
                 complete = false;
             }
         }
         return complete;
     }
 
-    private boolean write(int section, Answer.Entry e) {
-        return e.rrset != null
-                ? writer.rrset(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rrset.data(), e.rrset.size())
-                : writer.record(section, e.owner, e.ownerOff, e.type, CLASS_IN, e.ttl, e.rdata, e.rdataOff, e.rdataLen);
+    /** Writes one entry; a zone's owner name and records are copied out of its layout first. */
+    private boolean write(CompiledZone zone, int section, Answer.Entry e) {
+        byte[] ownerName = e.owner;
+        int ownerOff = e.ownerOff;
+        if (e.ownerNode != CompiledZone.NONE) {
+            zone.copyOwner(e.ownerNode, owner, 0);
+            ownerName = owner;
+            ownerOff = 0;
+        }
+        if (e.rrset == CompiledZone.NONE) {
+            return writer.record(section, ownerName, ownerOff, e.type, CLASS_IN, e.ttl, e.rdata, e.rdataOff, e.rdataLen);
+        }
+        zone.copyRecords(e.rrset, records, 0);
+        return writer.rrset(section, ownerName, ownerOff, e.type, CLASS_IN, e.ttl, records, zone.size(e.rrset));
     }
 
     private int answerChaos(boolean edns) {

@@ -7,7 +7,7 @@ import org.xbill.DNS.Name;
  * an {@link UnavailableZone}, configured but with no data to answer from. The query path tells the
  * two apart with one type check after the longest-suffix search (RFC 1034 §4.3.2 step 2).
  */
-public sealed interface Authority permits Zone, UnavailableZone {
+public sealed interface Authority permits CompiledZone, UnavailableZone {
 
     /** The zone's origin, the name it is configured and found under. */
     Name origin();

@@ -65,25 +65,6 @@ final class NameTable<V> {
         }
     }
 
-    private NameTable(NameTable<?> other, Object[] entries) {
-        this.slots = other.slots;
-        this.entries = entries;
-        this.shift = other.shift;
-        this.indexBits = other.indexBits;
-    }
-
-    /**
-     * The same names with other values: {@code vals[i]} replaces the i-th value in the order of
-     * {@link #values()}. The keys and the hash slots are shared.
-     */
-    NameTable<V> withValues(Object[] vals) {
-        Object[] replaced = entries.clone();
-        for (int i = 0; i < replaced.length / 2; i++) {
-            replaced[2 * i + 1] = vals[i];
-        }
-        return new NameTable<>(this, replaced);
-    }
-
     /** The value for the lowercased name {@code buf[off..off+len)}, or null. */
     @SuppressWarnings("unchecked")
     V get(byte[] buf, int off, int len) {

@@ -3,6 +3,7 @@ package io.hpdns.zone;
 import static io.hpdns.wire.DnsConstants.TYPE_SOA;
 
 import io.hpdns.wire.WireNames;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -23,6 +24,8 @@ import java.util.List;
  */
 public final class NegativeAnswer {
     private final byte[] records;
+    /** The same, for the query path to copy from. */
+    private final MemorySegment recordsView;
     private final int[] pointers;
     /** The label just above the origin of each SOA name below the origin, lowercased, length first. */
     private final byte[][] guards;
@@ -33,9 +36,10 @@ public final class NegativeAnswer {
      * @param records what the writer wrote after a question of the origin for a NODATA there: one
      *     SOA record, in the authority section
      */
-    public NegativeAnswer(Zone zone, byte[] records) {
+    public NegativeAnswer(CompiledZone zone, byte[] records) {
         this.records = records.clone();
-        this.originLength = zone.originLength();
+        this.recordsView = MemorySegment.ofArray(this.records);
+        this.originLength = zone.originKey().length;
         this.originLabels = zone.originLabels();
         List<Integer> found = new ArrayList<>();
         int p = skipName(records, 0, found);
@@ -46,7 +50,8 @@ public final class NegativeAnswer {
             throw new IllegalArgumentException("not one SOA record: " + HexFormat.of().formatHex(records));
         }
         this.pointers = found.stream().mapToInt(Integer::intValue).toArray();
-        byte[] soa = zone.soa().data();
+        byte[] soa = new byte[zone.recordsLength(zone.soa())];
+        zone.copyRecords(zone.soa(), soa, 0);
         int mname = RRset.FIRST_RDATA;
         int rname = mname + WireNames.length(soa, mname);
         List<byte[]> below = new ArrayList<>();
@@ -59,13 +64,52 @@ public final class NegativeAnswer {
         this.guards = below.toArray(new byte[0][]);
     }
 
-    /** The answer as compiled before, read back from a {@link ZoneImage}. */
-    NegativeAnswer(byte[] records, int[] pointers, byte[][] guards, int originLength, int originLabels) {
+    /** The answer as compiled before, read back from a {@link CompiledZone}'s layout. */
+    private NegativeAnswer(byte[] records, int[] pointers, byte[][] guards, int originLength, int originLabels) {
         this.records = records;
+        this.recordsView = MemorySegment.ofArray(records);
         this.pointers = pointers;
         this.guards = guards;
         this.originLength = originLength;
         this.originLabels = originLabels;
+    }
+
+    /**
+     * The answer as {@link CompiledZone} keeps it: the records' length (u16) and the records, the
+     * pointers' count (u8) and each pointer (u16), the guards' count (u8) and each guard.
+     */
+    byte[] toLayout() {
+        int length = 2 + records.length + 1 + 2 * pointers.length + 1;
+        for (byte[] guard : guards) {
+            length += guard.length;
+        }
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(length);
+        out.putShort((short) records.length).put(records).put((byte) pointers.length);
+        for (int pointer : pointers) {
+            out.putShort((short) pointer);
+        }
+        out.put((byte) guards.length);
+        for (byte[] guard : guards) {
+            out.put(guard);
+        }
+        return out.array();
+    }
+
+    /** Reads back what {@link #toLayout} wrote, for a zone whose origin has these length and labels. */
+    static NegativeAnswer fromLayout(byte[] layout, int originLength, int originLabels) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(layout);
+        byte[] records = new byte[in.getShort() & 0xffff];
+        in.get(records);
+        int[] pointers = new int[in.get() & 0xff];
+        for (int i = 0; i < pointers.length; i++) {
+            pointers[i] = in.getShort() & 0xffff;
+        }
+        byte[][] guards = new byte[in.get() & 0xff][];
+        for (int i = 0; i < guards.length; i++) {
+            guards[i] = new byte[(in.get(in.position()) & 0xff) + 1];
+            in.get(guards[i]);
+        }
+        return new NegativeAnswer(records, pointers, guards, originLength, originLabels);
     }
 
     /** Skips a name in the records, noting where its compression pointer is; the offset after it. */
@@ -123,7 +167,7 @@ public final class NegativeAnswer {
     }
 
     /** The SOA record as written after a question of the origin; read only. */
-    public byte[] records() { return records; }
+    public MemorySegment records() { return recordsView; }
 
     public int pointerCount() { return pointers.length; }
 

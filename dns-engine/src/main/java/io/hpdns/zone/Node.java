@@ -12,25 +12,13 @@ public final class Node {
     private final byte[] key;
     private final RRset[] rrsets;
     private final boolean zoneCut;
-    private final int answersAt;
 
     /** {@code owner} and {@code key} are the same array when the zone file wrote the name in lowercase. */
     Node(byte[] owner, byte[] key, RRset[] rrsets, boolean zoneCut) {
-        this(owner, key, rrsets, zoneCut, PrecompiledAnswers.NOT_COMPILED);
-    }
-
-    /** As above, its precompiled answers starting at {@code answersAt}: a node read back from a {@link ZoneImage}. */
-    Node(byte[] owner, byte[] key, RRset[] rrsets, boolean zoneCut, int answersAt) {
         this.owner = owner;
         this.key = key;
         this.rrsets = rrsets == null ? NONE : rrsets;
         this.zoneCut = zoneCut;
-        this.answersAt = answersAt;
-    }
-
-    /** The same node, its precompiled answers starting at {@code answersAt}. */
-    Node(Node node, int answersAt) {
-        this(node.owner, node.key, node.rrsets, node.zoneCut, answersAt);
     }
 
     /** The owner name in uncompressed wire format, with the letter case of the zone file. */
@@ -56,10 +44,4 @@ public final class Node {
     public boolean isZoneCut() { return zoneCut; }
 
     public boolean isEmptyNonTerminal() { return rrsets.length == 0; }
-
-    /**
-     * Where this node's answers start in its zone's {@link PrecompiledAnswers}, or
-     * {@link PrecompiledAnswers#NOT_COMPILED}.
-     */
-    public int answersAt() { return answersAt; }
 }

@@ -1,5 +1,8 @@
 package io.hpdns.zone;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -11,8 +14,8 @@ import java.util.Arrays;
  * the AA bit, the RCODE and the section counts. One that is the zone's NODATA or NXDOMAIN refers
  * to the zone's {@link NegativeAnswer} instead of holding the SOA again.
  *
- * <p>Layout, one byte array per zone so that a million names cost a million small byte runs and
- * no objects: a node's answers at {@link Node#answersAt()} are the number of typed responses (one
+ * <p>Layout, one run of octets per zone (a section of its {@link CompiledZone}) so that a million
+ * names cost a million small byte runs and no objects: a node's answers at {@link CompiledZone#answersAt} are the number of typed responses (one
  * octet), the response for every other type, then each typed response after its type (two
  * octets). A response is a kind octet ({@code COMPILED}, {@code AUTHORITATIVE}, {@code NEGATIVE}
  * and the RCODE in the low four bits) followed, when compiled and not negative, by ANCOUNT,
@@ -20,11 +23,11 @@ import java.util.Arrays;
  * that is not compiled leaves its query types to the writer.
  */
 public final class PrecompiledAnswers {
-    /** For {@link Node#answersAt()}: nothing compiled for the node. */
+    /** For {@link CompiledZone#answersAt}: nothing compiled for the node. */
     public static final int NOT_COMPILED = -1;
 
     /** A zone's answers before they are compiled: every query goes through the writer. */
-    public static final PrecompiledAnswers NONE = new PrecompiledAnswers(new byte[0], null);
+    public static final PrecompiledAnswers NONE = new PrecompiledAnswers(MemorySegment.ofArray(new byte[0]), null);
 
     private static final int AUTHORITATIVE = 0x80;
     private static final int COMPILED = 0x40;
@@ -34,11 +37,11 @@ public final class PrecompiledAnswers {
     private static final int FIELDS = 9;
     private static final int MAX_TYPED = 255;
 
-    private final byte[] bytes;
+    private final MemorySegment bytes;
     private final NegativeAnswer negative;
 
-    /** Answers laid out by a {@link Builder}, here or in a {@link ZoneImage}. */
-    PrecompiledAnswers(byte[] bytes, NegativeAnswer negative) {
+    /** Answers laid out by a {@link Builder}, as {@link CompiledZone} holds them. */
+    PrecompiledAnswers(MemorySegment bytes, NegativeAnswer negative) {
         this.bytes = bytes;
         this.negative = negative;
     }
@@ -51,53 +54,56 @@ public final class PrecompiledAnswers {
         if (at < 0) {
             return -1;
         }
-        byte[] b = bytes;
-        int typed = b[at] & 0xff;
+        int typed = octet(at);
         int other = at + 1;
         int p = after(other);
         for (int i = 0; i < typed; i++) {
-            if (u16(b, p) == qtype) {
-                return (b[p + 2] & COMPILED) != 0 ? p + 2 : -1;
+            if (u16(p) == qtype) {
+                return (octet(p + 2) & COMPILED) != 0 ? p + 2 : -1;
             }
             p = after(p + 2);
         }
-        return (b[other] & COMPILED) != 0 ? other : -1;
+        return (octet(other) & COMPILED) != 0 ? other : -1;
     }
 
     private int after(int response) {
-        int kind = bytes[response];
+        int kind = octet(response);
         if ((kind & COMPILED) == 0 || (kind & NEGATIVE) != 0) {
             return response + 1;
         }
-        return response + FIELDS + u16(bytes, response + 7);
+        return response + FIELDS + u16(response + 7);
     }
 
     /** Whether the response is the zone's {@link #negative()} answer, with {@link #rcode}. */
-    public boolean isNegative(int response) { return (bytes[response] & NEGATIVE) != 0; }
+    public boolean isNegative(int response) { return (octet(response) & NEGATIVE) != 0; }
 
-    public boolean authoritative(int response) { return (bytes[response] & AUTHORITATIVE) != 0; }
+    public boolean authoritative(int response) { return (octet(response) & AUTHORITATIVE) != 0; }
 
-    public int rcode(int response) { return bytes[response] & RCODE; }
+    public int rcode(int response) { return octet(response) & RCODE; }
 
-    public int answerCount(int response) { return u16(bytes, response + 1); }
+    public int answerCount(int response) { return u16(response + 1); }
 
-    public int authorityCount(int response) { return u16(bytes, response + 3); }
+    public int authorityCount(int response) { return u16(response + 3); }
 
-    public int additionalCount(int response) { return u16(bytes, response + 5); }
+    public int additionalCount(int response) { return u16(response + 5); }
 
     /** Offset in {@link #bytes()} of the response's records. */
     public int recordsAt(int response) { return response + FIELDS; }
 
-    public int recordsLength(int response) { return u16(bytes, response + 7); }
+    public int recordsLength(int response) { return u16(response + 7); }
 
     /** Every node's responses; read only. */
-    public byte[] bytes() { return bytes; }
+    public MemorySegment bytes() { return bytes; }
 
     /** The records of the zone's NXDOMAIN and NODATA responses, or null when they are not compiled. */
     public NegativeAnswer negative() { return negative; }
 
-    private static int u16(byte[] b, int p) {
-        return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+    private int octet(int p) {
+        return bytes.get(JAVA_BYTE, p) & 0xff;
+    }
+
+    private int u16(int p) {
+        return (octet(p) << 8) | octet(p + 1);
     }
 
     /**
@@ -238,8 +244,9 @@ public final class PrecompiledAnswers {
             return base;
         }
 
-        public PrecompiledAnswers build(NegativeAnswer negative) {
-            return new PrecompiledAnswers(Arrays.copyOf(bytes, size), negative);
+        /** The layout's octets, for {@link CompiledZoneWriter#withAnswers}. */
+        byte[] layout() {
+            return Arrays.copyOf(bytes, size);
         }
     }
 }

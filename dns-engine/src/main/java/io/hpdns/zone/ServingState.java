@@ -11,11 +11,11 @@ import java.util.List;
  */
 public final class ServingState {
 
-    private final List<Zone> zones;
+    private final List<CompiledZone> zones;
     private final List<UnavailableZone> unavailable;
     private final NameTable<Authority> byOrigin;
 
-    private ServingState(List<Zone> zones, List<UnavailableZone> unavailable) {
+    private ServingState(List<CompiledZone> zones, List<UnavailableZone> unavailable) {
         this.zones = List.copyOf(zones);
         this.unavailable = List.copyOf(unavailable);
         List<Authority> all = new ArrayList<>(zones);
@@ -24,7 +24,7 @@ public final class ServingState {
         Object[] values = new Object[all.size()];
         for (int i = 0; i < keys.length; i++) {
             Authority authority = all.get(i);
-            keys[i] = authority instanceof Zone zone ? zone.originKey() : NameTable.key(authority.origin().toWire());
+            keys[i] = authority instanceof CompiledZone zone ? zone.originKey() : NameTable.key(authority.origin().toWire());
             values[i] = authority;
             for (int j = 0; j < i; j++) {
                 if (Arrays.equals(keys[i], keys[j])) {
@@ -35,16 +35,16 @@ public final class ServingState {
         this.byOrigin = new NameTable<>(keys, values, keys.length);
     }
 
-    public static ServingState of(List<Zone> zones) {
+    public static ServingState of(List<CompiledZone> zones) {
         return new ServingState(zones, List.of());
     }
 
     /** The served zones, and the configured zones without data, whose names are answered SERVFAIL. */
-    public static ServingState of(List<Zone> zones, List<UnavailableZone> unavailable) {
+    public static ServingState of(List<CompiledZone> zones, List<UnavailableZone> unavailable) {
         return new ServingState(zones, unavailable);
     }
 
-    public List<Zone> zones() {
+    public List<CompiledZone> zones() {
         return zones;
     }
 

@@ -2,6 +2,8 @@ package io.hpdns.query;
 
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
+import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.CompiledZoneWriter;
 import io.hpdns.zone.Zone;
 import io.hpdns.zone.ZoneLoadResult;
 import io.hpdns.zone.ZoneLoader;
@@ -37,7 +39,7 @@ public final class EngineFixture {
     /** The ID of every query built here, unless a test sets its own. */
     public static final int QUERY_ID = 0x2a5c;
 
-    private static final Map<String, Zone> LOADED = new ConcurrentHashMap<>();
+    private static final Map<String, CompiledZone> LOADED = new ConcurrentHashMap<>();
 
     private final ServingStateHolder holder;
     private final QueryProcessor processor;
@@ -51,12 +53,21 @@ public final class EngineFixture {
         this.processor = new QueryProcessor(holder, settings);
     }
 
-    public static EngineFixture serving(AnswerSettings settings, Zone... zones) {
+    public static EngineFixture serving(AnswerSettings settings, CompiledZone... zones) {
         return new EngineFixture(settings, new ServingStateHolder(ServingState.of(List.of(zones))));
     }
 
-    public static EngineFixture serving(Zone... zones) {
+    public static EngineFixture serving(CompiledZone... zones) {
         return serving(AnswerSettings.defaults(), zones);
+    }
+
+    /** Zones as loaded, their answers not compiled: every query goes through the lookup and the writer. */
+    public static EngineFixture serving(Zone... loaded) {
+        CompiledZone[] zones = new CompiledZone[loaded.length];
+        for (int i = 0; i < loaded.length; i++) {
+            zones[i] = CompiledZoneWriter.write(loaded[i]);
+        }
+        return serving(zones);
     }
 
     /** example.org alone: child.example.org is only a delegation. */
@@ -69,11 +80,11 @@ public final class EngineFixture {
         return serving(parentZone(), childZone());
     }
 
-    public static Zone parentZone() {
+    public static CompiledZone parentZone() {
         return zone("example.org.", "example.org.zone");
     }
 
-    public static Zone childZone() {
+    public static CompiledZone childZone() {
         return zone("child.example.org.", "child.example.org.zone");
     }
 
@@ -81,12 +92,12 @@ public final class EngineFixture {
      * A zone from {@code src/test/resources/zones}, loaded and its answers compiled once per test
      * run, as the server does; fails on any error.
      */
-    public static Zone zone(String origin, String file) {
+    public static CompiledZone zone(String origin, String file) {
         return LOADED.computeIfAbsent(origin + " " + file, key -> load(name(origin), zoneFile(file)));
     }
 
     /** A zone file loaded and its answers compiled; fails on any error. */
-    public static Zone load(Name origin, Path file) {
+    public static CompiledZone load(Name origin, Path file) {
         ZoneLoadResult result = ZoneLoader.load(origin, file);
         if (!result.ok()) {
             throw new AssertionError("test zone " + file + " does not load: " + result.problems());
@@ -141,7 +152,7 @@ public final class EngineFixture {
     }
 
     /** Replaces the served zones the way a reload does: one atomic publish of a new state. */
-    public void publish(Zone... zones) {
+    public void publish(CompiledZone... zones) {
         holder.publish(ServingState.of(List.of(zones)));
     }
 

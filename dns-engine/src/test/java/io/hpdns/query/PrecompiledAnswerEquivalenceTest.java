@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
+import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.CompiledZoneWriter;
 import io.hpdns.zone.Zone;
 import io.hpdns.zone.ZoneLoader;
 import java.io.IOException;
@@ -30,8 +32,8 @@ class PrecompiledAnswerEquivalenceTest {
     @Test
     void exampleZoneAndItsChildAnswerAlikeOnBothPaths() {
         Path zones = Path.of("..", "conf", "zones");
-        Zone parent = EngineFixture.load(EngineFixture.name("example.com."), zones.resolve("example.com.zone"));
-        Zone child = EngineFixture.load(EngineFixture.name("sub.example.com."), zones.resolve("sub.example.com.zone"));
+        CompiledZone parent = EngineFixture.load(EngineFixture.name("example.com."), zones.resolve("example.com.zone"));
+        CompiledZone child = EngineFixture.load(EngineFixture.name("sub.example.com."), zones.resolve("sub.example.com.zone"));
 
         Coverage coverage = compare(parent, child);
 
@@ -40,7 +42,7 @@ class PrecompiledAnswerEquivalenceTest {
 
     @Test
     void engineTestZonesAnswerAlikeOnBothPaths() {
-        Zone[] zones = {
+        CompiledZone[] zones = {
             EngineFixture.parentZone(), EngineFixture.childZone(),
             EngineFixture.zone("apex-dname.example.", "apex-dname.example.zone"),
             EngineFixture.zone("loop.example.", "loop.example.zone"),
@@ -57,7 +59,7 @@ class PrecompiledAnswerEquivalenceTest {
     void generatedZoneAnswersAlikeOnBothPaths(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("gen.test.zone");
         QueryBattery.writeGeneratedZone(file, 240);
-        Zone zone = EngineFixture.load(EngineFixture.name("gen.test."), file);
+        CompiledZone zone = EngineFixture.load(EngineFixture.name("gen.test."), file);
 
         Coverage coverage = compare(zone);
 
@@ -79,7 +81,7 @@ class PrecompiledAnswerEquivalenceTest {
     void zoneWithoutCompiledAnswersIsAnsweredByTheWriter() {
         Zone plain = ZoneLoader.load(EngineFixture.name("example.org."), EngineFixture.zoneFile("example.org.zone")).zone();
 
-        Coverage coverage = compare(plain);
+        Coverage coverage = compare(CompiledZoneWriter.write(plain));
 
         assertThat(coverage.queries).isPositive();
         assertThat(coverage.precompiled).isZero();
@@ -95,7 +97,7 @@ class PrecompiledAnswerEquivalenceTest {
      * Asks every query kind of the {@link QueryBattery} for every name of the zones (and names below
      * them) of both paths, over the same serving state, and fails at the first response that differs.
      */
-    private Coverage compare(Zone... zones) {
+    private Coverage compare(CompiledZone... zones) {
         ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of(zones)));
         List<QueryProcessor> fast = QueryBattery.processors(holder, true);
         List<QueryProcessor> reference = QueryBattery.processors(holder, false);

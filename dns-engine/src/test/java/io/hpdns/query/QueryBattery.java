@@ -4,9 +4,8 @@ import io.hpdns.stats.QueryCounters;
 import io.hpdns.tsig.TsigKey;
 import io.hpdns.tsig.TsigKeys;
 import io.hpdns.wire.WireNames;
-import io.hpdns.zone.Node;
 import io.hpdns.zone.ServingStateHolder;
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -103,11 +102,13 @@ public final class QueryBattery {
      * Every name of the zones and a name below each (NXDOMAIN, wildcard, referral or DNAME), in the
      * zones' order.
      */
-    public static Set<String> names(Zone... zones) {
+    public static Set<String> names(CompiledZone... zones) {
         Set<String> names = new LinkedHashSet<>();
-        for (Zone zone : zones) {
-            for (Node node : zone.nodes()) {
-                String owner = WireNames.toString(node.owner(), 0);
+        for (CompiledZone zone : zones) {
+            for (long node = zone.firstNode(); node < zone.nodesEnd(); node = zone.nextNode(node)) {
+                byte[] name = new byte[zone.ownerLength(node)];
+                zone.copyOwner(node, name, 0);
+                String owner = WireNames.toString(name, 0);
                 names.add(owner);
                 names.add("zz." + owner);
             }

@@ -21,15 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Whatever is wrong with a file, reading it as a {@link ZoneImage} ends in a
  * {@link ZoneImageException} that names the file and says what is wrong — not an image, another
- * version, truncated at an offset, a checksum mismatch, malformed at an offset — and never in
- * another exception or a zone: every truncation and every changed octet of a small image, random
- * damage to a larger one, and lengths, counts and indices changed under checksums made to match,
- * which only the reader's own checks stand against. A missing file is a {@link NoSuchFileException}.
+ * version, truncated at an offset, a checksum mismatch, malformed — and never in another exception
+ * or a zone: every truncation and every changed octet of a small image, random damage to a larger
+ * one, and lengths, counts and offsets changed under checksums made to match, which only the
+ * reader's own checks ({@link CompiledZone#check}) stand against. A missing file is a
+ * {@link NoSuchFileException}.
  */
 class ZoneImageDamageTest {
 
-    private static final int BODY = ZoneImage.HEADER;
-    private static final int CHECKSUM = 4;
+    private static final int HEADER = ZoneImage.HEADER;
+    /** The header's own checksum, over the octets before it. */
+    private static final int HEADER_CHECKSUM = 32;
+    /** The body's checksum, in the header, over every octet after the header's checksum. */
+    private static final int BODY_CHECKSUM = 28;
+    private static final int BODY = HEADER_CHECKSUM + 4;
 
     private final Random random = new Random(20260601);
 
@@ -95,7 +100,7 @@ class ZoneImageDamageTest {
         Path file = dir.resolve("gen.test.zone");
         QueryBattery.writeGeneratedZone(file, 2_400);
         byte[] image = imageOf(AnswerCompiler.compile(ZoneLoader.load(name("gen.test."), file).zone()));
-        assertThat(image.length).as("many times the reader's buffer, larger than the writer's").isGreaterThan(1 << 20);
+        assertThat(image.length).as("a layout of many pages").isGreaterThan(1 << 20);
 
         for (int i = 0; i < 1_000; i++) {
             byte[] damaged = image.clone();
@@ -123,11 +128,11 @@ class ZoneImageDamageTest {
 
         for (int count : new int[] {Integer.MAX_VALUE, -1, Integer.MIN_VALUE, image.length}) {
             byte[] damaged = image.clone();
-            // The body starts with the number of files in the fingerprint.
-            ByteBuffer.wrap(damaged).putInt(BODY, count);
+            // After the header: the number of files in the fingerprint.
+            ByteBuffer.wrap(damaged).putInt(HEADER, count);
 
-            assertDamaged(withMatchingChecksum(damaged), "malformed at offset " + BODY + ": " + count
-                    + " fingerprint files cannot fit");
+            assertDamaged(withMatchingChecksum(damaged), "malformed fingerprint: " + Integer.toUnsignedString(count)
+                    + " files");
         }
     }
 
@@ -140,7 +145,7 @@ class ZoneImageDamageTest {
 
         for (int i = 0; i < 4_000; i++) {
             byte[] damaged = image.clone();
-            int at = BODY + random.nextInt(image.length - BODY - CHECKSUM - 3);
+            int at = HEADER + random.nextInt(image.length - HEADER - 3);
             int value = random.nextBoolean() ? values[random.nextInt(values.length)] : random.nextInt();
             ByteBuffer.wrap(damaged).putInt(at, value);
             Path file = write(withMatchingChecksum(damaged));
@@ -150,7 +155,7 @@ class ZoneImageDamageTest {
                 ZoneImage.read(file);
                 read++;
             } catch (ZoneImageException e) {
-                assertThat(e.getMessage()).startsWith(file + ": malformed at offset ");
+                assertThat(e.getMessage()).startsWith(file + ": malformed ");
                 malformed++;
             }
         }
@@ -179,7 +184,7 @@ class ZoneImageDamageTest {
         return imageOf(AnswerCompiler.compile(ZoneLoader.load(name("small.test."), file).zone()));
     }
 
-    private byte[] imageOf(Zone zone) throws IOException {
+    private byte[] imageOf(CompiledZone zone) throws IOException {
         Path image = dir.resolve("written.image");
         ZoneImage.write(zone, ZoneFingerprint.of(List.of(dir.resolve("zone")), new byte[32]), image);
         return Files.readAllBytes(image);
@@ -198,11 +203,14 @@ class ZoneImageDamageTest {
                 .hasMessageContaining(expected);
     }
 
-    /** The image with the body's checksum made to match the body as it is. */
+    /** The image with the body's checksum, and then the header's, made to match the image as it is. */
     private static byte[] withMatchingChecksum(byte[] image) {
-        CRC32C crc = new CRC32C();
-        crc.update(image, BODY, image.length - BODY - CHECKSUM);
-        ByteBuffer.wrap(image).putInt(image.length - CHECKSUM, (int) crc.getValue());
+        CRC32C body = new CRC32C();
+        body.update(image, BODY, image.length - BODY);
+        ByteBuffer.wrap(image).putInt(BODY_CHECKSUM, (int) body.getValue());
+        CRC32C header = new CRC32C();
+        header.update(image, 0, HEADER_CHECKSUM);
+        ByteBuffer.wrap(image).putInt(HEADER_CHECKSUM, (int) header.getValue());
         return image;
     }
 }

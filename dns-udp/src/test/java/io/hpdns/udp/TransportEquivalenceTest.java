@@ -2,6 +2,7 @@ package io.hpdns.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpdns.query.AnswerCompiler;
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.query.QueryProcessor;
 import io.hpdns.udp.ffm.FfmUdpTransport;
@@ -53,7 +54,7 @@ class TransportEquivalenceTest {
         Name origin = Name.fromString("example.com.");
         ZoneLoadResult loaded = ZoneLoader.load(origin, EXAMPLE_ZONE);
         assertThat(loaded.problems()).noneMatch(p -> p.isError());
-        zones = new ServingStateHolder(ServingState.of(List.of(loaded.zone())));
+        zones = new ServingStateHolder(ServingState.of(List.of(AnswerCompiler.compile(loaded.zone()))));
         Set<Name> names = new LinkedHashSet<>();
         try (Master master = new Master(EXAMPLE_ZONE.toString(), origin)) {
             for (Record r; (r = master.nextRecord()) != null; ) {

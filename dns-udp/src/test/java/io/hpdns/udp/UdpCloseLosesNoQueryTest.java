@@ -3,6 +3,7 @@ package io.hpdns.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hpdns.query.AnswerCompiler;
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.query.Protocol;
 import io.hpdns.query.QueryProcessor;
@@ -69,7 +70,7 @@ class UdpCloseLosesNoQueryTest {
     static void loadExampleZone() throws IOException {
         ZoneLoadResult loaded = ZoneLoader.load(Name.fromString("example.com."),
                 Path.of("..", "conf", "zones", "example.com.zone"));
-        zones = new ServingStateHolder(ServingState.of(List.of(loaded.zone())));
+        zones = new ServingStateHolder(ServingState.of(List.of(AnswerCompiler.compile(loaded.zone()))));
     }
 
     static Stream<Arguments> cases() {

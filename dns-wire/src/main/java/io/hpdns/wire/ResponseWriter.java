@@ -2,6 +2,9 @@ package io.hpdns.wire;
 
 import static io.hpdns.wire.DnsConstants.*;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Writes one response message into a caller-owned buffer: header, the question copied from the
  * query, resource records with name compression, and the OPT record. Every record or RRset either
@@ -90,9 +93,10 @@ public final class ResponseWriter {
      * {@link #shiftPointer} and {@link #finish} may follow. Returns false, writing nothing, when
      * the message and {@code reserve} more octets would pass the limit.
      *
-     * @param records {@code ancount + nscount + arcount} records in {@code records[off..off+len)}
+     * @param records {@code ancount + nscount + arcount} records at {@code records[off..off+len)}: a
+     *     compiled zone's, copied as they are
      */
-    public boolean precompiled(byte[] query, int nameOff, int nameLen, byte[] records, int off, int len,
+    public boolean precompiled(byte[] query, int nameOff, int nameLen, MemorySegment records, long off, int len,
                                int ancount, int nscount, int arcount, int reserve) {
         int questionLen = nameLen + 4;
         if (pos + questionLen + len + reserve > limit) {
@@ -101,7 +105,7 @@ public final class ResponseWriter {
         System.arraycopy(query, nameOff, out, pos, questionLen);
         pos += questionLen;
         recordsStart = pos;
-        System.arraycopy(records, off, out, pos, len);
+        MemorySegment.copy(records, ValueLayout.JAVA_BYTE, off, out, pos, len);
         pos += len;
         counts[ANSWER] = ancount;
         counts[AUTHORITY] = nscount;

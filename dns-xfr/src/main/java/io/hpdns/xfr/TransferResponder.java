@@ -4,7 +4,7 @@ import io.hpdns.log.ThrottledWarning;
 import io.hpdns.tcp.ZoneTransfers;
 import io.hpdns.tsig.TsigCheck;
 import io.hpdns.zone.ServingStateHolder;
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -95,7 +95,7 @@ public final class TransferResponder implements ZoneTransfers {
             }
         }
         Record question = request.getQuestion();
-        Zone zone = question.getDClass() == DClass.IN ? servedZone(question.getName()) : null;
+        CompiledZone zone = question.getDClass() == DClass.IN ? servedZone(question.getName()) : null;
         if (zone == null) {
             // RFC 5936 §2.2.1: not authoritative for that zone (only zone apexes can be transferred).
             send(out, signedReply(request, Rcode.NOTAUTH, signed));
@@ -120,7 +120,7 @@ public final class TransferResponder implements ZoneTransfers {
     }
 
     /** Streams the changes when given (incremental IXFR), else the whole zone. */
-    private void stream(Message request, TsigCheck signed, Zone zone, InetAddress client, OutputStream out,
+    private void stream(Message request, TsigCheck signed, CompiledZone zone, InetAddress client, OutputStream out,
             List<ZoneDelta> changes) throws IOException {
         try {
             slots.acquire();
@@ -168,8 +168,8 @@ public final class TransferResponder implements ZoneTransfers {
     }
 
     /** The served zone whose origin is exactly this name, or null. */
-    private Zone servedZone(Name name) {
-        for (Zone zone : zones.get().zones()) {
+    private CompiledZone servedZone(Name name) {
+        for (CompiledZone zone : zones.get().zones()) {
             if (zone.origin().equals(name)) {
                 return zone;
             }

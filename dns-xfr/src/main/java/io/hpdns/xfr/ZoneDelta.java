@@ -1,13 +1,10 @@
 package io.hpdns.xfr;
 
 import io.hpdns.wire.DnsConstants;
-import io.hpdns.wire.WireNames;
-import io.hpdns.zone.Node;
-import io.hpdns.zone.RRset;
-import io.hpdns.zone.Zone;
-import java.io.IOException;
+import io.hpdns.zone.CompiledZone;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -37,19 +34,19 @@ public record ZoneDelta(SOARecord from, SOARecord to, List<Record> deleted, List
      * rdata and TTL: a TTL change is a deletion of the old record and an addition of the new one,
      * as in RFC 1995 §4's model of a zone as a set of RRs.
      *
-     * <p>Compared where the zones hold them, node by node and RRset by RRset in wire form: an
+     * <p>Compared where the zones hold them, node by node and RRset by RRset in their layouts: an
      * RRset with the same TTL and the same records octet for octet is unchanged, and only the
      * records of the others become dnsjava records, so a small change to a large zone costs a
      * walk over both and a few objects, not the whole zone as objects twice.
      */
-    public static ZoneDelta between(Zone older, Zone newer) {
+    public static ZoneDelta between(CompiledZone older, CompiledZone newer) {
         byte[] key = new byte[DnsConstants.MAX_NAME_LENGTH];
         List<Record> deleted = new ArrayList<>();
-        for (Node node : older.nodes()) {
+        for (long node = older.firstNode(); node < older.nodesEnd(); node = older.nextNode(node)) {
             notIn(older, node, newer, key, deleted);
         }
         List<Record> added = new ArrayList<>();
-        for (Node node : newer.nodes()) {
+        for (long node = newer.firstNode(); node < newer.nodesEnd(); node = newer.nextNode(node)) {
             notIn(newer, node, older, key, added);
         }
         return new ZoneDelta((SOARecord) ZoneRecords.soa(older), (SOARecord) ZoneRecords.soa(newer), deleted, added);
@@ -59,56 +56,57 @@ public record ZoneDelta(SOARecord from, SOARecord to, List<Record> deleted, List
      * Adds to {@code out} the records of {@code node} (of {@code zone}) that {@code other} does not
      * have at the same owner with the same TTL; the apex SOA is left out.
      */
-    private static void notIn(Zone zone, Node node, Zone other, byte[] key, List<Record> out) {
-        if (node.isEmptyNonTerminal()) {
+    private static void notIn(CompiledZone zone, long node, CompiledZone other, byte[] key, List<Record> out) {
+        if (zone.isEmptyNonTerminal(node)) {
             return;
         }
-        int keyLength = WireNames.copyLower(node.owner(), 0, key, 0);
-        Node counterpart = other.node(key, 0, keyLength);
+        int keyLength = zone.copyNameLower(zone.key(node), key, 0);
+        long counterpart = other.node(key, 0, keyLength);
         Name owner = null;
-        for (RRset rrset : node.rrsets()) {
-            if (rrset.type() == Type.SOA && node == zone.apex()) {
+        long rrset = zone.firstRRset(node);
+        for (int r = zone.rrsetCount(node); r > 0; r--, rrset = zone.nextRRset(rrset)) {
+            int type = zone.type(rrset);
+            if (type == Type.SOA && node == zone.apex()) {
                 continue;
             }
-            RRset theirs = counterpart == null ? null : counterpart.rrset(rrset.type());
-            boolean sameTtl = theirs != null && theirs.ttl() == rrset.ttl();
-            if (sameTtl && Arrays.equals(theirs.data(), rrset.data())) {
+            long theirs = counterpart == CompiledZone.NONE ? CompiledZone.NONE : other.rrset(counterpart, type);
+            boolean sameTtl = theirs != CompiledZone.NONE && other.ttl(theirs) == zone.ttl(rrset);
+            if (sameTtl && sameRecords(zone, rrset, other, theirs)) {
                 continue;
             }
-            byte[] data = rrset.data();
-            for (int at = 0, i = 0; i < rrset.size(); i++, at += 2 + RRset.rdataLength(data, at)) {
-                int length = RRset.rdataLength(data, at);
-                if (sameTtl && holds(theirs, data, at + 2, length)) {
+            long at = zone.records(rrset);
+            for (int i = zone.size(rrset); i > 0; i--, at = zone.nextRecord(at)) {
+                int length = zone.rdataLength(at);
+                if (sameTtl && holds(other, theirs, zone.layout(), at + 2, length)) {
                     continue;
                 }
                 if (owner == null) {
-                    owner = ownerName(node);
+                    owner = ZoneRecords.ownerName(zone, node);
                 }
-                out.add(Record.newRecord(owner, rrset.type(), DClass.IN, rrset.ttl(), length,
-                        Arrays.copyOfRange(data, at + 2, at + 2 + length)));
+                out.add(Record.newRecord(owner, type, DClass.IN, zone.ttl(rrset), length,
+                        zone.layout().asSlice(at + 2, length).toArray(ValueLayout.JAVA_BYTE)));
             }
         }
     }
 
-    /** Whether {@code rrset} has a record whose rdata is {@code data[from..from+length)}. */
-    private static boolean holds(RRset rrset, byte[] data, int from, int length) {
-        byte[] own = rrset.data();
-        for (int at = 0, i = 0; i < rrset.size(); i++, at += 2 + RRset.rdataLength(own, at)) {
-            if (RRset.rdataLength(own, at) == length
-                    && Arrays.equals(own, at + 2, at + 2 + length, data, from, from + length)) {
+    private static boolean sameRecords(CompiledZone zone, long rrset, CompiledZone other, long theirs) {
+        long length = zone.recordsLength(rrset);
+        long mine = zone.records(rrset);
+        long their = other.records(theirs);
+        return other.recordsLength(theirs) == length
+                && MemorySegment.mismatch(zone.layout(), mine, mine + length, other.layout(), their, their + length) < 0;
+    }
+
+    /** Whether {@code rrset} of {@code zone} has a record whose rdata is {@code data[from..from+length)}. */
+    private static boolean holds(CompiledZone zone, long rrset, MemorySegment data, long from, int length) {
+        long at = zone.records(rrset);
+        for (int i = zone.size(rrset); i > 0; i--, at = zone.nextRecord(at)) {
+            if (zone.rdataLength(at) == length
+                    && MemorySegment.mismatch(zone.layout(), at + 2, at + 2 + length, data, from, from + length) < 0) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static Name ownerName(Node node) {
-        try {
-            return new Name(node.owner());
-        } catch (IOException e) {
-            // The zone holds only names it parsed and checked.
-            throw new IllegalStateException("not a wire name: an owner of a loaded zone", e);
-        }
     }
 
     /** Whether the two versions hold the same records, SOA included (its TTL too). */

@@ -1,6 +1,6 @@
 package io.hpdns.xfr;
 
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,7 +57,7 @@ public final class ZoneJournals {
      * longer leads to the zone served, so the journal starts over and clients get the whole zone
      * until the next change.
      */
-    public void replaced(Zone older, Zone newer) {
+    public void replaced(CompiledZone older, CompiledZone newer) {
         if (!kept.test(newer.origin())) {
             return;
         }

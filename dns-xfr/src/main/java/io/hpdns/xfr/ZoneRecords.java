@@ -1,8 +1,6 @@
 package io.hpdns.xfr;
 
-import io.hpdns.zone.Node;
-import io.hpdns.zone.RRset;
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,17 +10,17 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * The records of an immutable {@link Zone} as dnsjava {@link Record}s, for a zone transfer: the
- * apex SOA on its own and every other record once, walked node by node without changing anything.
- * Cold path: it allocates a record object per record, one node at a time.
+ * The records of a {@link CompiledZone} as dnsjava {@link Record}s, for a zone transfer: the apex
+ * SOA on its own and every other record once, walked node by node through the layout without
+ * changing anything. Cold path: it allocates a record object per record, one node at a time.
  */
 public final class ZoneRecords {
 
     private ZoneRecords() {}
 
     /** The zone's SOA record, which opens and closes a transfer (RFC 5936 §2.2) and goes in a NOTIFY. */
-    public static Record soa(Zone zone) {
-        return records(zone.origin(), zone.soa()).getFirst();
+    public static Record soa(CompiledZone zone) {
+        return records(zone, ownerName(zone, zone.apex()), zone.soa()).getFirst();
     }
 
     /** Receives the records of one node at a time. */
@@ -31,32 +29,46 @@ public final class ZoneRecords {
     }
 
     /** Hands every record except the apex SOA to {@code sink}, one node at a time. */
-    static void walk(Zone zone, Sink sink) throws IOException {
-        for (Node node : zone.nodes()) {
-            if (node.isEmptyNonTerminal()) {
+    static void walk(CompiledZone zone, Sink sink) throws IOException {
+        for (long node = zone.firstNode(); node < zone.nodesEnd(); node = zone.nextNode(node)) {
+            if (zone.isEmptyNonTerminal(node)) {
                 continue;
             }
-            Name owner = new Name(node.owner());
+            Name owner = ownerName(zone, node);
             List<Record> records = new ArrayList<>();
-            for (RRset rrset : node.rrsets()) {
-                if (node == zone.apex() && rrset.type() == Type.SOA) {
+            long rrset = zone.firstRRset(node);
+            for (int i = zone.rrsetCount(node); i > 0; i--, rrset = zone.nextRRset(rrset)) {
+                if (node == zone.apex() && zone.type(rrset) == Type.SOA) {
                     continue;
                 }
-                records.addAll(records(owner, rrset));
+                records.addAll(records(zone, owner, rrset));
             }
             sink.accept(records);
         }
     }
 
-    /** The records of one RRset: its rdata array holds each record as a 16-bit length and the rdata. */
-    private static List<Record> records(Name owner, RRset rrset) {
-        List<Record> records = new ArrayList<>(rrset.size());
-        byte[] data = rrset.data();
+    /** The node's owner name, as written in the zone file. */
+    static Name ownerName(CompiledZone zone, long node) {
+        byte[] owner = new byte[zone.ownerLength(node)];
+        zone.copyOwner(node, owner, 0);
+        try {
+            return new Name(owner);
+        } catch (IOException e) {
+            // The layout holds only names it was checked to hold.
+            throw new IllegalStateException("not a wire name: an owner of a compiled zone", e);
+        }
+    }
+
+    /** The records of one RRset. */
+    private static List<Record> records(CompiledZone zone, Name owner, long rrset) {
+        List<Record> records = new ArrayList<>(zone.size(rrset));
+        byte[] data = new byte[zone.recordsLength(rrset)];
+        zone.copyRecords(rrset, data, 0);
         int at = 0;
-        for (int i = 0; i < rrset.size(); i++) {
-            int length = RRset.rdataLength(data, at);
+        for (int i = 0; i < zone.size(rrset); i++) {
+            int length = ((data[at] & 0xff) << 8) | (data[at + 1] & 0xff);
             byte[] rdata = java.util.Arrays.copyOfRange(data, at + 2, at + 2 + length);
-            records.add(Record.newRecord(owner, rrset.type(), DClass.IN, rrset.ttl(), length, rdata));
+            records.add(Record.newRecord(owner, zone.type(rrset), DClass.IN, zone.ttl(rrset), length, rdata));
             at += 2 + length;
         }
         return records;

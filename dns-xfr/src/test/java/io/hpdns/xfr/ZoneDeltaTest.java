@@ -2,7 +2,8 @@ package io.hpdns.xfr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.CompiledZoneWriter;
 import io.hpdns.zone.ZoneLoadResult;
 import io.hpdns.zone.ZoneLoader;
 import java.io.ByteArrayInputStream;
@@ -162,13 +163,13 @@ class ZoneDeltaTest {
         return text.toString();
     }
 
-    private static Zone load(String text) throws IOException {
+    private static CompiledZone load(String text) throws IOException {
         Path file = Files.createTempFile("zone-delta", ".zone");
         try {
             Files.writeString(file, text);
             ZoneLoadResult result = ZoneLoader.load(ORIGIN, file);
             assertThat(result.ok()).as("%s", result.problems()).isTrue();
-            return result.zone();
+            return CompiledZoneWriter.write(result.zone());
         } finally {
             Files.delete(file);
         }

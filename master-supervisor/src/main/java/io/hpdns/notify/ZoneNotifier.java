@@ -3,7 +3,7 @@ package io.hpdns.notify;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.tsig.TsigKey;
 import io.hpdns.xfr.ZoneRecords;
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -85,7 +85,7 @@ public final class ZoneNotifier implements AutoCloseable {
     }
 
     /** Announces the apex SOA of {@code zone}, as {@link #announce(SOARecord, NotifyTargets)}. */
-    public void announce(Zone zone, NotifyTargets targets) {
+    public void announce(CompiledZone zone, NotifyTargets targets) {
         if (!targets.isEmpty()) {
             announce((SOARecord) ZoneRecords.soa(zone), targets);
         }

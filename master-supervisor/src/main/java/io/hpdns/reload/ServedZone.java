@@ -1,7 +1,7 @@
 package io.hpdns.reload;
 
 import io.hpdns.conf.ZoneConfig;
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ZoneFingerprint;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param lastReload when it was last loaded or checked for changes
  * @param lastResult the outcome of that
  */
-public record ServedZone(ZoneConfig config, Zone zone, ZoneFingerprint fingerprint, Path image,
+public record ServedZone(ZoneConfig config, CompiledZone zone, ZoneFingerprint fingerprint, Path image,
                          Instant lastReload, ZoneOutcome lastResult) {
 
     ServedZone checked(Instant when, ZoneOutcome result) {

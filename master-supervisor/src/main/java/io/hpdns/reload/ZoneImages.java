@@ -1,6 +1,6 @@
 package io.hpdns.reload;
 
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
 import java.io.IOException;
@@ -168,7 +168,7 @@ public final class ZoneImages implements AutoCloseable {
     public record Entry(Name zone, Path file, Path image, String unserved) {}
 
     /** Writes the image of a zone just built and returns its path; the manifest does not name it yet. */
-    Path write(Zone zone, ZoneFingerprint fingerprint) throws IOException {
+    Path write(CompiledZone zone, ZoneFingerprint fingerprint) throws IOException {
         Path image = dir.resolve(imageName(zone));
         ZoneImage.write(zone, fingerprint, image);
         return image;
@@ -275,7 +275,7 @@ public final class ZoneImages implements AutoCloseable {
      * A name no other image has: the origin (as a file name), the serial and a random part, since
      * a zone edited without a new serial is a new image all the same.
      */
-    private static String imageName(Zone zone) {
+    private static String imageName(CompiledZone zone) {
         String origin = zone.origin().toString().toLowerCase(Locale.ROOT);
         StringBuilder name = new StringBuilder();
         for (int i = 0; i < origin.length(); i++) {

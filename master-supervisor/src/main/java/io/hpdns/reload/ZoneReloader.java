@@ -7,7 +7,7 @@ import io.hpdns.query.AnswerCompiler;
 import io.hpdns.xfr.ZoneJournals;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
-import io.hpdns.zone.Zone;
+import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneLoadResult;
 import io.hpdns.zone.ZoneLoader;
@@ -348,7 +348,7 @@ public final class ZoneReloader {
                 built = fromFiles(config);
             }
             if (built.zone() != null) {
-                Zone zone = built.zone();
+                CompiledZone zone = built.zone();
                 ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(),
                         built.problems());
                 ServedZone loaded = new ServedZone(config, zone, built.fingerprint(), built.image(), clock.instant(),
@@ -397,7 +397,7 @@ public final class ZoneReloader {
             }
         }
         if (changed) {
-            List<Zone> state = new ArrayList<>(after.size());
+            List<CompiledZone> state = new ArrayList<>(after.size());
             for (ServedZone zone : after.values()) {
                 state.add(zone.zone());
             }
@@ -442,11 +442,11 @@ public final class ZoneReloader {
     }
 
     /** A zone built (then {@code problems} holds its warnings), or not (its errors). */
-    private record Built(Zone zone, ZoneFingerprint fingerprint, Path image, List<ZoneProblem> problems) {}
+    private record Built(CompiledZone zone, ZoneFingerprint fingerprint, Path image, List<ZoneProblem> problems) {}
 
     /**
      * Reads, validates and compiles the zone from its files, off the I/O threads, and writes its
-     * image for the other workers when there is an images directory.
+     * image for the other workers when there is a state directory, then serves the image too.
      */
     private Built fromFiles(ZoneConfig config) {
         byte[] masterDigest = ZoneFingerprint.digest(config.file());
@@ -455,7 +455,7 @@ public final class ZoneReloader {
         if (!result.ok()) {
             return new Built(null, null, null, result.problems());
         }
-        Zone zone = AnswerCompiler.compile(result.zone());
+        CompiledZone zone = AnswerCompiler.compile(result.zone());
         ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), masterDigest);
         Path image = null;
         if (images != null) {
@@ -467,6 +467,15 @@ public final class ZoneReloader {
             } catch (IOException e) {
                 log.error("zone {}: could not write its image in {} ({}); the other workers will read {} instead",
                         config.name(), images.directory(), e.getMessage(), config.file());
+            }
+        }
+        if (image != null) {
+            // Served from the file, as every other worker serves it: one copy in the page cache.
+            try {
+                zone = ZoneImage.read(image).zone();
+            } catch (IOException e) {
+                log.warn("zone {}: its image {} cannot be read back ({}); serving the copy in memory", config.name(),
+                        image, e.getMessage());
             }
         }
         return new Built(zone, fingerprint, image, result.problems());

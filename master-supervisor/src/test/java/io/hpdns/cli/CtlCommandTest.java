@@ -2,6 +2,7 @@ package io.hpdns.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpdns.reload.ImageFiles;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -199,7 +200,7 @@ class CtlCommandTest {
         try (Stream<Path> images = Files.list(Path.of(socket + ".state"))) {
             image = images.filter(f -> f.toString().endsWith(".zimg")).findFirst().orElseThrow();
         }
-        Files.write(image, new byte[] {'d', 'a', 'm', 'a', 'g', 'e', 'd'});
+        ImageFiles.replace(image, new byte[] {'d', 'a', 'm', 'a', 'g', 'e', 'd'});
 
         CommandRun run = ctl("restart");
 

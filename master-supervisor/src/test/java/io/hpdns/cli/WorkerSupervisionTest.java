@@ -2,6 +2,7 @@ package io.hpdns.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpdns.reload.ImageFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -306,7 +307,7 @@ class WorkerSupervisionTest {
         byte[] intact = Files.readAllBytes(image);
         byte[] damaged = intact.clone();
         damaged[damaged.length / 2] ^= 1;
-        Files.write(image, damaged);
+        ImageFiles.replace(image, damaged);
 
         MasterProcess.signal(killed, "KILL");
 
@@ -316,7 +317,7 @@ class WorkerSupervisionTest {
                 .matches("worker 1 \\(pid \\d+\\) could not start: 1 zone could not be read from the images the other workers serve; starting it again in 1s");
         assertThat(retry).containsEntry("HPDNS_EXIT_STATUS", "1").containsEntry("HPDNS_RESTARTS", "0");
         assertThat(master.log()).contains(image + ": cannot read the zone image: ");
-        Files.write(image, intact);
+        ImageFiles.replace(image, intact);
         MasterProcess.workerPid(awaitServing(1, 1), 1);
         assertEveryWorkerAnswers("192.0.2.10");
     }

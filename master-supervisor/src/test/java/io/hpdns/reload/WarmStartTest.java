@@ -6,23 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hpdns.conf.ZoneConfig;
 import io.hpdns.xfr.ZoneJournals;
-import io.hpdns.zone.RRset;
-import io.hpdns.zone.Zone;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Type;
 
 /**
  * A master that starts again takes each zone from the image its predecessor served, when the
@@ -76,11 +71,7 @@ class WarmStartTest {
     }
 
     private static String www(ZoneReloader reloader) throws Exception {
-        Zone zone = reloader.holder().get().zones().getFirst();
-        byte[] key = Name.fromString("www", zone.origin()).toWireCanonical();
-        byte[] data = zone.node(key, 0, key.length).rrset(Type.A).data();
-        return InetAddress.getByAddress(Arrays.copyOfRange(data, RRset.FIRST_RDATA, RRset.FIRST_RDATA + 4))
-                .getHostAddress();
+        return ZoneReloaderTest.wwwAddress(reloader.holder().get().zones().getFirst());
     }
 
     @Test
@@ -133,7 +124,7 @@ class WarmStartTest {
         Path image = state().resolve(servedImage());
         byte[] bytes = Files.readAllBytes(image);
         bytes[bytes.length - 10] ^= 0x55;
-        Files.write(image, bytes);
+        ImageFiles.replace(image, bytes);
 
         ZoneReloader again = run(BUILD);
 

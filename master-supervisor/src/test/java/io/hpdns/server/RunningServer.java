@@ -1,13 +1,14 @@
 package io.hpdns.server;
 
+import io.hpdns.query.AnswerCompiler;
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.tcp.TcpPolicy;
 import io.hpdns.stats.QueryStats;
 import io.hpdns.xfr.TransferPolicy;
 import io.hpdns.xfr.ZoneJournals;
+import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
-import io.hpdns.zone.Zone;
 import io.hpdns.zone.ZoneLoadResult;
 import io.hpdns.zone.ZoneLoader;
 import io.hpdns.zone.ZoneProblem;
@@ -85,7 +86,7 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /** Loads a zone file from the test resources; fails with every problem when it has an error. */
-    public static Zone loadZone(String origin, String resource) {
+    public static CompiledZone loadZone(String origin, String resource) {
         URL url = RunningServer.class.getClassLoader().getResource(resource);
         if (url == null) {
             throw new IllegalArgumentException("no test resource " + resource);
@@ -104,7 +105,7 @@ public final class RunningServer implements AutoCloseable {
             throw new IllegalStateException("zone " + origin + " from " + resource + " does not load:\n"
                     + String.join("\n", problems));
         }
-        return result.zone();
+        return AnswerCompiler.compile(result.zone());
     }
 
     public DnsServer server() {
@@ -178,7 +179,7 @@ public final class RunningServer implements AutoCloseable {
 
     /** Options for {@link RunningServer}; everything but the zones has a default. */
     public static final class Builder {
-        private final List<Zone> zones = new ArrayList<>();
+        private final List<CompiledZone> zones = new ArrayList<>();
         private final List<ListenAddress> listen = new ArrayList<>();
         private int udpThreads = ServerOptions.DEFAULT_UDP_THREADS;
         private TcpPolicy tcp = TcpPolicy.defaults();
@@ -206,7 +207,7 @@ public final class RunningServer implements AutoCloseable {
             if (!result.ok()) {
                 throw new IllegalStateException("zone " + origin + " from " + file + " does not load: " + result.problems());
             }
-            zones.add(result.zone());
+            zones.add(AnswerCompiler.compile(result.zone()));
             return this;
         }
 

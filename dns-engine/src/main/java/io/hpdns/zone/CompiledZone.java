@@ -1,0 +1,362 @@
+package io.hpdns.zone;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import io.hpdns.wire.WireNames;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import org.xbill.DNS.Name;
+
+/**
+ * A zone in its compiled layout, the form it is served from (docs/architecture.md): nodes, owner
+ * names, RRsets, the precompiled answers and a hash index, all at offsets in one
+ * {@link MemorySegment}, a read-only mapping of the zone's file or an array. A zone of a million
+ * names is a handful of Java objects. Nodes and RRsets are named by their offset ({@code long});
+ * reading one allocates nothing.
+ *
+ * <p>Layout, version {@value #VERSION}; integers big-endian, nothing aligned.
+ * <pre>
+ * header ({@value #HEADER} octets)
+ *   0   magic "HPDNSZC1"          8
+ *   8   version                   u32
+ *   12  node count                u32
+ *   16  length of the layout      u64
+ *   24  record count              u32
+ *   28  slot count                u32, a power of two
+ *   32  apex node                 u64 (offset)
+ *   40  apex SOA RRset            u64 (offset)
+ *   48  hash slots                u64 (offset)
+ *   56  first node                u64 (offset); the nodes follow one another up to the slots
+ *   64  precompiled answers       u64 (offset), 72 their length u64 ({@link PrecompiledAnswers})
+ *   80  origin                    u64 (offset of the origin in wire format, as configured)
+ *   88  negative answer           u64 (offset), 96 its length u32 (0: none; {@link NegativeAnswer})
+ *   100 reserved                  28 octets, zero
+ * node
+ *   flags u8 (1 zone cut, 2 owner written in its own letter case), key length u8, RRset count u16,
+ *   answers at i32 (-1: none), the key (the owner lowercased, wire format), the owner as written
+ *   (flag 2 only), then its RRsets ordered by type
+ * RRset
+ *   type u16, TTL u32, record count u32, data length u32, data: per record its length u16 and rdata
+ * hash slot
+ *   u64: 0 when empty, else the node's offset in the low {@value #OFFSET_BITS} bits and a tag of its
+ *   key's hash above them (open addressing, linear probing)
+ * </pre>
+ */
+public final class CompiledZone implements Authority {
+    /** No node, no RRset. */
+    public static final long NONE = -1;
+
+    /** "HPDNSZC1". */
+    static final long MAGIC = 0x4850444E535A4331L;
+    static final int VERSION = 1;
+    static final int HEADER = 128;
+    static final int OFFSET_BITS = 40;
+    static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
+
+    static final int NODE_COUNT = 12;
+    static final int LENGTH = 16;
+    static final int RECORD_COUNT = 24;
+    static final int SLOT_COUNT = 28;
+    static final int APEX = 32;
+    static final int SOA = 40;
+    static final int SLOTS = 48;
+    static final int FIRST_NODE = 56;
+    static final int ANSWERS = 64;
+    static final int ANSWERS_LENGTH = 72;
+    static final int ORIGIN = 80;
+    static final int NEGATIVE = 88;
+    static final int NEGATIVE_LENGTH = 96;
+
+    static final int ZONE_CUT = 1;
+    static final int OWN_CASE = 2;
+    /** Node header: flags, key length, RRset count, answers at. */
+    static final int NODE_FIXED = 8;
+    /** RRset header: type, TTL, record count, data length. */
+    static final int RRSET_FIXED = 14;
+
+    static final ValueLayout.OfShort U16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    static final ValueLayout.OfInt U32 = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    static final ValueLayout.OfLong U64 = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private final MemorySegment layout;
+    private final Name origin;
+    private final byte[] originKey;
+    private final int originLabels;
+    private final long apex;
+    private final long soa;
+    private final long serial;
+    private final long negativeTtl;
+    private final long slots;
+    private final long slotMask;
+    private final int slotShift;
+    private final int nodeCount;
+    private final int recordCount;
+    private final PrecompiledAnswers answers;
+
+    /**
+     * A zone over a layout that {@link CompiledZoneWriter} wrote, or that a reader checked to be
+     * one (its checksum, lengths and structure).
+     */
+    CompiledZone(MemorySegment layout) {
+        this.layout = layout;
+        this.origin = originOf(layout);
+        this.originKey = NameTable.key(origin.toWire());
+        this.originLabels = origin.labels() - 1;
+        this.apex = layout.get(U64, APEX);
+        this.soa = layout.get(U64, SOA);
+        this.slots = layout.get(U64, SLOTS);
+        int slotCount = layout.get(U32, SLOT_COUNT);
+        this.slotMask = slotCount - 1;
+        this.slotShift = Integer.numberOfLeadingZeros(slotCount) + 1;
+        this.nodeCount = layout.get(U32, NODE_COUNT);
+        this.recordCount = layout.get(U32, RECORD_COUNT);
+        long soaRdata = records(soa) + 2;
+        long fixed = soaRdata + rdataLength(records(soa)) - 20;
+        this.serial = Integer.toUnsignedLong(layout.get(U32, fixed));
+        long minimum = Integer.toUnsignedLong(layout.get(U32, fixed + 16));
+        // RFC 2308 §3: the TTL of the SOA in a negative answer is min(SOA TTL, SOA MINIMUM).
+        this.negativeTtl = Math.min(ttl(soa), minimum);
+        long answersAt = layout.get(U64, ANSWERS);
+        long answersLength = layout.get(U64, ANSWERS_LENGTH);
+        int negativeLength = layout.get(U32, NEGATIVE_LENGTH);
+        NegativeAnswer negative = negativeLength == 0 ? null : NegativeAnswer.fromLayout(
+                layout.asSlice(layout.get(U64, NEGATIVE), negativeLength).toArray(JAVA_BYTE), originKey.length,
+                originLabels);
+        this.answers = answersLength == 0 && negative == null ? PrecompiledAnswers.NONE
+                : new PrecompiledAnswers(layout.asSlice(answersAt, answersLength), negative);
+    }
+
+    private static Name originOf(MemorySegment layout) {
+        long at = layout.get(U64, ORIGIN);
+        long p = at;
+        int len;
+        while ((len = layout.get(JAVA_BYTE, p) & 0xff) != 0) {
+            p += len + 1;
+        }
+        try {
+            return new Name(layout.asSlice(at, p + 1 - at).toArray(JAVA_BYTE));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the layout's origin is not a wire name", e);
+        }
+    }
+
+    @Override
+    public Name origin() { return origin; }
+
+    /**
+     * Checks that {@code layout} is a layout this reader can serve: its header, every offset and
+     * length within it, every name a wire name, every RRset's records adding up, every node
+     * findable through the index and no slot pointing elsewhere. Reading a layout that passed
+     * cannot fail. Cold path, once per mapped file.
+     *
+     * @throws IllegalArgumentException saying what is wrong and at which offset
+     */
+    static void check(MemorySegment layout) {
+        new LayoutCheck(layout).check();
+    }
+
+    /** The origin, lowercased, in wire format; read only. */
+    byte[] originKey() { return originKey; }
+
+    /** Labels of the origin, root excluded. */
+    public int originLabels() { return originLabels; }
+
+    public long serial() { return serial; }
+
+    /** TTL for the SOA in NXDOMAIN and NODATA answers (RFC 2308 §3). */
+    public long negativeTtl() { return negativeTtl; }
+
+    public long apex() { return apex; }
+
+    /** The apex SOA RRset. */
+    public long soa() { return soa; }
+
+    /** Nodes, empty non-terminals included. */
+    public int nodeCount() { return nodeCount; }
+
+    /** Records, after duplicates were collapsed. */
+    public int recordCount() { return recordCount; }
+
+    /** The precompiled answers; {@link PrecompiledAnswers#NONE} until compiled. */
+    public PrecompiledAnswers answers() { return answers; }
+
+    /** The whole layout, for copying records out of it; read only. */
+    public MemorySegment layout() { return layout; }
+
+    // ---------------------------------------------------------------- lookup
+
+    /** The node owning the lowercased wire name {@code name[off..off+len)}, or {@link #NONE}. */
+    public long node(byte[] name, int off, int len) {
+        int h = NameTable.hash(name, off, len);
+        long tag = tag(h);
+        long slot = slotOf(h);
+        long s;
+        while ((s = layout.get(U64, slots + (slot << 3))) != 0) {
+            if ((s & ~OFFSET_MASK) == tag) {
+                long node = s & OFFSET_MASK;
+                if (keyEquals(node, name, off, len)) {
+                    return node;
+                }
+            }
+            slot = (slot + 1) & slotMask;
+        }
+        return NONE;
+    }
+
+    long slotOf(int hash) {
+        return (hash * 0x9E3779B9) >>> slotShift;
+    }
+
+    /** The bits of a slot above the node offset: 24 bits of the hash. */
+    static long tag(int hash) {
+        return ((long) (hash >>> 8)) << OFFSET_BITS;
+    }
+
+    private boolean keyEquals(long node, byte[] name, int off, int len) {
+        if ((layout.get(JAVA_BYTE, node + 1) & 0xff) != len) {
+            return false;
+        }
+        long key = node + NODE_FIXED;
+        for (int i = 0; i < len; i++) {
+            if (layout.get(JAVA_BYTE, key + i) != name[off + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- nodes
+
+    public boolean isZoneCut(long node) { return (layout.get(JAVA_BYTE, node) & ZONE_CUT) != 0; }
+
+    /** A node without RRsets: an empty non-terminal (RFC 8020 §2). */
+    public boolean isEmptyNonTerminal(long node) { return rrsetCount(node) == 0; }
+
+    /** Octets of the owner name (and of its key). */
+    public int ownerLength(long node) { return layout.get(JAVA_BYTE, node + 1) & 0xff; }
+
+    public int rrsetCount(long node) { return layout.get(U16, node + 2) & 0xffff; }
+
+    /**
+     * Where the node's answers start in {@link #answers()}, or {@link PrecompiledAnswers#NOT_COMPILED}.
+     */
+    public int answersAt(long node) { return layout.get(U32, node + 4); }
+
+    /** Offset of the owner name, uncompressed, in the letter case of the zone file. */
+    public long owner(long node) {
+        return (layout.get(JAVA_BYTE, node) & OWN_CASE) != 0 ? node + NODE_FIXED + ownerLength(node) : key(node);
+    }
+
+    /** Offset of the owner name lowercased. */
+    public long key(long node) { return node + NODE_FIXED; }
+
+    /** Copies the owner name, as written, to {@code dst[at..]}; returns its length. */
+    public int copyOwner(long node, byte[] dst, int at) {
+        int len = ownerLength(node);
+        MemorySegment.copy(layout, JAVA_BYTE, owner(node), dst, at, len);
+        return len;
+    }
+
+    /** The node's first RRset; meaningless when it has none. */
+    public long firstRRset(long node) {
+        int len = ownerLength(node);
+        return node + NODE_FIXED + ((layout.get(JAVA_BYTE, node) & OWN_CASE) != 0 ? 2 * len : len);
+    }
+
+    /** The RRset of the given type at the node, or {@link #NONE}. */
+    public long rrset(long node, int type) {
+        long r = firstRRset(node);
+        for (int i = rrsetCount(node); i > 0; i--, r = nextRRset(r)) {
+            int t = type(r);
+            if (t == type) {
+                return r;
+            }
+            if (t > type) {
+                break; // ordered by type
+            }
+        }
+        return NONE;
+    }
+
+    /** The node after this one in the layout; at the end of the nodes, the start of the slots. */
+    public long nextNode(long node) {
+        long r = firstRRset(node);
+        for (int i = rrsetCount(node); i > 0; i--) {
+            r = nextRRset(r);
+        }
+        return r;
+    }
+
+    /** The first node of the layout, for walking every node with {@link #nextNode} up to {@link #nodesEnd()}. */
+    public long firstNode() { return layout.get(U64, FIRST_NODE); }
+
+    public long nodesEnd() { return slots; }
+
+    // ---------------------------------------------------------------- RRsets
+
+    public int type(long rrset) { return layout.get(U16, rrset) & 0xffff; }
+
+    public long ttl(long rrset) { return Integer.toUnsignedLong(layout.get(U32, rrset + 2)); }
+
+    /** Number of records. */
+    public int size(long rrset) { return layout.get(U32, rrset + 6); }
+
+    /** Offset of the records: {@link #size} times a 16-bit rdata length and the rdata. */
+    public long records(long rrset) { return rrset + RRSET_FIXED; }
+
+    /** Octets of the records, lengths included. */
+    public int recordsLength(long rrset) { return layout.get(U32, rrset + 10); }
+
+    public long nextRRset(long rrset) { return rrset + RRSET_FIXED + recordsLength(rrset); }
+
+    /** The 16-bit rdata length at {@code at}, the start of a record. */
+    public int rdataLength(long at) { return layout.get(U16, at) & 0xffff; }
+
+    /** The offset of the record after the one at {@code at}. */
+    public long nextRecord(long at) { return at + 2 + rdataLength(at); }
+
+    /** Copies the RRset's records, lengths included, to {@code dst[at..]}; returns their length. */
+    public int copyRecords(long rrset, byte[] dst, int at) {
+        int len = recordsLength(rrset);
+        MemorySegment.copy(layout, JAVA_BYTE, records(rrset), dst, at, len);
+        return len;
+    }
+
+    /** Copies the uncompressed name at {@code at} lowercased to {@code dst[dstOff..]}; returns its length. */
+    public int copyNameLower(long at, byte[] dst, int dstOff) {
+        long p = at;
+        int q = dstOff;
+        while (true) {
+            int len = layout.get(JAVA_BYTE, p) & 0xff;
+            dst[q++] = (byte) len;
+            if (len == 0) {
+                return q - dstOff;
+            }
+            for (int i = 1; i <= len; i++) {
+                dst[q++] = (byte) WireNames.lower(layout.get(JAVA_BYTE, p + i));
+            }
+            p += len + 1;
+        }
+    }
+
+    /** Copies the uncompressed name at {@code at}, as written, to {@code dst[dstOff..]}; returns its length. */
+    public int copyName(long at, byte[] dst, int dstOff) {
+        int len = nameLength(at);
+        MemorySegment.copy(layout, JAVA_BYTE, at, dst, dstOff, len);
+        return len;
+    }
+
+    /** Octets of the uncompressed name at {@code at}. */
+    public int nameLength(long at) {
+        long p = at;
+        int len;
+        while ((len = layout.get(JAVA_BYTE, p) & 0xff) != 0) {
+            p += len + 1;
+        }
+        return (int) (p + 1 - at);
+    }
+}
