@@ -8,6 +8,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import io.hpdns.wire.WireNames;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import org.xbill.DNS.Name;
 
@@ -81,6 +83,8 @@ public final class CompiledZone implements Authority {
     static final ValueLayout.OfShort U16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     static final ValueLayout.OfInt U32 = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     static final ValueLayout.OfLong U64 = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    /** Eight octets of a byte array as one {@code long}, in the native order the layout's longs are read in. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final MemorySegment layout;
     private final Name origin;
@@ -220,8 +224,15 @@ public final class CompiledZone implements Authority {
         if ((layout.get(JAVA_BYTE, node + 1) & 0xff) != len) {
             return false;
         }
+        // Eight octets at a time: a name is compared on every lookup, a query makes several.
         long key = node + NODE_FIXED;
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            if (layout.get(JAVA_LONG_UNALIGNED, key + i) != (long) LONGS.get(name, off + i)) {
+                return false;
+            }
+        }
+        for (; i < len; i++) {
             if (layout.get(JAVA_BYTE, key + i) != name[off + i]) {
                 return false;
             }

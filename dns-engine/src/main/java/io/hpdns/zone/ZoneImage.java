@@ -152,6 +152,17 @@ public final class ZoneImage {
     }
 
     /**
+     * The zone this process has just written to {@code file}, to be served from the file: mapped
+     * and its checksums checked, its layout trusted without the structural check {@link #read}
+     * makes, being the layout this process built (for a million names that check takes most of
+     * a second).
+     */
+    public static CompiledZone mapWritten(Path file) throws IOException {
+        MemorySegment image = map(file);
+        return new CompiledZone(image.asSlice(image.get(CompiledZone.U64, LAYOUT_AT)));
+    }
+
+    /**
      * Reads only the fingerprint of an image: what a warm start compares with the zone's files
      * before it maps the whole image. The body's checksum is checked by {@link #read}.
      *

@@ -472,7 +472,7 @@ public final class ZoneReloader {
         if (image != null) {
             // Served from the file, as every other worker serves it: one copy in the page cache.
             try {
-                zone = ZoneImage.read(image).zone();
+                zone = ZoneImage.mapWritten(image);
             } catch (IOException e) {
                 log.warn("zone {}: its image {} cannot be read back ({}); serving the copy in memory", config.name(),
                         image, e.getMessage());
