@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,6 +104,22 @@ public final class EngineFixture {
             throw new AssertionError("test zone " + file + " does not load: " + result.problems());
         }
         return AnswerCompiler.compile(result.zone());
+    }
+
+    /**
+     * The example zones of conf/zones and the engine's test zones, origin to master file: one of
+     * each kind of name and answer the engine has tests for.
+     */
+    public static Map<String, Path> exampleAndTestZones() {
+        Path conf = Path.of("..", "conf", "zones");
+        Map<String, Path> zones = new LinkedHashMap<>();
+        zones.put("example.com.", conf.resolve("example.com.zone"));
+        zones.put("sub.example.com.", conf.resolve("sub.example.com.zone"));
+        for (String origin : List.of("example.org.", "child.example.org.", "apex-dname.example.", "loop.example.",
+                "negttl.example.", "huge.example.")) {
+            zones.put(origin, zoneFile(origin + "zone"));
+        }
+        return zones;
     }
 
     public static Path zoneFile(String file) {

@@ -1,10 +1,10 @@
 package io.hpdns.zone;
 
 import static io.hpdns.query.EngineFixture.name;
-import static io.hpdns.query.EngineFixture.zoneFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpdns.query.AnswerCompiler;
+import io.hpdns.query.EngineFixture;
 import io.hpdns.query.QueryBattery;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,21 +29,11 @@ class CompiledZoneTest {
 
     @Test
     void engineTestZonesAreHeldNodeForNode() {
-        Path conf = Path.of("..", "conf", "zones");
-        List<Zone> zones = List.of(
-                load("example.com.", conf.resolve("example.com.zone")),
-                load("sub.example.com.", conf.resolve("sub.example.com.zone")),
-                load("example.org.", zoneFile("example.org.zone")),
-                load("child.example.org.", zoneFile("child.example.org.zone")),
-                load("apex-dname.example.", zoneFile("apex-dname.example.zone")),
-                load("loop.example.", zoneFile("loop.example.zone")),
-                load("negttl.example.", zoneFile("negttl.example.zone")),
-                load("huge.example.", zoneFile("huge.example.zone")));
-
-        for (Zone zone : zones) {
+        EngineFixture.exampleAndTestZones().forEach((origin, file) -> {
+            Zone zone = load(origin, file);
             assertHolds(CompiledZoneWriter.write(zone), zone);
             assertHolds(AnswerCompiler.compile(zone), zone);
-        }
+        });
     }
 
     @Test
