@@ -10,8 +10,6 @@ import java.util.Arrays;
  * {@code $TTL} and BIND's {@code $GENERATE}.
  */
 final class Directives {
-    private static final byte[] ROOT = {0};
-
     private Directives() {}
 
     /** Reads the directive whose name is the current token, to the end of its entry. */
@@ -47,7 +45,7 @@ final class Directives {
         String included = new String(f.text(), f.start(), f.end() - f.start(), StandardCharsets.UTF_8);
         byte[] origin = f.origin();
         if (f.more()) {
-            origin = name(f.text(), f.start(), f.end());
+            origin = name(f.text(), f.start(), f.end(), origin);
         }
         f.endOfRecord();
         Path path;
@@ -63,17 +61,18 @@ final class Directives {
     }
 
     /**
-     * An origin: dnsjava reads a relative name here as relative to the root, not to the current
-     * origin as BIND does, and so does this, so that zones load as they did.
+     * A new origin: a relative name is relative to the current origin, as BIND and Knot DNS read
+     * it (RFC 1035 §5.1 makes every relative name in the file relative to the origin). dnsjava
+     * reads it relative to the root instead.
      */
     private static byte[] name(Fields f) throws ScanException {
         f.word("a domain name");
-        return name(f.text(), f.start(), f.end());
+        return name(f.text(), f.start(), f.end(), f.origin());
     }
 
-    private static byte[] name(byte[] text, int from, int to) throws ScanException {
+    private static byte[] name(byte[] text, int from, int to, byte[] origin) throws ScanException {
         byte[] wire = new byte[NameParser.ROOM];
-        int length = NameParser.parse(text, from, to, ROOT, wire, 0);
+        int length = NameParser.parse(text, from, to, origin, wire, 0);
         return Arrays.copyOf(wire, length);
     }
 }

@@ -191,7 +191,7 @@ class DifferentialTest {
                 Arguments.of("owner inheritance and @", HEAD + "@ SOA ns hm 1 2 3 4 5\n  NS ns\n\tMX 10 mx\nhost A 192.0.2.1\n"
                         + "  AAAA ::1\n@ A 192.0.2.2\n"),
                 Arguments.of("relative names and $ORIGIN", HEAD + "a A 192.0.2.1\n$ORIGIN sub.example.org.\nb A 192.0.2.2\n"
-                        + "c CNAME b\n$ORIGIN example.net.\n@ NS a\nd.e.f. A 192.0.2.3\n$origin rel\nr A 192.0.2.4\n"),
+                        + "c CNAME b\n$ORIGIN example.net.\n@ NS a\nd.e.f. A 192.0.2.3\n$origin rel.example.net.\nr A 192.0.2.4\n"),
                 Arguments.of("TTL and class in either order", HEAD + "a 60 IN A 192.0.2.1\nb IN 60 A 192.0.2.2\nc IN A 192.0.2.3\n"
                         + "d 1h30m A 192.0.2.4\ne 2W IN A 192.0.2.5\nf 1d2h3m4s A 192.0.2.6\ng 4294967295 A 192.0.2.7\n"
                         + "h 1h5 A 192.0.2.8\n"),
