@@ -387,6 +387,9 @@ public final class QueryProcessor implements QueryHandler {
         if (e.rrset == CompiledZone.NONE) {
             return writer.record(section, ownerName, ownerOff, e.type, CLASS_IN, e.ttl, e.rdata, e.rdataOff, e.rdataLen);
         }
+        if (zone.recordsLength(e.rrset) > records.length) {
+            return false; // more than any message holds: it does not fit, as the writer would find
+        }
         zone.copyRecords(e.rrset, records, 0);
         return writer.rrset(section, ownerName, ownerOff, e.type, CLASS_IN, e.ttl, records, zone.size(e.rrset));
     }

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.hpdns.wire.WireNames;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
@@ -102,8 +103,8 @@ public final class CompiledZone implements Authority {
     private final PrecompiledAnswers answers;
 
     /**
-     * A zone over a layout that {@link CompiledZoneWriter} wrote, or that a reader checked to be
-     * one (its checksum, lengths and structure).
+     * A zone over a layout that {@link CompiledZoneWriter} wrote, in this process or into an image
+     * whose checksums and structure were checked ({@link ZoneImage}).
      */
     CompiledZone(MemorySegment layout) {
         this.layout = layout;
@@ -143,7 +144,7 @@ public final class CompiledZone implements Authority {
         }
         try {
             return new Name(layout.asSlice(at, p + 1 - at).toArray(JAVA_BYTE));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("the layout's origin is not a wire name", e);
         }
     }
@@ -154,8 +155,9 @@ public final class CompiledZone implements Authority {
     /**
      * Checks that {@code layout} is a layout this reader can serve: its header, every offset and
      * length within it, every name a wire name, every RRset's records adding up, every node
-     * findable through the index and no slot pointing elsewhere. Reading a layout that passed
-     * cannot fail. Cold path, once per mapped file.
+     * findable through the index and no slot pointing elsewhere, so that no lookup in a layout
+     * that passed can fail. The precompiled answers are left to the file's checksum. Cold path,
+     * once per image another process wrote.
      *
      * @throws IllegalArgumentException saying what is wrong and at which offset
      */

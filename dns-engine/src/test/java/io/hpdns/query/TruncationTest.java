@@ -4,7 +4,11 @@ import static io.hpdns.query.EngineFixture.query;
 import static io.hpdns.query.EngineFixture.withEdns;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -117,6 +121,25 @@ class TruncationTest {
         assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
         assertThat(reply.answer()).hasSize(100).allMatch(line -> line.startsWith("big.example.org. 3600 IN A 10.0.100."));
         assertThat(reply.length()).isGreaterThan(1232);
+    }
+
+    @Test
+    void rrsetLargerThanAnyMessageIsTruncatedOverTcp(@TempDir Path dir) throws IOException {
+        StringBuilder zone = new StringBuilder("$ORIGIN wide.example.\n$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\n"
+                + "ns A 192.0.2.1\n");
+        String text = "x".repeat(250);
+        for (int i = 0; i < 300; i++) {
+            zone.append("txt TXT \"").append(i).append(' ').append(text).append("\"\n");
+        }
+        Path file = Files.writeString(dir.resolve("wide.example.zone"), zone);
+        EngineFixture wide = EngineFixture.serving(EngineFixture.load(EngineFixture.name("wide.example."), file));
+
+        // 300 records of some 255 octets: 76 KB, more than a TCP message's 65535 (RFC 7766 §8).
+        Reply reply = wide.tcp(query("txt.wide.example.", Type.TXT));
+
+        assertThat(reply.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(reply.flag(Flags.TC)).isTrue();
+        assertThat(reply.answer()).isEmpty();
     }
 
     @Test
