@@ -439,16 +439,18 @@ public final class Supervisor {
     }
 
     /**
-     * Reloads the serving workers one after the other. The first worker reads the zone files,
-     * compiles the zones and writes their images and a manifest naming them, with its UDP sockets
-     * out of their SO_REUSEPORT groups meanwhile when another worker serves: parsing a large zone
-     * pauses a JVM (its collections, the full one after the load) for longer than its socket
-     * buffers can hold the queries arriving meanwhile. Queued queries are answered before the
+     * Reloads the serving workers one after the other, each with its UDP sockets out of their
+     * SO_REUSEPORT groups while it reloads when another worker serves meanwhile: loading a large
+     * zone pauses a JVM (its collections, the full one after the load) for longer than its socket
+     * buffers can hold the queries arriving meanwhile, and one worker at a time also keeps the
+     * peak memory and CPU of a reload to one worker's. Queued queries are answered before the
      * sockets leave, so none is lost; TCP stays served throughout.
      *
-     * <p>The others, and any that starts meanwhile, then {@code follow} it, in place: they map
-     * those images, which holds nothing on their heaps, and serve exactly what it serves. One at a
-     * time, so that their checks of the new images do not all take CPU from serving at once.
+     * <p>The first worker reads the zone files and writes the new zones' images and a manifest
+     * naming them; the others, and any that starts meanwhile, then {@code follow} it: they map those
+     * images instead of parsing, and serve exactly what it serves. They follow aside too: checking
+     * a mapped million-name image takes the CPU its serving thread needs, and with the thread on
+     * the same core its socket buffer overflowed (scripts/under-load lost queries that way).
      *
      * @param request {@code reload} or {@code reload ZONE}
      * @return the first worker's answer, then the others'; empty when none serves
@@ -464,7 +466,7 @@ public final class Supervisor {
         Set<WorkerProcess> asked = new HashSet<>(List.of(first));
         for (WorkerProcess worker = notAsked(asked); worker != null; worker = notAsked(asked)) {
             asked.add(worker);
-            answers.add(new WorkerAnswer(worker.index(), worker.pid(), request(worker, WorkerChannel.FOLLOW)));
+            answers.add(reloadAside(worker, WorkerChannel.FOLLOW, serving().size() > 1));
         }
         return answers;
     }

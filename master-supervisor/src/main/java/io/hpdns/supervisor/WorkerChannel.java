@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * zeros included), {@code notify} (send NOTIFY for the serials not announced yet; a no-op except in
  * worker 0), {@code leave-udp} and {@code rejoin-udp} (close the UDP sockets after answering what
  * is queued to them, so that the other workers' sockets on the same ports take every new query,
- * and bind them again: the master brackets a reload from the zone files with them), {@code stop} (stop serving,
+ * and bind them again: the master brackets a reload with them), {@code stop} (stop serving,
  * answer with the final counters, exit 0). Requests are carried out concurrently, each on its own virtual thread.
  *
  * <p>Worker to master: the answer to a request is zero or more output lines {@code ID | TEXT}, then
