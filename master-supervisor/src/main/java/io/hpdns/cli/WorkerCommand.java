@@ -4,6 +4,7 @@ import io.hpdns.conf.HpdnsConfig;
 import io.hpdns.ctl.ControlReply;
 import io.hpdns.ctl.WorkerControl;
 import io.hpdns.notify.ZoneNotifier;
+import io.hpdns.query.QueryPathWarmup;
 import io.hpdns.reload.NewSerialListener;
 import io.hpdns.reload.UnservedZone;
 import io.hpdns.reload.ZoneImages;
@@ -148,6 +149,9 @@ final class WorkerCommand implements Callable<Integer> {
             log.error("zone {} is not served (answered SERVFAIL) until a reload loads it: {}",
                     unserved.config().name(), unserved.reason());
         }
+        long warming = System.nanoTime();
+        int warmup = QueryPathWarmup.run(zones.holder(), config.answers());
+        log.info("query path warmed up with {} queries in {} ms", warmup, (System.nanoTime() - warming) / 1_000_000);
         QueryStats stats = new QueryStats();
         DnsServer dns;
         try {
