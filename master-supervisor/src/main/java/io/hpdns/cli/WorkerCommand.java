@@ -162,7 +162,7 @@ final class WorkerCommand implements Callable<Integer> {
             return CommandFailure.EXIT_CODE;
         }
         ZoneNotifier notifier = index == 0 ? new ZoneNotifier() : null;
-        WorkerControl serving = new WorkerControl(zones, stats, notifier);
+        WorkerControl serving = new WorkerControl(zones, config.answers(), stats, notifier);
         this.dns = dns;
         control = serving;
         channel.ready(dns.listenAddresses());

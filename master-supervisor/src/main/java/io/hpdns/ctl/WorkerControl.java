@@ -1,7 +1,9 @@
 package io.hpdns.ctl;
 
 import io.hpdns.notify.ZoneNotifier;
+import io.hpdns.query.AnswerSettings;
 import io.hpdns.query.Protocol;
+import io.hpdns.query.QueryPathWarmup;
 import io.hpdns.reload.ReloadReport;
 import io.hpdns.reload.ServedZone;
 import io.hpdns.reload.UnservedZone;
@@ -29,16 +31,19 @@ import org.xbill.DNS.Type;
 public final class WorkerControl implements ControlHandler {
 
     private final ZoneReloader zones;
+    private final AnswerSettings settings;
     private final QueryStats stats;
     private final ZoneNotifier notifier;
     /** The serial last announced for each zone; guarded by itself. */
     private final Map<Name, Long> announced = new HashMap<>();
 
     /**
+     * @param settings how the worker answers, for the warm-up after a reload
      * @param notifier sends the NOTIFYs; null in every worker but the one that sends them
      */
-    public WorkerControl(ZoneReloader zones, QueryStats stats, ZoneNotifier notifier) {
+    public WorkerControl(ZoneReloader zones, AnswerSettings settings, QueryStats stats, ZoneNotifier notifier) {
         this.zones = zones;
+        this.settings = settings;
         this.stats = stats;
         this.notifier = notifier;
     }
@@ -47,8 +52,8 @@ public final class WorkerControl implements ControlHandler {
     public ControlReply handle(String command, List<String> arguments) {
         return switch (command) {
             case "status" -> status();
-            case "reload" -> reload(arguments);
-            case "follow" -> replyTo(zones.follow());
+            case "reload" -> warmed(reload(arguments));
+            case "follow" -> warmed(replyTo(zones.follow()));
             case "stats" -> ControlReply.ok(counters());
             case "notify" -> announce();
             default -> ControlReply.failed(List.of(), "unknown request \"" + command + "\"");
@@ -93,6 +98,17 @@ public final class WorkerControl implements ControlHandler {
             report = zones.reload(zone);
         }
         return replyTo(report);
+    }
+
+    /**
+     * The reply, once the query path has run over the zones now served ({@link QueryPathWarmup}):
+     * a reload ran the lookup over layouts in memory while it compiled them, which can make the
+     * JIT compiler drop the query path's code compiled for the mapped layouts it serves from; the
+     * master has the worker's UDP sockets rejoin their groups only after this reply.
+     */
+    private ControlReply warmed(ControlReply reply) {
+        QueryPathWarmup.run(zones.holder(), settings);
+        return reply;
     }
 
     private static ControlReply replyTo(ReloadReport report) {
