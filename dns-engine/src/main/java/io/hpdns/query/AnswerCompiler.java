@@ -78,7 +78,7 @@ public final class AnswerCompiler {
             candidate--;
         }
         this.probe = candidate;
-        Response apex = respond(owner(zone.apex()), probe);
+        Response apex = respond(zone.ownerName(zone.apex()), probe);
         if (apex != null && apex.authoritative() && apex.rcode() == RCODE_NOERROR && apex.answerCount() == 0
                 && apex.authorityCount() == 1 && apex.additionalCount() == 0) {
             negative = new NegativeAnswer(zone, apex.records());
@@ -120,12 +120,6 @@ public final class AnswerCompiler {
         return new AnswerCompiler(zone, nodes).compile(nodes, Math.min(threads, Math.max(1, nodes.length)));
     }
 
-    /** The node's owner name as written, in an array of its own. */
-    private byte[] owner(long node) {
-        byte[] owner = new byte[zone.ownerLength(node)];
-        zone.copyOwner(node, owner, 0);
-        return owner;
-    }
 
     /**
      * Compiles {@code threads} slices of the nodes side by side, each into a layout of its own,
@@ -196,7 +190,7 @@ public final class AnswerCompiler {
     }
 
     private int compileNode(long node, PrecompiledAnswers.Builder builder, int[] types, Response[] responses) {
-        byte[] owner = owner(node);
+        byte[] owner = zone.ownerName(node);
         Response other = shaped(respond(owner, probe), owner);
         int[] candidates;
         if (other.negative() && other.rcode() == RCODE_NOERROR) {

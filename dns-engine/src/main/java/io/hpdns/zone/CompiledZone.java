@@ -267,6 +267,18 @@ public final class CompiledZone implements Authority {
     /** Offset of the owner name lowercased. */
     public long key(long node) { return node + NODE_FIXED; }
 
+    /** The owner name, as written, in an array of its own: cold paths (compiling, transfers). */
+    public byte[] ownerName(long node) {
+        byte[] owner = new byte[ownerLength(node)];
+        copyOwner(node, owner, 0);
+        return owner;
+    }
+
+    /** The rdata of the record at {@code at}, in an array of its own: cold paths. */
+    public byte[] rdata(long at) {
+        return layout.asSlice(at + 2, rdataLength(at)).toArray(JAVA_BYTE);
+    }
+
     /** Copies the owner name, as written, to {@code dst[at..]}; returns its length. */
     public int copyOwner(long node, byte[] dst, int at) {
         int len = ownerLength(node);

@@ -3,6 +3,7 @@ package io.hpdns.zone;
 import static io.hpdns.zone.CompiledZone.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import io.hpdns.wire.DnsConstants;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class CompiledZoneWriter {
             if (node == zone.apex()) {
                 layout.set(U64, APEX, at);
             }
-            long next = writeNode(layout, at, node, node == zone.apex() ? layout : null);
+            long next = writeNode(layout, at, node, node == zone.apex());
             int hash = NameTable.hash(node.key(), 0, node.key().length);
             long slot = (hash * 0x9E3779B9) >>> shift;
             while (layout.get(U64, slotsAt + (slot << 3)) != 0) {
@@ -105,8 +106,8 @@ public final class CompiledZoneWriter {
         return size;
     }
 
-    /** Writes the node at {@code at}; returns the offset after it. Notes the apex SOA when {@code apexOf} is given. */
-    private static long writeNode(MemorySegment layout, long at, Node node, MemorySegment apexOf) {
+    /** Writes the node at {@code at}; returns the offset after it. For the apex, notes where its SOA is. */
+    private static long writeNode(MemorySegment layout, long at, Node node, boolean apex) {
         byte[] key = node.key();
         boolean ownCase = node.owner() != key;
         layout.set(JAVA_BYTE, at, (byte) ((node.isZoneCut() ? ZONE_CUT : 0) | (ownCase ? OWN_CASE : 0)));
@@ -121,8 +122,8 @@ public final class CompiledZoneWriter {
             p += key.length;
         }
         for (RRset rrset : node.rrsets()) {
-            if (apexOf != null && rrset.type() == org.xbill.DNS.Type.SOA) {
-                apexOf.set(U64, SOA, p);
+            if (apex && rrset.type() == DnsConstants.TYPE_SOA) {
+                layout.set(U64, SOA, p);
             }
             byte[] data = rrset.data();
             layout.set(U16, p, (short) rrset.type());

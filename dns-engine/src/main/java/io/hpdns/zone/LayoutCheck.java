@@ -3,6 +3,7 @@ package io.hpdns.zone;
 import static io.hpdns.zone.CompiledZone.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import io.hpdns.wire.DnsConstants;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -111,7 +112,7 @@ final class LayoutCheck {
         int rrsets = layout.get(U16, apex + 2) & 0xffff;
         for (int i = 0; i < rrsets; i++) {
             if (r == soa) {
-                return (layout.get(U16, r) & 0xffff) == org.xbill.DNS.Type.SOA
+                return (layout.get(U16, r) & 0xffff) == DnsConstants.TYPE_SOA
                         && (layout.get(U16, r + RRSET_FIXED) & 0xffff) >= MIN_SOA_RDATA;
             }
             r += RRSET_FIXED + Integer.toUnsignedLong(layout.get(U32, r + 10));

@@ -4,6 +4,7 @@ import static io.hpdns.wire.DnsConstants.TYPE_SOA;
 
 import io.hpdns.wire.WireNames;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -83,7 +84,7 @@ public final class NegativeAnswer {
         for (byte[] guard : guards) {
             length += guard.length;
         }
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(length);
+        ByteBuffer out = ByteBuffer.allocate(length);
         out.putShort((short) records.length).put(records).put((byte) pointers.length);
         for (int pointer : pointers) {
             out.putShort((short) pointer);
@@ -97,7 +98,7 @@ public final class NegativeAnswer {
 
     /** Reads back what {@link #toLayout} wrote, for a zone whose origin has these length and labels. */
     static NegativeAnswer fromLayout(byte[] layout, int originLength, int originLabels) {
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(layout);
+        ByteBuffer in = ByteBuffer.wrap(layout);
         byte[] records = new byte[in.getShort() & 0xffff];
         in.get(records);
         int[] pointers = new int[in.get() & 0xff];

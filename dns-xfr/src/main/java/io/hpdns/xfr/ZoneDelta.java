@@ -3,7 +3,6 @@ package io.hpdns.xfr;
 import io.hpdns.wire.DnsConstants;
 import io.hpdns.zone.CompiledZone;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.DClass;
@@ -83,8 +82,7 @@ public record ZoneDelta(SOARecord from, SOARecord to, List<Record> deleted, List
                 if (owner == null) {
                     owner = ZoneRecords.ownerName(zone, node);
                 }
-                out.add(Record.newRecord(owner, type, DClass.IN, zone.ttl(rrset), length,
-                        zone.layout().asSlice(at + 2, length).toArray(ValueLayout.JAVA_BYTE)));
+                out.add(Record.newRecord(owner, type, DClass.IN, zone.ttl(rrset), length, zone.rdata(at)));
             }
         }
     }

@@ -49,10 +49,8 @@ public final class ZoneRecords {
 
     /** The node's owner name, as written in the zone file. */
     static Name ownerName(CompiledZone zone, long node) {
-        byte[] owner = new byte[zone.ownerLength(node)];
-        zone.copyOwner(node, owner, 0);
         try {
-            return new Name(owner);
+            return new Name(zone.ownerName(node));
         } catch (IOException e) {
             // The layout holds only names it was checked to hold.
             throw new IllegalStateException("not a wire name: an owner of a compiled zone", e);
@@ -62,14 +60,10 @@ public final class ZoneRecords {
     /** The records of one RRset. */
     private static List<Record> records(CompiledZone zone, Name owner, long rrset) {
         List<Record> records = new ArrayList<>(zone.size(rrset));
-        byte[] data = new byte[zone.recordsLength(rrset)];
-        zone.copyRecords(rrset, data, 0);
-        int at = 0;
-        for (int i = 0; i < zone.size(rrset); i++) {
-            int length = ((data[at] & 0xff) << 8) | (data[at + 1] & 0xff);
-            byte[] rdata = java.util.Arrays.copyOfRange(data, at + 2, at + 2 + length);
-            records.add(Record.newRecord(owner, zone.type(rrset), DClass.IN, zone.ttl(rrset), length, rdata));
-            at += 2 + length;
+        long at = zone.records(rrset);
+        for (int i = zone.size(rrset); i > 0; i--, at = zone.nextRecord(at)) {
+            records.add(Record.newRecord(owner, zone.type(rrset), DClass.IN, zone.ttl(rrset), zone.rdataLength(at),
+                    zone.rdata(at)));
         }
         return records;
     }
