@@ -138,7 +138,7 @@ public final class ZoneImage {
      * @throws IOException when the file cannot be read
      */
     public static Loaded read(Path file) throws IOException {
-        MemorySegment image = map(file);
+        MemorySegment image = mapChecked(file);
         long layoutAt = image.get(CompiledZone.U64, LAYOUT_AT);
         ZoneFingerprint fingerprint = readFingerprint(file, image, layoutAt);
         MemorySegment layout = image.asSlice(layoutAt);
@@ -152,13 +152,13 @@ public final class ZoneImage {
     }
 
     /**
-     * The zone this process has just written to {@code file}, to be served from the file: mapped
-     * and its checksums checked, its layout trusted without the structural check {@link #read}
-     * makes, being the layout this process built (for a million names that check takes most of
-     * a second).
+     * The zone in {@code file}, to be served from it: mapped and its checksums checked, its layout
+     * trusted without the structural check {@link #read} makes. For an image that the compiler of
+     * this very build wrote, or checked with {@link #read} (for a million names that check takes
+     * most of a second).
      */
-    public static CompiledZone mapWritten(Path file) throws IOException {
-        MemorySegment image = map(file);
+    public static CompiledZone map(Path file) throws IOException {
+        MemorySegment image = mapChecked(file);
         return new CompiledZone(image.asSlice(image.get(CompiledZone.U64, LAYOUT_AT)));
     }
 
@@ -179,7 +179,7 @@ public final class ZoneImage {
     }
 
     /** Maps the file and checks its header and its body's checksum. */
-    private static MemorySegment map(Path file) throws IOException {
+    private static MemorySegment mapChecked(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, READ)) {
             MemorySegment image = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), Arena.ofAuto());
             checkHeader(file, image);

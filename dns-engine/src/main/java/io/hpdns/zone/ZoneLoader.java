@@ -34,11 +34,8 @@ public final class ZoneLoader {
         List<ZoneProblem> problems = new ArrayList<>();
         int expectedNames = (int) Math.min(1 << 28, Math.max(0, sizeOf(file) / BYTES_PER_NAME));
         ZoneBuilder builder = new ZoneBuilder(origin, file.toString(), problems, expectedNames);
-        Zone zone;
-        try (LoadingHeadroom _ = LoadingHeadroom.open()) {
-            // A file that cannot be read at all has nothing to check further.
-            zone = ZoneFileScanner.scan(file, origin, builder) ? builder.build() : null;
-        }
+        // A file that cannot be read at all has nothing to check further.
+        Zone zone = ZoneFileScanner.scan(file, origin, builder) ? builder.build() : null;
         // Report in the order an operator reads the file: whole-zone findings, then by line.
         problems.sort(Comparator.comparing(ZoneProblem::file).thenComparingInt(ZoneProblem::line));
         return new ZoneLoadResult(hasError(problems) ? null : zone, problems, builder.filesRead(file));

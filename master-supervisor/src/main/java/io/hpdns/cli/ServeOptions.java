@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The options {@code start} and {@code worker} share: the configuration file and what the command
- * line replaces in it. The master passes its workers the same configuration this way
- * ({@link #workerArguments}), so both read it alike.
+ * The options {@code start}, {@code worker} and {@code compile} share: the configuration file and
+ * what the command line replaces in it. The master passes its workers and its compiler the same
+ * configuration this way ({@link #workerArguments}, {@link #compilerArguments}), so all read it alike.
  */
 final class ServeOptions {
 
@@ -118,11 +118,36 @@ final class ServeOptions {
 
     /**
      * The {@code worker} command line that serves {@code config} as this command line gives it,
-     * on {@code listen} (the listen addresses with their ports resolved), sharing its zones through
-     * {@code zoneImages}.
+     * on {@code listen} (the listen addresses with their ports resolved), following the manifest
+     * in {@code stateDir}.
      */
-    List<String> workerArguments(HpdnsConfig config, List<ListenAddress> listen, Path zoneImages) {
-        List<String> arguments = new ArrayList<>(List.of(WorkerCommand.NAME, "--zone-images", zoneImages.toString()));
+    List<String> workerArguments(HpdnsConfig config, List<ListenAddress> listen, Path stateDir) {
+        List<String> arguments = new ArrayList<>(List.of(WorkerCommand.NAME, "--zone-images", stateDir.toString()));
+        arguments.addAll(zoneArguments(config));
+        for (ListenAddress address : listen) {
+            arguments.add("--listen");
+            arguments.add(address.toString());
+        }
+        arguments.add("--udp-threads");
+        arguments.add(Integer.toString(config.server().udpThreads()));
+        arguments.add("--udp-transport");
+        arguments.add(config.server().udpTransport().configName());
+        return arguments;
+    }
+
+    /**
+     * The {@code compile} command line that compiles the zones of {@code config} as this command
+     * line gives them into {@code stateDir}.
+     */
+    List<String> compilerArguments(HpdnsConfig config, Path stateDir) {
+        List<String> arguments = new ArrayList<>(List.of(CompileCommand.NAME, "--state-dir", stateDir.toString()));
+        arguments.addAll(zoneArguments(config));
+        return arguments;
+    }
+
+    /** Where the zone list comes from: the configuration file, and the zones of --zone. */
+    private List<String> zoneArguments(HpdnsConfig config) {
+        List<String> arguments = new ArrayList<>();
         if (config.source() != null) {
             arguments.add("--config");
             arguments.add(config.source().toString());
@@ -133,14 +158,6 @@ final class ServeOptions {
                 arguments.add(zone.name() + "=" + zone.file());
             }
         }
-        for (ListenAddress address : listen) {
-            arguments.add("--listen");
-            arguments.add(address.toString());
-        }
-        arguments.add("--udp-threads");
-        arguments.add(Integer.toString(config.server().udpThreads()));
-        arguments.add("--udp-transport");
-        arguments.add(config.server().udpTransport().configName());
         return arguments;
     }
 }

@@ -6,6 +6,7 @@ import io.hpdns.ctl.ControlSocket;
 import io.hpdns.reload.BuildIdentity;
 import io.hpdns.reload.ZoneImages;
 import io.hpdns.server.ListenAddress;
+import io.hpdns.supervisor.CompilerProcess;
 import io.hpdns.supervisor.MasterControl;
 import io.hpdns.supervisor.Supervisor;
 import io.hpdns.supervisor.SupervisorOptions;
@@ -134,7 +135,9 @@ final class StartCommand implements Callable<Integer> {
         Path stateDir = config.stateDirectory();
         Supervisor supervisor = new Supervisor(config.supervisor(), config.server().listen(),
                 HpdnsCommand.class.getName(), listen -> serve.workerArguments(config, listen, stateDir));
-        MasterControl commands = new MasterControl(supervisor, this::stopAndAwait, Clock.systemUTC());
+        CompilerProcess compiler = new CompilerProcess(HpdnsCommand.class.getName(),
+                serve.compilerArguments(config, stateDir));
+        MasterControl commands = new MasterControl(supervisor, compiler, this::stopAndAwait, Clock.systemUTC());
         ControlSocket controlSocket;
         try {
             controlSocket = ControlSocket.open(config.control(), commands);
@@ -151,12 +154,18 @@ final class StartCommand implements Callable<Integer> {
         // A stop asked for while the workers are still starting ends the start too.
         Thread.ofVirtual().name("hpdns-stop").start(() -> {
             awaitUninterruptibly(stopRequested);
+            compiler.stop();
             supervisor.stop();
         });
         Thread signalHook = Thread.ofPlatform().name("hpdns-signal").unstarted(this::stopOnSignal);
         SignalHandler previousHup = reloadOnHangup(commands);
         Runtime.getRuntime().addShutdownHook(signalHook);
         try {
+            compileInitial(commands, images, config);
+            if (stopRequested.getCount() == 0) {
+                log.info("stopped while starting");
+                return 0;
+            }
             List<ListenAddress> bound;
             try {
                 bound = supervisor.start();
@@ -180,6 +189,7 @@ final class StartCommand implements Callable<Integer> {
             Signal.handle(HANGUP, previousHup);
             removeHook(signalHook);
             stopRequested.countDown();
+            compiler.stop();
             supervisor.stop();
             workersGone.countDown();
             controlSocket.close();
@@ -187,6 +197,31 @@ final class StartCommand implements Callable<Integer> {
         }
         log.info("stopped");
         return 0;
+    }
+
+    /**
+     * The first compile, before any worker starts: workers only map what the compiler built. When
+     * the compiler published nothing (it crashed, or ran out of memory), every zone is unserved
+     * with its reason, so that the workers start all the same and answer SERVFAIL for the zones,
+     * and a reload may serve them.
+     */
+    private static void compileInitial(MasterControl commands, ZoneImages images, HpdnsConfig config)
+            throws InterruptedException {
+        long started = System.nanoTime();
+        ControlReply compiled = commands.compileInitial();
+        if (compiled.succeeded()) {
+            log.info("{} compiled in {} ms", Plural.of(config.zones().size(), "zone"),
+                    (System.nanoTime() - started) / 1_000_000);
+            return;
+        }
+        try {
+            if (images.publishUnservedUnlessPublished(config.zones(), compiled.error())) {
+                log.error("no zone is served until a reload compiles them: {}", compiled.error());
+            }
+        } catch (IOException e) {
+            throw new CommandFailure("cannot write the zone manifest in " + images.directory() + ": "
+                    + e.getMessage());
+        }
     }
 
     private static void release(ZoneImages images) {

@@ -6,6 +6,7 @@ import io.hpdns.ctl.WorkerControl;
 import io.hpdns.notify.ZoneNotifier;
 import io.hpdns.query.QueryPathWarmup;
 import io.hpdns.reload.NewSerialListener;
+import io.hpdns.reload.ReloadReport;
 import io.hpdns.reload.UnservedZone;
 import io.hpdns.reload.ZoneImages;
 import io.hpdns.reload.ZoneReloader;
@@ -38,8 +39,8 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * {@code hpdns worker} (internal, started by {@code hpdns start}): loads the zones and serves them
- * over UDP and TCP on every listen address, sharing the ports with the other workers through
+ * {@code hpdns worker} (internal, started by {@code hpdns start}): maps the zones the compiler
+ * built (the images the state directory's manifest names) and serves them over UDP and TCP on every listen address, sharing the ports with the other workers through
  * SO_REUSEPORT, and answers the master over its control channel, standard input and output (see
  * {@link WorkerChannel}). Worker 0 also sends the NOTIFYs, when the master says so.
  *
@@ -79,9 +80,8 @@ final class WorkerCommand implements Callable<Integer> {
                     + " so that a worker that failed is replaced without waiting for a JVM to start.")
     private boolean spare;
 
-    @Option(names = "--zone-images", paramLabel = "DIR",
-            description = "Where the workers share their zones as images (see ZoneImages): serve what its manifest"
-                    + " names when there is one, else load the zone files and write it.")
+    @Option(names = "--zone-images", paramLabel = "DIR", required = true,
+            description = "The state directory: serve the zone images its manifest names (see ZoneImages).")
     private Path zoneImages;
 
     /** A spare's index, once the master gave it. */
@@ -90,8 +90,6 @@ final class WorkerCommand implements Callable<Integer> {
     /** Counted down once the DNS sockets are closed and the final counters known. */
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile WorkerControl control;
-    /** Set with {@link #control}, once serving. */
-    private volatile DnsServer dns;
     private volatile List<String> finalCounters = List.of();
 
     @Override
@@ -134,15 +132,15 @@ final class WorkerCommand implements Callable<Integer> {
             return CommandFailure.EXIT_CODE;
         }
         ZoneReloader zones = new ZoneReloader(serve.zoneListSource(config), Clock.systemUTC(), NewSerialListener.NONE,
-                ZoneJournals.forTransfers(config.transfers()), zoneImages == null ? null : new ZoneImages(zoneImages));
-        ZoneReloader.InitialLoad loaded = zones.followInitial(config.zones());
-        if (loaded.failed()) {
-            channel.failed(Plural.of(loaded.report().failedZones(), "zone") + " could not be read from the images"
-                    + " the other workers serve");
+                ZoneJournals.forTransfers(config.transfers()), new ZoneImages(zoneImages));
+        ReloadReport loaded = zones.followInitial();
+        if (!loaded.ok()) {
+            // Serving anything else than what the others serve would be worse than not serving.
+            channel.failed(String.join("; ", loaded.errors()));
             return CommandFailure.EXIT_CODE;
         }
         if (!config.zones().isEmpty()) {
-            log.info("{} loaded in {} ms", Plural.of(zones.served().size(), "zone"),
+            log.info("{} mapped in {} ms", Plural.of(zones.served().size(), "zone"),
                     (System.nanoTime() - started) / 1_000_000);
         }
         for (UnservedZone unserved : zones.unserved()) {
@@ -162,8 +160,7 @@ final class WorkerCommand implements Callable<Integer> {
             return CommandFailure.EXIT_CODE;
         }
         ZoneNotifier notifier = index == 0 ? new ZoneNotifier() : null;
-        WorkerControl serving = new WorkerControl(zones, config.answers(), stats, notifier);
-        this.dns = dns;
+        WorkerControl serving = new WorkerControl(zones, stats, notifier);
         control = serving;
         channel.ready(dns.listenAddresses());
         String fault;
@@ -226,14 +223,7 @@ final class WorkerCommand implements Callable<Integer> {
             return ControlReply.failed(List.of(), index == null ? "a spare worker serves nothing"
                     : "worker " + index + " is still starting");
         }
-        return switch (command) {
-            case WorkerChannel.LEAVE_UDP -> {
-                dns.leaveUdp();
-                yield ControlReply.ok(List.of());
-            }
-            case WorkerChannel.REJOIN_UDP -> rejoinUdp();
-            default -> serving.handle(command, arguments);
-        };
+        return serving.handle(command, arguments);
     }
 
     /** {@code become N}: a spare takes its index and starts loading the zones. */
@@ -245,15 +235,6 @@ final class WorkerCommand implements Callable<Integer> {
             return ControlReply.failed(List.of(), "not a spare waiting for its index");
         }
         return ControlReply.ok(List.of());
-    }
-
-    private ControlReply rejoinUdp() {
-        try {
-            dns.rejoinUdp();
-            return ControlReply.ok(List.of());
-        } catch (IOException e) {
-            return ControlReply.failed(List.of(), e.getMessage());
-        }
     }
 
     /** {@code stop}: answered once the DNS sockets are closed, with the final counters. */

@@ -29,12 +29,12 @@ public record ControlReply(List<String> lines, String error) {
     }
 
     /** The status line that ends the reply on the socket. */
-    String statusLine() {
+    public String statusLine() {
         return error == null ? OK : ERROR_PREFIX + error;
     }
 
     /** The reply read back from its lines, the last being the status line; null if that line is missing. */
-    static ControlReply parse(List<String> received) {
+    public static ControlReply parse(List<String> received) {
         if (received.isEmpty()) {
             return null;
         }

@@ -1,5 +1,6 @@
 package io.hpdns.reload;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +16,25 @@ public record ReloadReport(List<ZoneOutcome> zones, List<String> errors) {
 
     public boolean ok() {
         return errors.isEmpty();
+    }
+
+    /** One line per zone ({@link ZoneOutcome#describe}), then the errors: what {@code hpdns ctl reload} shows. */
+    public List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        for (ZoneOutcome outcome : zones) {
+            lines.add(outcome.describe());
+        }
+        lines.addAll(errors);
+        return lines;
+    }
+
+    /** Why the reload failed, in a few words; null when it did not. */
+    public String failure() {
+        if (ok()) {
+            return null;
+        }
+        int failed = failedZones();
+        return failed == 0 ? "nothing reloaded" : failed + " zone(s) failed to load and keep their old data";
     }
 
     /** How many zones failed (0 when a configuration error stopped the reload before any zone). */

@@ -2,23 +2,17 @@ package io.hpdns.reload;
 
 import io.hpdns.conf.ZoneConfig;
 import io.hpdns.zone.CompiledZone;
-import io.hpdns.zone.ZoneFingerprint;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * A zone being served, with what it was built from and how its latest reload went.
+ * A zone being served, with the image it is mapped from and how its latest load went.
  *
  * @param zone the zone answered from
- * @param fingerprint the files {@code zone} was built from, to tell whether a reload must rebuild it
- * @param image where its image is ({@link ZoneImages}), or null when it has none
- * @param lastReload when it was last loaded or checked for changes
- * @param lastResult the outcome of that
+ * @param image the image {@code zone} is mapped from ({@link ZoneImages})
+ * @param lastReload when this worker last followed a manifest naming it
+ * @param lastError the first error of the zone's latest load when that failed and {@code zone} is
+ *     the data built before, {@code file:line: message}; null when the latest load succeeded
  */
-public record ServedZone(ZoneConfig config, CompiledZone zone, ZoneFingerprint fingerprint, Path image,
-                         Instant lastReload, ZoneOutcome lastResult) {
-
-    ServedZone checked(Instant when, ZoneOutcome result) {
-        return new ServedZone(config, zone, fingerprint, image, when, result);
-    }
+public record ServedZone(ZoneConfig config, CompiledZone zone, Path image, Instant lastReload, String lastError) {
 }

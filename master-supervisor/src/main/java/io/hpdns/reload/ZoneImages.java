@@ -1,5 +1,6 @@
 package io.hpdns.reload;
 
+import io.hpdns.conf.ZoneConfig;
 import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
@@ -16,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,27 +31,26 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.TextParseException;
 
 /**
- * The state directory, where one master's workers share their zones (docs/architecture.md) and
- * where the zones stay compiled between runs: the worker that reloads first reads the zone files,
- * compiles the answers and writes each new zone here as a {@link ZoneImage}, then the manifest
- * naming the image of every zone it serves; the other workers, and any worker started later, read
- * those images instead of the files. Every worker thus serves exactly what the first one built,
- * even when a file is edited again meanwhile, and a restarted worker serves a million-name zone
- * after reading its image, about a second, instead of parsing and compiling it again.
+ * The state directory, where the zones are kept compiled (docs/architecture.md): the compiler
+ * ({@link ZoneCompiler}, in a process that answers no query) writes each new zone here as a
+ * {@link ZoneImage}, then the manifest naming the image of every zone; the workers map the images
+ * the manifest names. Every worker thus serves exactly what the compiler built, even when a file
+ * is edited again meanwhile, from one copy of each zone in the page cache.
  *
- * <p>The manifest, {@value #MANIFEST}, has one line per configured zone in configuration order:
- * origin, tab, zone file, tab, image file name, or {@code -} when the image could not be written
- * (the other workers then read that zone's file), or {@code !} followed by a tab and the first
- * error of its load when the zone failed to load with no earlier data (every worker then answers
- * it SERVFAIL). It is replaced with one rename, so a reader sees the old list or the new one. An
- * image is deleted once neither the manifest nor the one before it names it: a worker starting
- * meanwhile may still be reading an image of the previous one.
+ * <p>The manifest, {@value #MANIFEST}, has one line per configured zone in configuration order,
+ * five tab-separated fields: origin, zone file, image file name, serial, and the first error of
+ * the zone's latest load when that load failed (its image is then the one built before, still
+ * served) or nothing. A zone that failed to load with no earlier image has {@code !} for image and
+ * {@code -} for serial, and the error: every worker answers it SERVFAIL. The manifest is replaced
+ * with one rename, so a reader sees the old list or the new one. An image is deleted once neither
+ * the manifest nor the one before it names it: a worker starting meanwhile may still be mapping
+ * an image of the previous one.
  *
  * <p>Warm start: a master starting keeps the images its predecessor served, renaming that
- * manifest to {@value #WARM}; the first load then takes a zone from its image instead of its files
- * when the files still have the content the image was built from ({@link ZoneFingerprint}), and
- * the first manifest it publishes ends the warm start. Images are only reused by the build that
- * wrote them ({@value #BUILD} holds its identity): another build may compile other answers.
+ * manifest to {@value #WARM}; the first compile then takes a zone from its image instead of its
+ * files when the files still have the content the image was built from ({@link ZoneFingerprint}),
+ * and the first manifest it publishes ends the warm start. Images are only reused by the build
+ * that wrote them ({@value #BUILD} holds its identity): another build may compile other answers.
  */
 public final class ZoneImages implements AutoCloseable {
 
@@ -60,15 +59,16 @@ public final class ZoneImages implements AutoCloseable {
     static final String BUILD = "build";
     private static final String LOCK = "lock";
     private static final String SUFFIX = ".zimg";
-    private static final String NO_IMAGE = "-";
     private static final String UNSERVED = "!";
+    private static final String NO_SERIAL = "-";
+    private static final int FIELDS = 5;
     private static final Logger log = LoggerFactory.getLogger(ZoneImages.class);
 
     private final Path dir;
-    /** The master's lock on the directory; null in a worker, which only reads and writes in it. */
+    /** The master's lock on the directory; null in the compiler and the workers, which work in it for the master. */
     private final FileChannel lock;
 
-    /** A worker's view of its master's state directory. */
+    /** The compiler's or a worker's view of its master's state directory. */
     public ZoneImages(Path dir) {
         this(dir, null);
     }
@@ -162,12 +162,36 @@ public final class ZoneImages implements AutoCloseable {
     }
 
     /**
-     * One zone of the manifest; {@code image} is null when the zone must be read from {@code file}
-     * or is unserved; {@code unserved} is the reason a zone is unserved, else null.
+     * One zone of the manifest.
+     *
+     * @param image the image to serve it from; null when the zone has never loaded (unserved)
+     * @param serial the serial of {@code image}; -1 without one
+     * @param error the first error of the zone's latest load, {@code file:line: message}, when it
+     *     failed (then {@code image}, if any, is the one built before); null when it loaded
      */
-    public record Entry(Name zone, Path file, Path image, String unserved) {}
+    public record Entry(Name zone, Path file, Path image, long serial, String error) {
 
-    /** Writes the image of a zone just built and returns its path; the manifest does not name it yet. */
+        /** A zone served from a new image. */
+        static Entry served(Name zone, Path file, Path image, long serial) {
+            return new Entry(zone, file.toAbsolutePath(), image, serial, null);
+        }
+
+        /** This zone after a load that failed: it keeps its image and the file it was built from. */
+        Entry failed(String error) {
+            return new Entry(zone, file, image, serial, error);
+        }
+
+        /** A zone that has no image: its load failed and none was built before. */
+        static Entry unserved(Name zone, Path file, String error) {
+            return new Entry(zone, file.toAbsolutePath(), null, -1, error);
+        }
+
+        public boolean isServed() {
+            return image != null;
+        }
+    }
+
+    /** Writes the image of a zone just compiled and returns its path; the manifest does not name it yet. */
     Path write(CompiledZone zone, ZoneFingerprint fingerprint) throws IOException {
         Path image = dir.resolve(imageName(zone));
         ZoneImage.write(zone, fingerprint, image);
@@ -175,28 +199,26 @@ public final class ZoneImages implements AutoCloseable {
     }
 
     /**
-     * Names the images of {@code served} as the ones to serve, then deletes the images neither this
-     * manifest nor the one before it names.
+     * Names {@code entries} as the zones to serve, then deletes the images neither this manifest
+     * nor the one before it names.
      */
-    void publish(Collection<ServedZone> served, Collection<UnservedZone> unserved) throws IOException {
+    void publish(List<Entry> entries) throws IOException {
         Set<String> keep = new HashSet<>();
         for (Entry entry : manifest().orElse(List.of())) {
-            if (entry.image() != null) {
+            if (entry.isServed()) {
                 keep.add(entry.image().getFileName().toString());
             }
         }
         StringBuilder text = new StringBuilder();
-        for (ServedZone zone : served) {
-            String image = zone.image() == null ? NO_IMAGE : zone.image().getFileName().toString();
+        for (Entry entry : entries) {
+            String image = entry.isServed() ? entry.image().getFileName().toString() : UNSERVED;
             keep.add(image);
-            text.append(zone.config().name()).append('\t').append(zone.config().file().toAbsolutePath())
-                    .append('\t').append(image).append('\n');
-        }
-        for (UnservedZone zone : unserved) {
-            // One line per zone: a reason never spans lines or fields.
-            String reason = zone.reason().replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
-            text.append(zone.config().name()).append('\t').append(zone.config().file().toAbsolutePath())
-                    .append('\t').append(UNSERVED).append('\t').append(reason).append('\n');
+            // One line per zone: an error never spans lines or fields.
+            String error = entry.error() == null ? ""
+                    : entry.error().replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+            text.append(entry.zone()).append('\t').append(entry.file().toAbsolutePath()).append('\t').append(image)
+                    .append('\t').append(entry.isServed() ? Long.toString(entry.serial()) : NO_SERIAL)
+                    .append('\t').append(error).append('\n');
         }
         Path temporary = dir.resolve(MANIFEST + ".new");
         Files.writeString(temporary, text, StandardCharsets.UTF_8);
@@ -217,21 +239,40 @@ public final class ZoneImages implements AutoCloseable {
         }
     }
 
-    /** The zones to serve as the manifest lists them; empty when no worker has written one yet. */
+    /**
+     * When there is no manifest (the compiler published none: it crashed before the end of its
+     * first compile), publishes one naming every zone of {@code zones} unserved for
+     * {@code reason}, so that the workers start and answer them SERVFAIL.
+     *
+     * @return whether it published one
+     */
+    public boolean publishUnservedUnlessPublished(List<ZoneConfig> zones, String reason) throws IOException {
+        if (manifest().isPresent()) {
+            return false;
+        }
+        List<Entry> entries = new ArrayList<>(zones.size());
+        for (ZoneConfig zone : zones) {
+            entries.add(Entry.unserved(zone.name(), zone.file(), reason));
+        }
+        publish(entries);
+        return true;
+    }
+
+    /** The zones to serve as the manifest lists them; empty when the compiler has not written one yet. */
     Optional<List<Entry>> manifest() throws IOException {
         return entries(MANIFEST);
     }
 
     /**
      * The zones with an image that the previous run served, by name, until a starting master's
-     * first load publishes; empty after that, and when that manifest cannot be read (the zones are
+     * first compile publishes; empty after that, and when that manifest cannot be read (the zones are
      * then read from their files).
      */
     Map<Name, Entry> warm() {
         Map<Name, Entry> warm = new HashMap<>();
         try {
             for (Entry entry : entries(WARM).orElse(List.of())) {
-                if (entry.image() != null) {
+                if (entry.isServed()) {
                     warm.put(entry.zone(), entry);
                 }
             }
@@ -252,21 +293,36 @@ public final class ZoneImages implements AutoCloseable {
         }
         List<Entry> entries = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
+            String where = manifest + ":" + (i + 1) + ": ";
             String[] fields = lines.get(i).split("\t", -1);
-            int expected = fields.length > 2 && fields[2].equals(UNSERVED) ? 4 : 3;
-            if (fields.length != expected) {
-                throw new IOException(manifest + ":" + (i + 1) + ": expected " + expected
-                        + " tab-separated fields, got " + fields.length);
+            if (fields.length != FIELDS) {
+                throw new IOException(where + "expected " + FIELDS + " tab-separated fields, got " + fields.length);
             }
             Name zone;
             try {
                 zone = Name.fromString(fields[0], Name.root);
             } catch (TextParseException e) {
-                throw new IOException(manifest + ":" + (i + 1) + ": " + e.getMessage(), e);
+                throw new IOException(where + e.getMessage(), e);
             }
-            boolean unserved = expected == 4;
-            Path image = unserved || fields[2].equals(NO_IMAGE) ? null : dir.resolve(fields[2]);
-            entries.add(new Entry(zone, Path.of(fields[1]), image, unserved ? fields[3] : null));
+            Path file = Path.of(fields[1]);
+            String error = fields[4].isEmpty() ? null : fields[4];
+            if (fields[2].equals(UNSERVED)) {
+                if (error == null) {
+                    throw new IOException(where + "an unserved zone without its error");
+                }
+                entries.add(Entry.unserved(zone, file, error));
+                continue;
+            }
+            long serial;
+            try {
+                serial = Long.parseLong(fields[3]);
+            } catch (NumberFormatException e) {
+                throw new IOException(where + "not a serial: " + fields[3], e);
+            }
+            if (serial < 0 || serial > 0xffffffffL || fields[2].contains("/")) {
+                throw new IOException(where + "malformed entry for " + zone);
+            }
+            entries.add(new Entry(zone, file, dir.resolve(fields[2]), serial, error));
         }
         return Optional.of(entries);
     }

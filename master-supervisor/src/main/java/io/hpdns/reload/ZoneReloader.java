@@ -31,19 +31,11 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 
 /**
- * Loads the zones and reloads them while they are served, RCU-style: the new zones are read,
- * validated and their common answers compiled ({@link AnswerCompiler}) on the caller's thread (never
- * an I/O thread) into a new {@link ServingState} beside the one being answered from, which is then
- * published with one atomic store. Queries in flight finish on the state they started with; the
- * next ones see the new one.
- *
- * <p>All or nothing per zone: a zone with an error keeps serving its old data, and the others are
- * reloaded all the same. A zone whose files have the same content as when it was built (see
- * {@link ZoneFingerprint}) is not read again: the same {@link Zone} object goes into the new state.
- * One reload runs at a time.
- *
- * <p>With {@link ZoneImages}, one worker loads from the files and the others {@link #follow} it:
- * they read the images it wrote, so all serve the same data and only one parses.
+ * What a worker serves: the zones the manifest names ({@link ZoneImages}), mapped from the images
+ * the compiler wrote ({@link ZoneCompiler}). Following a manifest maps each zone whose image
+ * changed and publishes the new {@link ServingState} with one atomic store, RCU-style: queries in
+ * flight finish on the state they started with; the next ones see the new one. A worker never
+ * reads a zone file: it serves exactly what the compiler built, as every other worker does.
  */
 public final class ZoneReloader {
 
@@ -55,38 +47,18 @@ public final class ZoneReloader {
     private final ZoneJournals journals;
     private final ZoneImages images;
     private final ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of()));
-    /** The served zones in configuration order; replaced whole, never changed in place. */
+    /** The served zones in manifest order; replaced whole, never changed in place. */
     private volatile Map<Name, ServedZone> served = Map.of();
     /** The configured zones that have nothing to serve, answered SERVFAIL; replaced whole like {@link #served}. */
     private volatile Map<Name, UnservedZone> unserved = Map.of();
-    /** During the first load from the files: the zones the previous run served from images ({@link ZoneImages#warm}). */
-    private Map<Name, ZoneImages.Entry> warm = Map.of();
-    private long reloads;
-    private long failedReloads;
-
-    public ZoneReloader(ZoneListSource source, Clock clock) {
-        this(source, clock, NewSerialListener.NONE);
-    }
 
     /**
-     * @param newSerial told, after a reload (not the initial load) publishes, about each zone whose
+     * @param source the configuration, for each zone's settings besides its data (its notify list)
+     * @param newSerial told, after a follow (not the initial one) publishes, about each zone whose
      *     serial changed or that was added
-     */
-    public ZoneReloader(ZoneListSource source, Clock clock, NewSerialListener newSerial) {
-        this(source, clock, newSerial, new ZoneJournals(ZoneJournals.DEFAULT_DEPTH));
-    }
-
-    /**
-     * @param journals where each reload that replaces a zone records the change, before the new
+     * @param journals where each follow that replaces a zone records the change, before the new
      *     zone is published, for IXFR (RFC 1995)
-     */
-    public ZoneReloader(ZoneListSource source, Clock clock, NewSerialListener newSerial, ZoneJournals journals) {
-        this(source, clock, newSerial, journals, null);
-    }
-
-    /**
-     * @param images where a load from the zone files writes each new zone's image and then the
-     *     manifest, and where {@link #follow} reads them; null to share nothing
+     * @param images the state directory whose manifest this worker follows
      */
     public ZoneReloader(ZoneListSource source, Clock clock, NewSerialListener newSerial, ZoneJournals journals,
                         ZoneImages images) {
@@ -102,210 +74,92 @@ public final class ZoneReloader {
         return journals;
     }
 
-    /** The reference the query path reads; every reload publishes into it. */
+    /** The reference the query path reads; every follow publishes into it. */
     public ServingStateHolder holder() {
         return holder;
     }
 
-    /** The zones served now, in configuration order. */
+    /** The zones served now, in manifest order. */
     public List<ServedZone> served() {
         return List.copyOf(served.values());
     }
 
-    /** The configured zones that failed to load with no earlier data to serve, in configuration order. */
+    /** The configured zones that failed to load with no earlier data to serve, in manifest order. */
     public List<UnservedZone> unserved() {
         return List.copyOf(unserved.values());
     }
 
-    /** Completed reloads, and those of them that reported an error. */
-    public synchronized long[] reloadCounts() {
-        return new long[] {reloads, failedReloads};
-    }
-
     /**
-     * Loads the zones to start serving. Unlike a reload, nothing is served yet, so a zone with an
-     * error has no data: it is {@linkplain #unserved() unserved}, answered SERVFAIL, and the
-     * others are served all the same, as Knot DNS and NSD do.
+     * Serves, for the first time, what the manifest names. Fails when there is no manifest (the
+     * master compiles before it starts a worker) or an image cannot be mapped: this worker would
+     * then serve other data than the others do.
      */
-    public synchronized ReloadReport loadInitial(List<ZoneConfig> zones) {
-        warm = images == null ? Map.of() : images.warm();
-        try {
-            return loading(() -> apply(zones, null, false, null));
-        } finally {
-            warm = Map.of();
-        }
-    }
-
-    /** How a worker got its first zones: from the files, or from the images another worker wrote. */
-    public record InitialLoad(ReloadReport report, boolean followed) {
-        /**
-         * Whether the worker must not serve: it followed a manifest and could not read an image,
-         * so it would serve other data than the other workers do. A zone file with errors is no
-         * reason: that zone is unserved everywhere alike.
-         */
-        public boolean failed() {
-            return followed && !report.ok();
-        }
+    public synchronized ReloadReport followInitial() {
+        return follow(false);
     }
 
     /**
-     * Loads the zones to start serving from the images the manifest names, when there is one
-     * (another worker serves them already), else from {@code zones}' files, like
-     * {@link #loadInitial}.
-     */
-    public synchronized InitialLoad followInitial(List<ZoneConfig> zones) {
-        Optional<List<ZoneImages.Entry>> manifest = manifest();
-        if (manifest.isEmpty()) {
-            return new InitialLoad(loadInitial(zones), false);
-        }
-        return new InitialLoad(loading(() -> follow(manifest.get(), zones, false)), true);
-    }
-
-    /**
-     * Serves what the manifest names, as the worker that wrote it does: each zone whose image
-     * differs from the one served is read from its image (or from its file when it has none), a
-     * zone no longer listed is removed. Nothing changes when there is no manifest to read.
+     * Serves what the manifest names now: each zone whose image differs from the one served is
+     * mapped from its image, a zone no longer listed is removed. A zone whose image cannot be
+     * mapped keeps what it served, and the follow reports the error.
      */
     public synchronized ReloadReport follow() {
-        Optional<List<ZoneImages.Entry>> manifest = manifest();
-        if (manifest.isEmpty()) {
-            return counted(new ReloadReport(List.of(), List.of("no readable zone manifest in "
-                    + (images == null ? "(no images directory)" : images.directory()) + "; nothing was reloaded")));
-        }
-        List<ZoneConfig> configured = configuredZones();
-        return counted(loading(() -> follow(manifest.get(), configured, true)));
+        return follow(true);
     }
 
-    /** The configuration's zones, for their notify lists; those served when it has errors. */
-    private List<ZoneConfig> configuredZones() {
+    private ReloadReport follow(boolean announce) {
+        List<ZoneImages.Entry> manifest;
         try {
-            return source.zones();
-        } catch (ConfigException e) {
-            log.warn("reload: the configuration has errors; the notify lists of the zones stay as they were");
-            List<ZoneConfig> served = new ArrayList<>();
-            for (ServedZone zone : this.served.values()) {
-                served.add(zone.config());
-            }
-            return served;
-        }
-    }
-
-    private Optional<List<ZoneImages.Entry>> manifest() {
-        if (images == null) {
-            return Optional.empty();
-        }
-        try {
-            return images.manifest();
+            manifest = images.manifest().orElse(null);
         } catch (IOException e) {
             log.error("cannot read the zone manifest: {}", e.getMessage());
-            return Optional.empty();
+            return new ReloadReport(List.of(), List.of("cannot read the zone manifest: " + e.getMessage()));
         }
-    }
-
-    /**
-     * The manifest's zones, each with its configuration ({@code configured}'s entry of that name, or
-     * just its name and file when the configuration read here does not have it).
-     */
-    private ReloadReport follow(List<ZoneImages.Entry> manifest, List<ZoneConfig> configured, boolean announce) {
-        Map<Name, ZoneConfig> byName = new HashMap<>();
-        for (ZoneConfig config : configured) {
-            byName.put(config.name(), config);
+        if (manifest == null) {
+            return new ReloadReport(List.of(), List.of("no zone manifest in " + images.directory()
+                    + "; nothing was loaded"));
         }
-        List<ZoneConfig> zones = new ArrayList<>(manifest.size());
-        Map<Name, ZoneImages.Entry> entries = new HashMap<>();
-        for (ZoneImages.Entry entry : manifest) {
-            zones.add(byName.getOrDefault(entry.zone(), new ZoneConfig(entry.zone(), entry.file())));
-            entries.put(entry.zone(), entry);
-        }
-        return apply(zones, null, announce, entries);
-    }
-
-    /**
-     * Reads the zone list again (a zone may have been added or removed) and reloads every zone
-     * whose files changed. A configuration error changes nothing and is reported.
-     */
-    public synchronized ReloadReport reloadAll() {
-        List<ZoneConfig> zones;
-        try {
-            zones = source.zones();
-        } catch (ConfigException e) {
-            List<String> errors = new ArrayList<>();
-            for (ConfigProblem problem : e.problems()) {
-                errors.add(problem.format());
-                log.error("reload: {}", problem.format());
-            }
-            log.error("reload: the configuration has errors; nothing was reloaded");
-            return counted(new ReloadReport(List.of(), errors));
-        }
-        return counted(loading(() -> apply(zones, null, true, null)));
-    }
-
-    /**
-     * Reloads one configured zone (served, or unserved after a failed load), if its files changed;
-     * the zone list is not read again.
-     */
-    public synchronized ReloadReport reload(Name zone) {
-        if (!served.containsKey(zone) && !unserved.containsKey(zone)) {
-            String error = zone + ": not a configured zone (to add a zone, add it to the configuration and reload all)";
-            log.error("reload: {}", error);
-            return counted(new ReloadReport(List.of(), List.of(error)));
-        }
-        List<ZoneConfig> zones = new ArrayList<>();
-        for (ServedZone s : served.values()) {
-            zones.add(s.config());
-        }
-        for (UnservedZone u : unserved.values()) {
-            zones.add(u.config());
-        }
-        return counted(loading(() -> apply(zones, zone, true, null)));
-    }
-
-    private ReloadReport counted(ReloadReport report) {
-        reloads++;
-        if (!report.ok()) {
-            failedReloads++;
-        }
+        ReloadReport report = apply(manifest, configuredZones(), announce);
+        releaseOldMappings(report);
         return report;
     }
 
-    /**
-     * Runs a load at the loading priority ({@link LoadingPriority}), then gives back the memory it
-     * left behind.
-     */
-    private static ReloadReport loading(Supplier<ReloadReport> load) {
-        return releasingGarbage(LoadingPriority.lowered(load));
+    /** The configuration's zones by name, for their notify lists; those served when it has errors. */
+    private Map<Name, ZoneConfig> configuredZones() {
+        Map<Name, ZoneConfig> byName = new HashMap<>();
+        try {
+            for (ZoneConfig config : source.zones()) {
+                byName.put(config.name(), config);
+            }
+        } catch (ConfigException e) {
+            log.warn("the configuration has errors; the notify lists of the zones stay as they were");
+            for (ServedZone zone : served.values()) {
+                byName.put(zone.config().name(), zone.config());
+            }
+        }
+        return byName;
     }
 
     /**
-     * Parsing leaves a few times the new zones' size behind as garbage, and a reload leaves the
-     * old zones once readers let go of them. One full collection right after, on this cold path,
-     * lets the collector return that memory to the operating system (with the heap free ratios
-     * scripts/hpdns sets), so the resident size stays close to what the served zones need. It
-     * runs once {@link #apply} has returned and replaced {@link #served}: from inside, the old
-     * zones were still reachable and survived it, and the resident size after reloading a
-     * million-name zone stayed near 1 GB instead of 330 MB.
+     * A replaced zone's mapping is unmapped by the collector once no thread holds the zone
+     * (docs/architecture.md, the grace period); one collection right after a follow that replaced
+     * or removed a zone makes that prompt, on this cold path, instead of leaving the old image in
+     * memory until the heap, which holds little else, fills.
      */
-    private static ReloadReport releasingGarbage(ReloadReport report) {
+    private static void releaseOldMappings(ReloadReport report) {
         for (ZoneOutcome zone : report.zones()) {
             if (zone.kind() == ZoneOutcome.Kind.LOADED || zone.kind() == ZoneOutcome.Kind.REMOVED) {
                 System.gc();
-                break;
+                return;
             }
         }
-        return report;
     }
 
     /**
-     * Builds the served set for {@code zones}, loading each zone whose files changed (only
-     * {@code only}, when given), or, when following a manifest, each zone whose image there differs
-     * from the one served; publishes it if anything changed, and reports what happened. A zone that
-     * fails keeps its old data; one that has none is unserved. Loading from the files ends with a
-     * new manifest for the other workers to follow.
-     *
-     * @param followed the manifest's entry for each zone when following it, else null
+     * Builds the served set the manifest names, mapping each zone whose image is not the one
+     * served; publishes it if anything changed, and reports what happened.
      */
-    private ReloadReport apply(List<ZoneConfig> zones, Name only, boolean announce,
-                               Map<Name, ZoneImages.Entry> followed) {
+    private ReloadReport apply(List<ZoneImages.Entry> manifest, Map<Name, ZoneConfig> configured, boolean announce) {
         Map<Name, ServedZone> before = served;
         Map<Name, UnservedZone> unservedBefore = unserved;
         Map<Name, ServedZone> after = new LinkedHashMap<>();
@@ -314,74 +168,57 @@ public final class ZoneReloader {
         List<String> errors = new ArrayList<>();
         List<ServedZone> newSerials = new ArrayList<>();
         boolean changed = false;
-        for (ZoneConfig config : zones) {
-            ServedZone old = before.get(config.name());
-            if (only != null && !only.equals(config.name())) {
-                if (old != null) {
-                    after.put(config.name(), old);
-                } else if (unservedBefore.containsKey(config.name())) {
-                    unservedAfter.put(config.name(), unservedBefore.get(config.name()));
-                }
+        for (ZoneImages.Entry entry : manifest) {
+            Name name = entry.zone();
+            ZoneConfig config = configured.getOrDefault(name, new ZoneConfig(name, entry.file()));
+            ServedZone old = before.get(name);
+            if (!entry.isServed()) {
+                // The compiler could not load it and has nothing older: unserved.
+                unservedAfter.put(name, new UnservedZone(config, entry.error(), clock.instant()));
+                outcomes.add(new ZoneOutcome(name, ZoneOutcome.Kind.FAILED, -1, List.of()));
+                changed |= old != null || !unservedBefore.containsKey(name);
                 continue;
             }
-            ZoneImages.Entry entry = followed == null ? null : followed.get(config.name());
-            if (entry != null && entry.unserved() != null) {
-                // The worker that read the files could not load it: unserved here too.
-                ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.FAILED, -1, List.of());
-                unservedAfter.put(config.name(), new UnservedZone(config, entry.unserved(), clock.instant()));
-                outcomes.add(outcome);
-                changed |= old != null || !unservedBefore.containsKey(config.name());
-                continue;
-            }
-            Path image = entry == null ? null : entry.image();
-            if (old != null && (image != null ? image.equals(old.image()) : unchanged(old, config))) {
-                ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.UNCHANGED, old.zone().serial(),
+            if (old != null && entry.image().equals(old.image())) {
+                ZoneOutcome outcome = new ZoneOutcome(name, ZoneOutcome.Kind.UNCHANGED, old.zone().serial(),
                         List.of());
                 // The same data; the rest of the zone's configuration (its notify list) may be new.
-                after.put(config.name(), new ServedZone(config, old.zone(), old.fingerprint(), old.image(),
-                        clock.instant(), outcome));
+                after.put(name, new ServedZone(config, old.zone(), old.image(), clock.instant(), entry.error()));
                 outcomes.add(outcome);
                 continue;
             }
-            Built built = image != null ? fromImage(config, image) : fromWarmImage(config);
-            if (built == null) {
-                built = fromFiles(config);
-            }
-            if (built.zone() != null) {
-                CompiledZone zone = built.zone();
-                ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(),
-                        built.problems());
-                ServedZone loaded = new ServedZone(config, zone, built.fingerprint(), built.image(), clock.instant(),
-                        outcome);
-                after.put(config.name(), loaded);
-                outcomes.add(outcome);
+            CompiledZone zone;
+            long started = System.nanoTime();
+            try {
+                zone = map(entry);
+            } catch (IOException e) {
+                String error = "zone " + name + ": cannot map its image: " + e.getMessage();
+                log.error("{}", error);
+                errors.add(error);
                 if (old != null) {
-                    // Cold path, before the publication below: a client notified of the new serial
-                    // finds the change already in the journal.
-                    journals.replaced(old.zone(), zone);
-                }
-                if (old == null || old.zone().serial() != zone.serial()) {
-                    newSerials.add(loaded);
-                }
-                changed = true;
-            } else {
-                ZoneOutcome outcome = new ZoneOutcome(config.name(), ZoneOutcome.Kind.FAILED,
-                        old == null ? -1 : old.zone().serial(), built.problems());
-                if (old != null) {
-                    // All or nothing: the zone keeps the data it had, from the file it had.
-                    after.put(config.name(), old.checked(clock.instant(), outcome));
+                    after.put(name, old);
+                    outcomes.add(new ZoneOutcome(name, ZoneOutcome.Kind.FAILED, old.zone().serial(), List.of()));
                 } else {
-                    unservedAfter.put(config.name(), new UnservedZone(config, firstError(built.problems()),
-                            clock.instant()));
-                    changed |= !unservedBefore.containsKey(config.name());
+                    unservedAfter.put(name, new UnservedZone(config, error, clock.instant()));
+                    outcomes.add(new ZoneOutcome(name, ZoneOutcome.Kind.FAILED, -1, List.of()));
+                    changed |= !unservedBefore.containsKey(name);
                 }
-                for (ZoneProblem problem : built.problems()) {
-                    if (problem.isError()) {
-                        errors.add(problem.format());
-                    }
-                }
-                outcomes.add(outcome);
+                continue;
             }
+            log.info("zone {} mapped from {} in {} ms", name, entry.image().getFileName(),
+                    (System.nanoTime() - started) / 1_000_000);
+            ServedZone loaded = new ServedZone(config, zone, entry.image(), clock.instant(), entry.error());
+            after.put(name, loaded);
+            outcomes.add(new ZoneOutcome(name, ZoneOutcome.Kind.LOADED, zone.serial(), List.of()));
+            if (old != null) {
+                // Cold path, before the publication below: a client notified of the new serial
+                // finds the change already in the journal.
+                journals.replaced(old.zone(), zone);
+            }
+            if (old == null || old.zone().serial() != zone.serial()) {
+                newSerials.add(loaded);
+            }
+            changed = true;
         }
         for (Name name : before.keySet()) {
             if (!after.containsKey(name) && !unservedAfter.containsKey(name)) {
@@ -409,16 +246,6 @@ public final class ZoneReloader {
         }
         served = Collections.unmodifiableMap(after);
         unserved = Collections.unmodifiableMap(unservedAfter);
-        if (followed == null && images != null) {
-            publishManifest(after.values(), unservedAfter.values());
-        }
-        for (ZoneOutcome outcome : outcomes) {
-            if (outcome.kind() == ZoneOutcome.Kind.FAILED) {
-                log.error("zone {}", outcome.describe());
-            } else {
-                log.info("zone {}", outcome.describe());
-            }
-        }
         if (announce) {
             for (ServedZone zone : newSerials) {
                 newSerial.newSerial(zone);
@@ -427,131 +254,17 @@ public final class ZoneReloader {
         return new ReloadReport(outcomes, errors);
     }
 
-    /** The first error among a failed load's problems, as {@code file:line: message}. */
-    private static String firstError(List<ZoneProblem> problems) {
-        for (ZoneProblem problem : problems) {
-            if (problem.isError()) {
-                return problem.format();
-            }
-        }
-        return "failed to load";
-    }
-
-    private static boolean unchanged(ServedZone old, ZoneConfig config) {
-        return old.config().file().equals(config.file()) && old.fingerprint().unchanged();
-    }
-
-    /** A zone built (then {@code problems} holds its warnings), or not (its errors). */
-    private record Built(CompiledZone zone, ZoneFingerprint fingerprint, Path image, List<ZoneProblem> problems) {}
-
     /**
-     * Reads, validates and compiles the zone from its files, off the I/O threads, and writes its
-     * image for the other workers when there is a state directory, then serves the image too.
+     * The zone from its image, mapped with its checksums checked: the compiler of this build
+     * wrote it, or checked it whole when it took it from the previous run (the state directory
+     * holds the images of one build only), so its layout is not checked again here; for a
+     * million names that check takes most of a second of a serving worker's CPU.
      */
-    private Built fromFiles(ZoneConfig config) {
-        byte[] masterDigest = ZoneFingerprint.digest(config.file());
-        ZoneLoadResult result = ZoneLoader.load(config.name(), config.file());
-        logProblems(result.problems());
-        if (!result.ok()) {
-            return new Built(null, null, null, result.problems());
+    private static CompiledZone map(ZoneImages.Entry entry) throws IOException {
+        CompiledZone zone = ZoneImage.map(entry.image());
+        if (!zone.origin().equals(entry.zone())) {
+            throw new IOException("it holds zone " + zone.origin() + ", not " + entry.zone());
         }
-        CompiledZone zone = AnswerCompiler.compile(result.zone());
-        ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), masterDigest);
-        Path image = null;
-        if (images != null) {
-            long started = System.nanoTime();
-            try {
-                image = images.write(zone, fingerprint);
-                log.info("zone {} image written to {} in {} ms", config.name(), image,
-                        (System.nanoTime() - started) / 1_000_000);
-            } catch (IOException e) {
-                log.error("zone {}: could not write its image in {} ({}); the other workers will read {} instead",
-                        config.name(), images.directory(), e.getMessage(), config.file());
-            }
-        }
-        if (image != null) {
-            // Served from the file, as every other worker serves it: one copy in the page cache.
-            try {
-                zone = ZoneImage.mapWritten(image);
-            } catch (IOException e) {
-                log.warn("zone {}: its image {} cannot be read back ({}); serving the copy in memory", config.name(),
-                        image, e.getMessage());
-            }
-        }
-        return new Built(zone, fingerprint, image, result.problems());
-    }
-
-    /**
-     * Warm start: the zone from the image the previous run served, when the zone's files still
-     * have the content it was built from; null when there is none or it cannot be used, and the
-     * files are to be read.
-     */
-    private Built fromWarmImage(ZoneConfig config) {
-        ZoneImages.Entry entry = warm.get(config.name());
-        if (entry == null || !entry.file().equals(config.file().toAbsolutePath())) {
-            return null;
-        }
-        long started = System.nanoTime();
-        try {
-            if (!ZoneImage.readFingerprint(entry.image()).unchanged()) {
-                log.info("zone {}: its files changed since the previous run; reading them", config.name());
-                return null;
-            }
-            Built built = readImage(config, entry.image());
-            log.info("zone {} taken from the previous run's image {} (its files are unchanged) in {} ms",
-                    config.name(), entry.image(), (System.nanoTime() - started) / 1_000_000);
-            return built;
-        } catch (IOException e) {
-            log.warn("zone {}: the previous run's image cannot be used ({}); reading its files", config.name(),
-                    e.getMessage());
-            return null;
-        }
-    }
-
-    /** Reads the zone, compiled, from the image another worker wrote. */
-    private static Built fromImage(ZoneConfig config, Path image) {
-        long started = System.nanoTime();
-        try {
-            Built built = readImage(config, image);
-            log.info("zone {} read from its image {} in {} ms", config.name(), image,
-                    (System.nanoTime() - started) / 1_000_000);
-            return built;
-        } catch (IOException e) {
-            ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, image.toString(), 0,
-                    "cannot read the zone image: " + e.getMessage());
-            log.error("{}", problem.format());
-            return new Built(null, null, null, List.of(problem));
-        }
-    }
-
-    private static Built readImage(ZoneConfig config, Path image) throws IOException {
-        ZoneImage.Loaded loaded = ZoneImage.read(image);
-        if (!loaded.zone().origin().equals(config.name())) {
-            throw new IOException("it holds zone " + loaded.zone().origin() + ", not " + config.name());
-        }
-        return new Built(loaded.zone(), loaded.fingerprint(), image, List.of());
-    }
-
-    /**
-     * Names the images now served as the ones for the other workers to serve. A manifest that
-     * cannot be written leaves them on the previous one: they keep serving what they served.
-     */
-    private void publishManifest(Collection<ServedZone> zones, Collection<UnservedZone> unservedZones) {
-        try {
-            images.publish(zones, unservedZones);
-        } catch (IOException e) {
-            log.error("could not write the zone manifest in {}: {}; the other workers keep the zones they serve",
-                    images.directory(), e.getMessage());
-        }
-    }
-
-    private static void logProblems(List<ZoneProblem> problems) {
-        for (ZoneProblem problem : problems) {
-            if (problem.isError()) {
-                log.error("{}", problem.format());
-            } else {
-                log.warn("{}", problem.format());
-            }
-        }
+        return zone;
     }
 }

@@ -54,8 +54,6 @@ public final class DnsServer implements AutoCloseable {
     /** Null when no listen address is {@code *:PORT}. */
     private final LocalAddressWatch watch;
     private boolean closed;
-    /** The UDP addresses {@link #leaveUdp} closed, until {@link #rejoinUdp}; null while UDP serves. */
-    private List<InetSocketAddress> udpAside;
 
     private DnsServer(ServingSockets sockets, TransferResponder transfers, List<ListenAddress> listen,
                       List<InetSocketAddress> fixed, List<WildcardListener> wildcards, Duration addressPoll) {
@@ -256,48 +254,6 @@ public final class DnsServer implements AutoCloseable {
     public String fault() {
         String udp = sockets.udp().fault();
         return udp != null ? udp : sockets.tcp().fault();
-    }
-
-    /**
-     * Closes every UDP socket after it answered what is queued to it (see {@link #close}), so the
-     * other sockets of their SO_REUSEPORT groups, another worker's, take every new query; TCP
-     * keeps serving. Does nothing when the UDP sockets are already aside.
-     */
-    public synchronized void leaveUdp() {
-        if (udpAside != null || closed) {
-            return;
-        }
-        udpAside = sockets.udp().boundAddresses();
-        for (InetSocketAddress address : udpAside) {
-            sockets.udp().unbind(address);
-        }
-        log.info("UDP sockets closed for the reload; the other workers answer UDP meanwhile");
-    }
-
-    /**
-     * Binds the UDP sockets {@link #leaveUdp} closed again.
-     *
-     * @throws IOException when one cannot be bound (the others are); the worker then no longer
-     *     serves UDP on that address
-     */
-    public synchronized void rejoinUdp() throws IOException {
-        if (udpAside == null || closed) {
-            return;
-        }
-        List<InetSocketAddress> addresses = udpAside;
-        udpAside = null;
-        IOException failure = null;
-        for (InetSocketAddress address : addresses) {
-            try {
-                sockets.udp().bind(address);
-            } catch (IOException e) {
-                failure = new IOException("cannot bind UDP " + ListenAddress.of(address) + " again: " + e.getMessage(), e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        log.info("UDP sockets open again");
     }
 
     /** The TCP side, for its connection counts. */

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 
 /**
  * The commands of {@code hpdns ctl}, carried out by the master: status of the master and of each
@@ -20,6 +22,7 @@ public final class MasterControl implements ControlHandler {
     static final String USAGE = "expected status, reload [ZONE], stats, stop or restart";
 
     private final Supervisor supervisor;
+    private final CompilerProcess compiler;
     private final BooleanSupplier stop;
     private final Clock clock;
     private final Instant started;
@@ -29,8 +32,10 @@ public final class MasterControl implements ControlHandler {
     private final AtomicLong failedReloads = new AtomicLong();
 
     /** @param stop stops the server and returns whether every worker stopped within its grace period */
-    public MasterControl(Supervisor supervisor, BooleanSupplier stop, Clock clock) {
+    /** @param compiler compiles the zones for each reload */
+    public MasterControl(Supervisor supervisor, CompilerProcess compiler, BooleanSupplier stop, Clock clock) {
         this.supervisor = supervisor;
+        this.compiler = compiler;
         this.stop = stop;
         this.clock = clock;
         this.started = clock.instant();
@@ -82,24 +87,43 @@ public final class MasterControl implements ControlHandler {
     }
 
     /**
-     * Every serving worker reloads in turn (see {@link Supervisor#reloadInTurn}), each building its
-     * new state beside the one it serves; the reply comes once all have swapped (or failed). The
-     * first worker's outcome is the reload's: the others serve what it built. One that could not
-     * adds its lines, marked with its index, and fails the reload.
+     * The master's first compile ({@code --initial}: zones unchanged since the previous run are
+     * taken from its images), before any worker starts; a reload asked for meanwhile waits for it.
+     */
+    public ControlReply compileInitial() throws InterruptedException {
+        synchronized (changes) {
+            return compiler.compile(List.of("--initial"));
+        }
+    }
+
+    /**
+     * The compiler compiles the zones whose files changed and publishes the new manifest (see
+     * {@link CompilerProcess}); then every serving worker follows it, mapping the new images and
+     * swapping them in beside what it serves. The reply, once all have swapped, is the compiler's
+     * report; a worker that could not follow adds its lines, marked with its index, and fails the
+     * reload.
      */
     private ControlReply reload(List<String> arguments) throws InterruptedException {
-        synchronized (changes) {
-            String request = arguments.isEmpty() ? "reload" : "reload " + arguments.getFirst();
-            List<WorkerAnswer> answers = supervisor.reloadInTurn(request);
-            reloads.incrementAndGet();
-            if (answers.isEmpty()) {
+        List<String> only = List.of();
+        if (!arguments.isEmpty()) {
+            try {
+                only = List.of("--only", Name.fromString(arguments.getFirst(), Name.root).toString());
+            } catch (TextParseException e) {
+                reloads.incrementAndGet();
                 failedReloads.incrementAndGet();
-                return ControlReply.failed(List.of(), "no worker is serving; nothing was reloaded");
+                return ControlReply.failed(List.of(), "\"" + arguments.getFirst() + "\" is not a zone name: "
+                        + e.getMessage());
             }
-            ControlReply first = answers.getFirst().reply();
-            List<String> lines = new ArrayList<>(first.lines());
-            String error = first.error();
-            for (WorkerAnswer answer : answers.subList(1, answers.size())) {
+        }
+        synchronized (changes) {
+            ControlReply compiled = compiler.compile(only);
+            List<String> lines = new ArrayList<>(compiled.lines());
+            String error = compiled.error();
+            List<WorkerAnswer> answers = supervisor.followAll();
+            if (answers.isEmpty() && error == null) {
+                error = "no worker is serving; the zones are compiled and will be served when one is";
+            }
+            for (WorkerAnswer answer : answers) {
                 ControlReply reply = answer.reply();
                 if (reply.succeeded()) {
                     continue;
@@ -111,6 +135,8 @@ public final class MasterControl implements ControlHandler {
                     error = "worker " + answer.worker() + ": " + reply.error();
                 }
             }
+            // Counted once done, so that a count seen means that reload is served.
+            reloads.incrementAndGet();
             if (error != null) {
                 failedReloads.incrementAndGet();
             }

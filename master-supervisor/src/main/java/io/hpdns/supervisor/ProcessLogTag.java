@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code %process} in the log pattern (logback.xml): {@code worker 1 pid 4242 } in a worker's log
- * lines, nothing in the master's. Master and workers write to the same standard error; this tells
- * their lines apart.
+ * lines, {@code compiler pid 4243 } in the compiler's, nothing in the master's. They all write to
+ * the same standard error; this tells their lines apart.
  */
 public final class ProcessLogTag extends ClassicConverter {
 
@@ -16,8 +16,17 @@ public final class ProcessLogTag extends ClassicConverter {
 
     /** From now on, this process's log lines start with {@code worker INDEX pid PID}. */
     public static void worker(int index) {
+        tag("worker " + index + " pid " + ProcessHandle.current().pid() + " ");
+    }
+
+    /** From now on, this process's log lines start with {@code compiler pid PID}. */
+    public static void compiler() {
+        tag("compiler pid " + ProcessHandle.current().pid() + " ");
+    }
+
+    private static void tag(String tag) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.putProperty(PROPERTY, "worker " + index + " pid " + ProcessHandle.current().pid() + " ");
+            context.putProperty(PROPERTY, tag);
         }
     }
 

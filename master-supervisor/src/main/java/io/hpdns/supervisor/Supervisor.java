@@ -5,11 +5,9 @@ import io.hpdns.server.ListenAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -439,66 +437,14 @@ public final class Supervisor {
     }
 
     /**
-     * Reloads the serving workers one after the other, each with its UDP sockets out of their
-     * SO_REUSEPORT groups while it reloads when another worker serves meanwhile: loading a large
-     * zone pauses a JVM (its collections, the full one after the load) for longer than its socket
-     * buffers can hold the queries arriving meanwhile, and one worker at a time also keeps the
-     * peak memory and CPU of a reload to one worker's. Queued queries are answered before the
-     * sockets leave, so none is lost; TCP stays served throughout.
+     * Has every serving worker follow the manifest the compiler has just published, all at once:
+     * a worker only maps the images that changed and swaps them in, which its serving threads do
+     * not notice. A worker that starts serving meanwhile follows once it serves ({@link #catchUp}).
      *
-     * <p>The first worker reads the zone files and writes the new zones' images and a manifest
-     * naming them; the others, and any that starts meanwhile, then {@code follow} it: they map those
-     * images instead of parsing, and serve exactly what it serves. They follow aside too: checking
-     * a mapped million-name image takes the CPU its serving thread needs, and with the thread on
-     * the same core its socket buffer overflowed (scripts/under-load lost queries that way).
-     *
-     * @param request {@code reload} or {@code reload ZONE}
-     * @return the first worker's answer, then the others'; empty when none serves
+     * @return each serving worker's answer; empty when none serves
      */
-    public List<WorkerAnswer> reloadInTurn(String request) throws InterruptedException {
-        List<WorkerProcess> workers = serving();
-        List<WorkerAnswer> answers = new ArrayList<>();
-        if (workers.isEmpty()) {
-            return answers;
-        }
-        WorkerProcess first = workers.getFirst();
-        answers.add(reloadAside(first, request, workers.size() > 1));
-        Set<WorkerProcess> asked = new HashSet<>(List.of(first));
-        for (WorkerProcess worker = notAsked(asked); worker != null; worker = notAsked(asked)) {
-            asked.add(worker);
-            answers.add(reloadAside(worker, WorkerChannel.FOLLOW, serving().size() > 1));
-        }
-        return answers;
-    }
-
-    /**
-     * A serving worker not asked yet, one that began serving during the round included; null when
-     * none is left.
-     */
-    private WorkerProcess notAsked(Set<WorkerProcess> asked) {
-        for (WorkerProcess worker : serving()) {
-            if (!asked.contains(worker)) {
-                return worker;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Sends a reload request, with the worker's UDP sockets out of their SO_REUSEPORT groups
-     * meanwhile when {@code aside} (another worker serves them).
-     */
-    private WorkerAnswer reloadAside(WorkerProcess worker, String request, boolean aside) throws InterruptedException {
-        boolean left = aside && request(worker, WorkerChannel.LEAVE_UDP).succeeded();
-        ControlReply reply = request(worker, request);
-        if (left) {
-            ControlReply back = request(worker, WorkerChannel.REJOIN_UDP);
-            if (!back.succeeded()) {
-                log.error("worker {} (pid {}) could not serve UDP again after its reload: {}", worker.index(),
-                        worker.pid(), back.error());
-            }
-        }
-        return new WorkerAnswer(worker.index(), worker.pid(), reply);
+    public List<WorkerAnswer> followAll() throws InterruptedException {
+        return ask(WorkerChannel.FOLLOW);
     }
 
     private static ControlReply request(WorkerProcess worker, String request) throws InterruptedException {

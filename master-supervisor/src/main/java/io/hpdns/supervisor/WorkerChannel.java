@@ -27,15 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Master to worker, one request per line: {@code ID COMMAND [ARG]...}, ID a positive decimal
  * number that the master does not reuse on this channel. Commands: {@code ping} (heartbeat),
- * {@code status} (the zones served), {@code reload [ZONE]} (read the zone files, then write their
- * images and the manifest, see {@code ZoneImages}), {@code follow} (serve what the manifest names,
- * from the images), {@code become N} (to a spare worker: take index N and start serving),
- * {@code stats} (every query counter,
- * zeros included), {@code notify} (send NOTIFY for the serials not announced yet; a no-op except in
- * worker 0), {@code leave-udp} and {@code rejoin-udp} (close the UDP sockets after answering what
- * is queued to them, so that the other workers' sockets on the same ports take every new query,
- * and bind them again: the master brackets a reload with them), {@code stop} (stop serving,
- * answer with the final counters, exit 0). Requests are carried out concurrently, each on its own virtual thread.
+ * {@code status} (the zones served), {@code follow} (serve what the manifest names now, mapping
+ * the images that changed, see {@code ZoneImages}), {@code become N} (to a spare worker: take
+ * index N and start serving), {@code stats} (every query counter, zeros included), {@code notify}
+ * (send NOTIFY for the serials not announced yet; a no-op except in worker 0), {@code stop} (stop
+ * serving, answer with the final counters, exit 0). Requests are carried out concurrently, each
+ * on its own virtual thread.
  *
  * <p>Worker to master: the answer to a request is zero or more output lines {@code ID | TEXT}, then
  * one status line, {@code ID ok} or {@code ID error: REASON}; the lines of one answer are written
@@ -52,13 +49,9 @@ public final class WorkerChannel {
     static final String OUTPUT = "|";
     static final String OK = "ok";
     static final String ERROR = "error:";
-    /** Take the UDP sockets out of their SO_REUSEPORT groups (other workers answer meanwhile). */
-    public static final String LEAVE_UDP = "leave-udp";
-    /** Bind the UDP sockets that {@link #LEAVE_UDP} closed again. */
-    public static final String REJOIN_UDP = "rejoin-udp";
     /** To a spare worker: take this index and start serving. */
     public static final String BECOME = "become";
-    /** Serve the zones the manifest names, from their images, as the worker that wrote it does. */
+    /** Serve the zones the manifest names now, from their images. */
     public static final String FOLLOW = "follow";
 
     private final BufferedReader in;

@@ -2,18 +2,13 @@ package io.hpdns.supervisor;
 
 import io.hpdns.server.ListenAddress;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * How the master starts a worker: the same {@code java} executable and class path as the master
- * (so it works from the fat jar and from a test class path alike), the master's own JVM options
- * except debugger agents (a second JVM listening on the debugger's port would fail to start), then
- * {@code server.worker-jvm-options} (last, so they win over the master's), then the main class and
- * the worker's arguments.
+ * How the master starts a worker: a {@link ChildJvm} with {@code server.worker-jvm-options} (last,
+ * so they win over the master's), then the main class and the worker's arguments.
  */
 final class WorkerLauncher {
 
@@ -38,18 +33,9 @@ final class WorkerLauncher {
      */
     WorkerLauncher(List<String> workerJvmOptions, String mainClass,
                    Function<List<ListenAddress>, List<String>> arguments) {
-        List<String> jvm = new ArrayList<>();
-        jvm.add(javaExecutable());
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!isDebugAgent(option)) {
-                jvm.add(option);
-            }
-        }
-        jvm.addAll(WORKER_JVM_DEFAULTS);
-        jvm.addAll(workerJvmOptions);
-        jvm.add("-cp");
-        jvm.add(System.getProperty("java.class.path"));
-        this.jvm = List.copyOf(jvm);
+        List<String> options = new ArrayList<>(WORKER_JVM_DEFAULTS);
+        options.addAll(workerJvmOptions);
+        this.jvm = List.copyOf(ChildJvm.command(options));
         this.mainClass = mainClass;
         this.arguments = arguments;
     }
@@ -71,16 +57,5 @@ final class WorkerLauncher {
     /** Starts worker {@code index}, or a spare for {@link WorkerProcess#SPARE}. */
     WorkerProcess launch(int index, List<ListenAddress> listen) throws IOException {
         return WorkerProcess.launch(index, command(index, listen));
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** JDWP, however it was asked for: it would listen on the master's debugger port. */
-    private static boolean isDebugAgent(String option) {
-        return option.startsWith("-agentlib:jdwp") || option.startsWith("-Xrunjdwp") || option.equals("-Xdebug")
-                || option.startsWith("-agentpath:") && option.contains("jdwp");
     }
 }

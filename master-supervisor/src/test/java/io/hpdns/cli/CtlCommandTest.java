@@ -124,7 +124,7 @@ class CtlCommandTest {
                 .contains("example.com. failed, still serving serial 1")
                 .endsWith("hpdns: reload: 1 zone(s) failed to load and keep their old data" + System.lineSeparator());
         assertThat(wwwAddress()).isEqualTo("192.0.2.10");
-        assertThat(ctl("status").out()).contains("serial 1").contains("failed (1 errors; old data kept)");
+        assertThat(ctl("status").out()).contains("serial 1").containsPattern("failed \\(old data kept\\): \\S+example\\.com\\.zone:7: ");
     }
 
     @Test
@@ -205,8 +205,9 @@ class CtlCommandTest {
         CommandRun run = ctl("restart");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("hpdns: restart: worker 0: its replacement failed: 1 zone could not be read from the images the other workers serve; pid "
-                + before + " keeps serving" + System.lineSeparator());
+        assertThat(run.err()).isEqualTo("hpdns: restart: worker 0: its replacement failed: zone example.com.: cannot map its"
+                + " image: " + image + ": not a zone image: it does not start with \"HPDNSZIM\"; pid " + before
+                + " keeps serving" + System.lineSeparator());
         assertThat(MasterProcess.workerPid(ctl("status").out(), 0)).isEqualTo(before);
         assertThat(wwwAddress()).isEqualTo("192.0.2.10");
     }

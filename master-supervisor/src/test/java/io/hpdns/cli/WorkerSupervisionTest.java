@@ -191,7 +191,8 @@ class WorkerSupervisionTest {
         // The counters are summed over the workers, whichever answered.
         assertThat(ctl("stats").out().lines()).contains("queries.udp: " + QUERIES / 2, "queries.tcp: " + QUERIES / 2,
                 "qtype.A: " + QUERIES, "rcode.NOERROR: " + QUERIES, "reloads: 0");
-        assertThat(master.log()).containsPattern("worker 1 pid \\d+ ZoneReloader: zone example\\.com\\. loaded");
+        assertThat(master.log()).containsPattern("compiler pid \\d+ ZoneCompiler: zone example\\.com\\. compiled from")
+                .containsPattern("worker 1 pid \\d+ ZoneReloader: zone example\\.com\\. mapped from");
     }
 
     @Test
@@ -204,12 +205,13 @@ class WorkerSupervisionTest {
         assertThat(reload.exitCode()).as(reload.err()).isZero();
         assertThat(reload.out()).isEqualTo("example.com. loaded, serial 2" + System.lineSeparator());
         assertEveryWorkerAnswers("192.0.2.20");
-        // One worker at a time, each with its UDP sockets aside while the other answers.
+        // Compiled once, by the compiler; every worker maps the same image.
         assertThat(master.log())
-                .containsPattern("(?s)worker 0 pid \\d+ DnsServer: UDP sockets closed for the reload.*"
-                        + "worker 0 pid \\d+ DnsServer: UDP sockets open again.*"
-                        + "worker 1 pid \\d+ DnsServer: UDP sockets closed for the reload.*"
-                        + "worker 1 pid \\d+ DnsServer: UDP sockets open again");
+                .containsPattern("compiler pid \\d+ ZoneCompiler: zone example\\.com\\. compiled from .* into"
+                        + " example\\.com\\.2-\\p{XDigit}+\\.zimg")
+                .containsPattern("worker 0 pid \\d+ ZoneReloader: zone example\\.com\\. mapped from example\\.com\\.2-")
+                .containsPattern("worker 1 pid \\d+ ZoneReloader: zone example\\.com\\. mapped from example\\.com\\.2-")
+                .doesNotContainPattern("worker \\d+ pid \\d+ Zone(Compiler|Loader)");
 
         Files.writeString(zoneFile, zone(3, "192.0.2.30") + "www2 A not-an-address\n");
         CommandRun broken = ctl("reload");
@@ -269,7 +271,7 @@ class WorkerSupervisionTest {
         long restarted = MasterProcess.workerPid(awaitServing(1, 1), 1);
         assertEveryWorkerAnswers("192.0.2.10");
         assertThat(master.log()).containsPattern("worker 1 pid " + restarted
-                + " ZoneReloader: zone example\\.com\\. read from its image .*example\\.com\\.1-\\p{XDigit}+\\.zimg");
+                + " ZoneReloader: zone example\\.com\\. mapped from example\\.com\\.1-\\p{XDigit}+\\.zimg");
         assertThat(ctl("reload").exitCode()).isZero();
         assertEveryWorkerAnswers("192.0.2.20");
     }
@@ -282,7 +284,7 @@ class WorkerSupervisionTest {
 
         startMaster("10s");
 
-        assertThat(master.log()).containsPattern("worker 0 pid \\d+ ZoneReloader: zone example\\.com\\. taken from"
+        assertThat(master.log()).containsPattern("compiler pid \\d+ ZoneCompiler: zone example\\.com\\. taken from"
                 + " the previous run's image .*example\\.com\\.1-\\p{XDigit}+\\.zimg \\(its files are unchanged\\)");
         assertEveryWorkerAnswers("192.0.2.10");
         assertThat(ctl("stop").exitCode()).isZero();
@@ -314,9 +316,10 @@ class WorkerSupervisionTest {
         Map<String, String> retry = awaitAlarm("worker-exited",
                 env -> env.get("HPDNS_MESSAGE").contains(" could not start: "));
         assertThat(retry.get("HPDNS_MESSAGE"))
-                .matches("worker 1 \\(pid \\d+\\) could not start: 1 zone could not be read from the images the other workers serve; starting it again in 1s");
+                .matches("worker 1 \\(pid \\d+\\) could not start: zone example\\.com\\.: cannot map its image: .*"
+                        + "checksum mismatch: the image is damaged; starting it again in 1s");
         assertThat(retry).containsEntry("HPDNS_EXIT_STATUS", "1").containsEntry("HPDNS_RESTARTS", "0");
-        assertThat(master.log()).contains(image + ": cannot read the zone image: ");
+        assertThat(master.log()).contains("zone example.com.: cannot map its image: " + image + ": ");
         ImageFiles.replace(image, intact);
         MasterProcess.workerPid(awaitServing(1, 1), 1);
         assertEveryWorkerAnswers("192.0.2.10");

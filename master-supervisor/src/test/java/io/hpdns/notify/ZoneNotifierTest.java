@@ -3,7 +3,8 @@ package io.hpdns.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpdns.conf.ZoneConfig;
-import io.hpdns.reload.ZoneReloader;
+import io.hpdns.reload.CompileAndFollow;
+import io.hpdns.xfr.ZoneJournals;
 import io.hpdns.tsig.TsigKey;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -12,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Flags;
@@ -51,8 +52,14 @@ class ZoneNotifierTest {
     private final BlockingQueue<NotifyOutcome> outcomes = new LinkedBlockingQueue<>();
     private final ZoneNotifier notifier = new ZoneNotifier(FAST, outcomes::add);
     private ZoneConfig config;
-    private final ZoneReloader reloader = new ZoneReloader(() -> List.of(config), Clock.systemUTC(),
-            zone -> notifier.announce(zone.zone(), zone.config().secondaries()));
+    private CompileAndFollow reloader;
+
+    @BeforeEach
+    void reloader() {
+        reloader = new CompileAndFollow(dir.resolve("state"), () -> List.of(config),
+                zone -> notifier.announce(zone.zone(), zone.config().secondaries()),
+                new ZoneJournals(ZoneJournals.DEFAULT_DEPTH));
+    }
 
     private static DatagramSocket bind() {
         try {
@@ -125,7 +132,7 @@ class ZoneNotifierTest {
     @Test
     void reloadWithANewSerialSendsNotifyWithTheNewSoa() throws Exception {
         serve(1, "192.0.2.10", null);
-        reloader.loadInitial(List.of(config));
+        reloader.loadInitial();
         serve(2, "192.0.2.20", null);
 
         reloader.reloadAll();
@@ -164,7 +171,7 @@ class ZoneNotifierTest {
     @Test
     void reloadWithTheSameSerialSendsNone() throws Exception {
         serve(1, "192.0.2.10", null);
-        reloader.loadInitial(List.of(config));
+        reloader.loadInitial();
         serve(1, "192.0.2.20", null);
         reloader.reloadAll();
         reloader.reloadAll();
@@ -181,7 +188,7 @@ class ZoneNotifierTest {
     @Test
     void unansweredNotifyIsSentAgainUntilAnsweredThenNoMore() throws Exception {
         serve(1, "192.0.2.10", null);
-        reloader.loadInitial(List.of(config));
+        reloader.loadInitial();
         serve(2, "192.0.2.20", null);
         reloader.reloadAll();
 
@@ -201,7 +208,7 @@ class ZoneNotifierTest {
     @Test
     void aRefusalEndsTheRetriesUnacknowledged() throws Exception {
         serve(1, "192.0.2.10", null);
-        reloader.loadInitial(List.of(config));
+        reloader.loadInitial();
         serve(2, "192.0.2.20", null);
         reloader.reloadAll();
 
@@ -216,7 +223,7 @@ class ZoneNotifierTest {
     @Test
     void givesUpAfterTheLastTry() throws Exception {
         serve(1, "192.0.2.10", null);
-        reloader.loadInitial(List.of(config));
+        reloader.loadInitial();
         serve(2, "192.0.2.20", null);
         reloader.reloadAll();
 
@@ -233,7 +240,7 @@ class ZoneNotifierTest {
     @Test
     void aNewerSerialSupersedesTheRetriesOfTheOlder() throws Exception {
         serve(1, "192.0.2.10", null);
-        reloader.loadInitial(List.of(config));
+        reloader.loadInitial();
         serve(2, "192.0.2.20", null);
         reloader.reloadAll();
         assertThat(receive(WAIT).serial()).isEqualTo(2);
@@ -259,7 +266,7 @@ class ZoneNotifierTest {
         TsigKey key = new TsigKey(Name.fromString("notify-key."), TSIG.HMAC_SHA256,
                 "secret-secret-secret-secret-32by".getBytes());
         serve(1, "192.0.2.10", key);
-        reloader.loadInitial(List.of(config));
+        reloader.loadInitial();
         serve(2, "192.0.2.20", key);
         reloader.reloadAll();
 

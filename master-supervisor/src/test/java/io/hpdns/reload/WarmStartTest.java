@@ -22,8 +22,8 @@ import org.xbill.DNS.Name;
 /**
  * A master that starts again takes each zone from the image its predecessor served, when the
  * zone's files are unchanged and the build is the same, and reads the files otherwise. Each "run"
- * here is what a master and its first worker do: {@link ZoneImages#open} by the master, then the
- * first load by a new {@link ZoneReloader}.
+ * here is what a master, its compiler and its first worker do: {@link ZoneImages#open} by the
+ * master, the first compile, then the first follow by a new {@link ZoneReloader}.
  */
 class WarmStartTest {
     private static final String BUILD = "build-1";
@@ -37,14 +37,12 @@ class WarmStartTest {
         return dir.resolve("state");
     }
 
-    /** One run: the master opens the state directory, its first worker loads, the master stops. */
+    /** One run: the master opens the state directory, compiles, its first worker follows, the master stops. */
     private ZoneReloader run(String build) throws Exception {
         try (ZoneImages images = ZoneImages.open(state(), build)) {
-            ZoneReloader worker = new ZoneReloader(() -> List.copyOf(configured), Clock.systemUTC(),
-                    NewSerialListener.NONE, new ZoneJournals(ZoneJournals.DEFAULT_DEPTH), new ZoneImages(state()));
-            ZoneReloader.InitialLoad load = worker.followInitial(configured);
-            assertThat(load.followed()).as("a starting master's first worker reads no manifest").isFalse();
-            return worker;
+            CompileAndFollow run = new CompileAndFollow(state(), () -> List.copyOf(configured));
+            run.loadInitial();
+            return run.worker();
         }
     }
 
@@ -84,7 +82,7 @@ class WarmStartTest {
 
         assertThat(servedImage()).as("the same image, not one written anew").isEqualTo(image);
         assertThat(www(again)).isEqualTo("192.0.2.1");
-        assertThat(again.served().getFirst().lastResult().kind()).isEqualTo(ZoneOutcome.Kind.LOADED);
+        assertThat(again.served().getFirst().lastError()).isNull();
         assertThat(files()).as("the warm start ends with the first manifest").doesNotContain(ZoneImages.WARM)
                 .contains(ZoneImages.MANIFEST, image);
     }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Name;
 
 /**
- * One worker loads the zone files and writes their images and the manifest; the others follow it
- * from the images and serve exactly what it built, whatever happens to the files meanwhile.
+ * The compiler reads the zone files and writes their images and the manifest; every worker follows
+ * it from the images and serves exactly what it built, whatever happens to the files meanwhile.
  */
 class ZoneImagesFollowTest {
 
@@ -33,20 +33,26 @@ class ZoneImagesFollowTest {
         return dir.resolve("hpdns.sock.state");
     }
 
+    /** The compiler, and a worker that follows each of its compiles at once. */
+    private CompileAndFollow compilerAndWorker() {
+        return new CompileAndFollow(images(), () -> List.copyOf(configured));
+    }
+
+    /** Another worker, which follows when told to. */
     private ZoneReloader worker() throws Exception {
         Files.createDirectories(images());
         return new ZoneReloader(() -> List.copyOf(configured), Clock.systemUTC(), NewSerialListener.NONE,
                 new ZoneJournals(ZoneJournals.DEFAULT_DEPTH), new ZoneImages(images()));
     }
 
-    private record Workers(ZoneReloader first, ZoneReloader second) {}
+    private record Workers(CompileAndFollow first, ZoneReloader second) {}
 
-    /** Two workers serving the configured zones: the first from their files, the second following it. */
+    /** Two workers serving the configured zones, as the compiler's first compile built them. */
     private Workers twoWorkers() throws Exception {
-        ZoneReloader first = worker();
-        first.followInitial(configured);
+        CompileAndFollow first = compilerAndWorker();
+        first.loadInitial();
         ZoneReloader second = worker();
-        second.followInitial(configured);
+        assertThat(second.followInitial().ok()).isTrue();
         return new Workers(first, second);
     }
 
@@ -77,31 +83,29 @@ class ZoneImagesFollowTest {
     }
 
     @Test
-    void workerStartingBesideAnotherServesWhatItBuiltFromItsImage() throws Exception {
+    void workerStartingLaterServesWhatTheCompilerBuiltFromItsImage() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 7, "192.0.2.10")));
-        ZoneReloader first = worker();
-        ZoneReloader.InitialLoad leader = first.followInitial(configured);
-        assertThat(leader.followed()).isFalse();
-        assertThat(leader.report().ok()).isTrue();
+        CompileAndFollow first = compilerAndWorker();
+        assertThat(first.loadInitial().ok()).isTrue();
 
         ZoneReloader second = worker();
-        ZoneReloader.InitialLoad follower = second.followInitial(configured);
+        ReloadReport follower = second.followInitial();
 
-        assertThat(follower.followed()).isTrue();
-        assertThat(follower.failed()).isFalse();
+        assertThat(follower.ok()).isTrue();
         assertThat(served(second, "example.com.").serial()).isEqualTo(7);
         assertThat(www(second, "example.com.")).isEqualTo("192.0.2.10");
         CompiledZone followed = served(second, "example.com.");
-        assertThat(followed.answersAt(followed.apex())).as("answers compiled by the first").isNotNegative();
-        assertThat(second.served().getFirst().image()).isEqualTo(first.served().getFirst().image()).isNotNull();
+        assertThat(followed.answersAt(followed.apex())).as("answers compiled by the compiler").isNotNegative();
+        assertThat(second.served().getFirst().image()).isEqualTo(first.worker().served().getFirst().image())
+                .isNotNull();
     }
 
     @Test
-    void fileEditedAfterTheFirstWorkerReloadedIsNotSeenByTheOthers() throws Exception {
+    void fileEditedAfterTheCompileIsNotSeenByTheWorkers() throws Exception {
         ZoneConfig com = write("example.com.", zone("example.com.", 1, "192.0.2.1"));
         configured.add(com);
         Workers workers = twoWorkers();
-        ZoneReloader first = workers.first();
+        CompileAndFollow first = workers.first();
         ZoneReloader second = workers.second();
 
         write("example.com.", zone("example.com.", 2, "192.0.2.2"));
@@ -123,7 +127,7 @@ class ZoneImagesFollowTest {
         ZoneConfig com = write("example.com.", zone("example.com.", 1, "192.0.2.1"));
         configured.add(com);
         Workers workers = twoWorkers();
-        ZoneReloader first = workers.first();
+        CompileAndFollow first = workers.first();
         ZoneReloader second = workers.second();
 
         Files.writeString(com.file(), zone("example.com.", 2, "192.0.2.2") + "bad A 999.1.1.1\n");
@@ -134,14 +138,15 @@ class ZoneImagesFollowTest {
         assertThat(followed.zones()).singleElement()
                 .satisfies(z -> assertThat(z.kind()).isEqualTo(ZoneOutcome.Kind.UNCHANGED));
         assertThat(served(second, "example.com.").serial()).isEqualTo(1);
+        assertThat(second.served().getFirst().lastError()).as("for ctl status").startsWith(com.file() + ":7: ");
     }
 
     @Test
-    void zoneAddedOrRemovedByTheFirstWorkerIsAddedOrRemovedByTheOthers() throws Exception {
+    void zoneAddedOrRemovedByTheCompilerIsAddedOrRemovedByTheWorkers() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
         configured.add(write("example.net.", zone("example.net.", 1, "192.0.2.1")));
         Workers workers = twoWorkers();
-        ZoneReloader first = workers.first();
+        CompileAndFollow first = workers.first();
         ZoneReloader second = workers.second();
 
         configured.removeFirst();
@@ -161,51 +166,50 @@ class ZoneImagesFollowTest {
     void unreadableImageFailsTheFollowerWhichKeepsItsOldData() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
         Workers workers = twoWorkers();
-        ZoneReloader first = workers.first();
+        CompileAndFollow first = workers.first();
         ZoneReloader second = workers.second();
 
         write("example.com.", zone("example.com.", 2, "192.0.2.2"));
         first.reloadAll();
-        Path image = first.served().getFirst().image();
+        Path image = first.worker().served().getFirst().image();
         byte[] bytes = Files.readAllBytes(image);
         bytes[bytes.length / 2] ^= 0x5a;
         ImageFiles.replace(image, bytes);
         ReloadReport followed = second.follow();
 
         assertThat(followed.ok()).isFalse();
-        assertThat(followed.errors()).singleElement().asString().startsWith(image + ": cannot read the zone image: ");
+        assertThat(followed.errors()).singleElement().asString().startsWith("zone example.com.: cannot map its image: " + image + ": ");
         assertThat(served(second, "example.com.").serial()).isEqualTo(1);
     }
 
     @Test
     void imagesNamedByNeitherTheManifestNorTheOneBeforeAreDeleted() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
-        ZoneReloader first = worker();
-        first.followInitial(configured);
-        String one = first.served().getFirst().image().getFileName().toString();
+        CompileAndFollow first = compilerAndWorker();
+        first.loadInitial();
+        String one = first.worker().served().getFirst().image().getFileName().toString();
         write("example.com.", zone("example.com.", 2, "192.0.2.2"));
         first.reloadAll();
-        String two = first.served().getFirst().image().getFileName().toString();
+        String two = first.worker().served().getFirst().image().getFileName().toString();
         assertThat(imageFiles()).containsExactlyInAnyOrder(one, two);
 
         write("example.com.", zone("example.com.", 3, "192.0.2.3"));
         first.reloadAll();
-        String three = first.served().getFirst().image().getFileName().toString();
+        String three = first.worker().served().getFirst().image().getFileName().toString();
 
         assertThat(imageFiles()).containsExactlyInAnyOrder(two, three);
     }
 
     @Test
-    void followWithoutManifestChangesNothing() throws Exception {
+    void workerWithoutManifestServesNothingAndSaysSo() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.1")));
-        ZoneReloader alone = new ZoneReloader(() -> List.copyOf(configured), Clock.systemUTC());
-        alone.loadInitial(configured);
+        ZoneReloader alone = worker();
 
-        ReloadReport followed = alone.follow();
+        ReloadReport followed = alone.followInitial();
 
         assertThat(followed.ok()).isFalse();
-        assertThat(followed.errors()).singleElement().asString().startsWith("no readable zone manifest");
-        assertThat(served(alone, "example.com.").serial()).isEqualTo(1);
+        assertThat(followed.errors()).singleElement().asString().startsWith("no zone manifest in " + images());
+        assertThat(alone.holder().get().zones()).isEmpty();
     }
 
     @Test
@@ -214,15 +218,14 @@ class ZoneImagesFollowTest {
         ZoneConfig broken = write("example.net.", zone("example.net.", 1, "192.0.2.1") + "www2 A not-an-address\n");
         configured.add(broken);
 
-        ZoneReloader first = worker();
-        ZoneReloader.InitialLoad leader = first.followInitial(configured);
+        CompileAndFollow first = compilerAndWorker();
+        ReloadReport compiled = first.loadInitial();
         ZoneReloader second = worker();
-        ZoneReloader.InitialLoad follower = second.followInitial(configured);
+        ReloadReport follower = second.followInitial();
 
-        assertThat(leader.failed()).isFalse();
-        assertThat(leader.report().errors()).singleElement().asString().startsWith(broken.file() + ":7: ");
-        assertThat(follower.failed()).isFalse();
-        for (ZoneReloader worker : List.of(first, second)) {
+        assertThat(compiled.errors()).singleElement().asString().startsWith(broken.file() + ":7: ");
+        assertThat(follower.ok()).isTrue();
+        for (ZoneReloader worker : List.of(first.worker(), second)) {
             assertThat(www(worker, "example.com.")).isEqualTo("192.0.2.1");
             assertThat(worker.holder().get().unavailable()).extracting(UnavailableZone::origin)
                     .containsExactly(Name.fromString("example.net."));
@@ -234,7 +237,7 @@ class ZoneImagesFollowTest {
         assertThat(first.reload(Name.fromString("example.net.")).ok()).isTrue();
         assertThat(second.follow().ok()).isTrue();
 
-        for (ZoneReloader worker : List.of(first, second)) {
+        for (ZoneReloader worker : List.of(first.worker(), second)) {
             assertThat(www(worker, "example.net.")).isEqualTo("192.0.2.2");
             assertThat(worker.holder().get().unavailable()).isEmpty();
             assertThat(worker.unserved()).isEmpty();

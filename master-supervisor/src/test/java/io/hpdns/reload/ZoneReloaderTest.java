@@ -10,16 +10,19 @@ import io.hpdns.zone.ServingState;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
-/** Reloading zones beside the served ones: all or nothing per zone, unchanged files not rebuilt. */
+/**
+ * Reloading zones beside the served ones, compiled then followed: all or nothing per zone,
+ * unchanged files not rebuilt.
+ */
 class ZoneReloaderTest {
 
     @TempDir
@@ -27,7 +30,12 @@ class ZoneReloaderTest {
 
     private final List<ZoneConfig> configured = new ArrayList<>();
     private ConfigException configError;
-    private final ZoneReloader reloader = new ZoneReloader(this::zoneList, Clock.systemUTC());
+    private CompileAndFollow reloader;
+
+    @BeforeEach
+    void start() {
+        reloader = new CompileAndFollow(dir.resolve("state"), this::zoneList);
+    }
 
     private List<ZoneConfig> zoneList() throws ConfigException {
         if (configError != null) {
@@ -58,7 +66,7 @@ class ZoneReloaderTest {
     }
 
     private CompiledZone served(String origin) throws Exception {
-        for (CompiledZone zone : reloader.holder().get().zones()) {
+        for (CompiledZone zone : reloader.worker().holder().get().zones()) {
             if (zone.origin().equals(Name.fromString(origin))) {
                 return zone;
             }
@@ -69,7 +77,7 @@ class ZoneReloaderTest {
     @Test
     void changedZoneIsPublishedWhenReloadReturns() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.10")));
-        assertThat(reloader.loadInitial(configured).ok()).isTrue();
+        assertThat(reloader.loadInitial().ok()).isTrue();
 
         write("example.com.", zone("example.com.", 2, "192.0.2.20"));
         ReloadReport report = reloader.reloadAll();
@@ -83,7 +91,7 @@ class ZoneReloaderTest {
     void brokenZoneKeepsItsOldDataAndReportsFileAndLine() throws Exception {
         ZoneConfig config = write("example.com.", zone("example.com.", 1, "192.0.2.10"));
         configured.add(config);
-        reloader.loadInitial(configured);
+        reloader.loadInitial();
         CompiledZone before = served("example.com.");
 
         Files.writeString(config.file(), zone("example.com.", 2, "192.0.2.10") + "bad A 999.1.1.1\n");
@@ -93,14 +101,14 @@ class ZoneReloaderTest {
         assertThat(report.failedZones()).isEqualTo(1);
         assertThat(report.errors()).singleElement().asString().startsWith(config.file() + ":7: ");
         assertThat(served("example.com.")).isSameAs(before);
-        assertThat(reloader.served().getFirst().lastResult().kind()).isEqualTo(ZoneOutcome.Kind.FAILED);
+        assertThat(reloader.worker().served().getFirst().lastError()).startsWith(config.file() + ":7: ");
     }
 
     @Test
     void zoneWhoseFilesDidNotChangeIsNotRebuilt() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.10")));
         configured.add(write("example.net.", zone("example.net.", 1, "192.0.2.10")));
-        reloader.loadInitial(configured);
+        reloader.loadInitial();
         CompiledZone com = served("example.com.");
         CompiledZone net = served("example.net.");
 
@@ -120,7 +128,7 @@ class ZoneReloaderTest {
         Files.writeString(hosts, "www A 192.0.2.10\n");
         configured.add(write("example.com.", "$ORIGIN example.com.\n$TTL 300\n"
                 + "@ SOA ns1 hostmaster 1 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\n$INCLUDE " + hosts + "\n"));
-        reloader.loadInitial(configured);
+        reloader.loadInitial();
         CompiledZone before = served("example.com.");
         assertThat(reloader.reloadAll().zones().getFirst().kind()).isEqualTo(ZoneOutcome.Kind.UNCHANGED);
 
@@ -133,7 +141,7 @@ class ZoneReloaderTest {
     @Test
     void zonesAddedToAndRemovedFromTheConfigurationAreServedAndDropped() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.10")));
-        reloader.loadInitial(configured);
+        reloader.loadInitial();
 
         configured.clear();
         configured.add(write("example.net.", zone("example.net.", 5, "192.0.2.10")));
@@ -148,15 +156,14 @@ class ZoneReloaderTest {
     @Test
     void configurationErrorChangesNothing() throws Exception {
         configured.add(write("example.com.", zone("example.com.", 1, "192.0.2.10")));
-        reloader.loadInitial(configured);
-        ServingState before = reloader.holder().get();
+        reloader.loadInitial();
+        ServingState before = reloader.worker().holder().get();
 
         configError = new ConfigException(List.of(new ConfigProblem("hpdns.yaml", 3, "unknown key \"zone\"")));
         ReloadReport report = reloader.reloadAll();
 
         assertThat(report.errors()).containsExactly("hpdns.yaml:3: unknown key \"zone\"");
-        assertThat(reloader.holder().get()).isSameAs(before);
-        assertThat(reloader.reloadCounts()).containsExactly(1, 1);
+        assertThat(reloader.worker().holder().get()).isSameAs(before);
     }
 
     @Test
@@ -164,7 +171,7 @@ class ZoneReloaderTest {
         ZoneConfig com = write("example.com.", zone("example.com.", 1, "192.0.2.10"));
         ZoneConfig net = write("example.net.", zone("example.net.", 1, "192.0.2.10"));
         configured.addAll(List.of(com, net));
-        reloader.loadInitial(configured);
+        reloader.loadInitial();
 
         write("example.com.", zone("example.com.", 2, "192.0.2.10"));
         write("example.net.", zone("example.net.", 2, "192.0.2.10"));

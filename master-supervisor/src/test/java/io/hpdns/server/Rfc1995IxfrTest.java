@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hpdns.conf.ZoneConfig;
 import io.hpdns.query.AnswerSettings;
 import io.hpdns.reload.NewSerialListener;
-import io.hpdns.reload.ZoneReloader;
+import io.hpdns.reload.CompileAndFollow;
 import io.hpdns.stats.QueryStats;
 import io.hpdns.tsig.TsigKeys;
 import io.hpdns.xfr.AddressRange;
@@ -15,7 +15,6 @@ import io.hpdns.xfr.ZoneJournals;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ class Rfc1995IxfrTest {
     Path dir;
 
     private Path file;
-    private ZoneReloader reloader;
+    private CompileAndFollow reloader;
     private DnsServer server;
 
     @AfterEach
@@ -57,12 +56,12 @@ class Rfc1995IxfrTest {
         TransferPolicy policy = new TransferPolicy(TransferPolicy.DEFAULT_MAX_TRANSFERS, TsigKeys.NONE,
                 Map.of(ORIGIN, new TransferAcl(List.of(AddressRange.parse("127.0.0.1")), List.of())));
         ZoneJournals journals = new ZoneJournals(depth);
-        reloader = new ZoneReloader(() -> List.of(new ZoneConfig(ORIGIN, file)), Clock.systemUTC(),
+        reloader = new CompileAndFollow(dir.resolve("state"), () -> List.of(new ZoneConfig(ORIGIN, file)),
                 NewSerialListener.NONE, journals);
-        assertThat(reloader.loadInitial(List.of(new ZoneConfig(ORIGIN, file))).ok()).isTrue();
+        assertThat(reloader.loadInitial().ok()).isTrue();
         ServerOptions options = ServerOptions.withDefaults(
                 List.of(new ListenAddress(InetAddress.ofLiteral("127.0.0.1"), 0)));
-        server = DnsServer.start(options, reloader.holder(), AnswerSettings.defaults(), policy, new QueryStats(),
+        server = DnsServer.start(options, reloader.worker().holder(), AnswerSettings.defaults(), policy, new QueryStats(),
                 journals);
     }
 

@@ -1,0 +1,298 @@
+package io.hpdns.reload;
+
+import io.hpdns.conf.ConfigException;
+import io.hpdns.conf.ConfigProblem;
+import io.hpdns.conf.ZoneConfig;
+import io.hpdns.query.AnswerCompiler;
+import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.ZoneFingerprint;
+import io.hpdns.zone.ZoneImage;
+import io.hpdns.zone.ZoneLoadResult;
+import io.hpdns.zone.ZoneLoader;
+import io.hpdns.zone.ZoneProblem;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+
+/**
+ * Turns zone files into the images the workers serve (docs/architecture.md, "Zones: compiled,
+ * mapped, swapped"): reads each zone whose files changed since its image was built, validates it,
+ * compiles its layout and common answers, writes its image into the state directory, and then
+ * publishes the manifest naming the image of every zone. It runs in the compiler process
+ * ({@code hpdns compile}), which the master starts for each load and which answers no query, so
+ * the parse, the compile and their garbage never touch a serving thread. It keeps nothing between
+ * runs but the state directory: what a zone was last built from is its image's fingerprint.
+ *
+ * <p>All or nothing per zone: a zone with an error keeps the image it had (the manifest records
+ * the error beside it), one that never loaded is unserved (answered SERVFAIL), and the others are
+ * compiled all the same. Zones are compiled side by side, one per thread.
+ */
+public final class ZoneCompiler {
+
+    private static final Logger log = LoggerFactory.getLogger(ZoneCompiler.class);
+
+    private final ZoneImages images;
+    private final int threads;
+
+    /** @param threads how many zones to compile at once */
+    public ZoneCompiler(ZoneImages images, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads: " + threads);
+        }
+        this.images = images;
+        this.threads = threads;
+    }
+
+    /**
+     * The first compile of a master's run: a zone whose files are unchanged since the previous
+     * run built its image ({@link ZoneImages#warm}) is served from that image, checked whole since
+     * another process wrote it; every other zone is read from its files. A zone that fails has no
+     * earlier data: it is unserved.
+     */
+    public ReloadReport compileInitial(ZoneListSource source) {
+        List<ZoneConfig> zones;
+        try {
+            zones = source.zones();
+        } catch (ConfigException e) {
+            return configurationErrors(e);
+        }
+        return compile(zones, null, images.warm(), true);
+    }
+
+    /**
+     * A reload: reads the zone list again (a zone may have been added or removed) and compiles
+     * every zone whose files changed since its image was built. A configuration error changes
+     * nothing and is reported.
+     */
+    public ReloadReport compileAll(ZoneListSource source) {
+        List<ZoneConfig> zones;
+        try {
+            zones = source.zones();
+        } catch (ConfigException e) {
+            return configurationErrors(e);
+        }
+        return compile(zones, null, served(), false);
+    }
+
+    /**
+     * Reloads one zone of the manifest (served, or unserved after a failed load) when its files
+     * changed; the zone list is not read again.
+     */
+    public ReloadReport compileOne(Name zone) {
+        Map<Name, ZoneImages.Entry> served = served();
+        if (!served.containsKey(zone)) {
+            String error = zone + ": not a configured zone (to add a zone, add it to the configuration and reload all)";
+            log.error("reload: {}", error);
+            return new ReloadReport(List.of(), List.of(error));
+        }
+        List<ZoneConfig> zones = new ArrayList<>(served.size());
+        for (ZoneImages.Entry entry : served.values()) {
+            zones.add(new ZoneConfig(entry.zone(), entry.file()));
+        }
+        return compile(zones, zone, served, false);
+    }
+
+    private static ReloadReport configurationErrors(ConfigException e) {
+        List<String> errors = new ArrayList<>();
+        for (ConfigProblem problem : e.problems()) {
+            errors.add(problem.format());
+            log.error("reload: {}", problem.format());
+        }
+        log.error("reload: the configuration has errors; nothing was reloaded");
+        return new ReloadReport(List.of(), errors);
+    }
+
+    /** The manifest's zones by name, in its order; empty when there is none or it cannot be read. */
+    private Map<Name, ZoneImages.Entry> served() {
+        Map<Name, ZoneImages.Entry> served = new LinkedHashMap<>();
+        try {
+            for (ZoneImages.Entry entry : images.manifest().orElse(List.of())) {
+                served.put(entry.zone(), entry);
+            }
+        } catch (IOException e) {
+            log.error("cannot read the zone manifest ({}); every zone is read from its files", e.getMessage());
+        }
+        return served;
+    }
+
+    /** What became of one zone: its manifest entry (null when removed), outcome and errors. */
+    private record Compiled(ZoneImages.Entry entry, ZoneOutcome outcome, List<String> errors) {}
+
+    /**
+     * Compiles {@code zones} (only {@code only}, when given) against what {@code previous} names,
+     * publishes the new manifest and reports.
+     */
+    private ReloadReport compile(List<ZoneConfig> zones, Name only, Map<Name, ZoneImages.Entry> previous,
+                                 boolean initial) {
+        List<Future<Compiled>> pending = new ArrayList<>(zones.size());
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, zones.size())),
+                Thread.ofPlatform().name("hpdns-compile-", 0).factory())) {
+            for (ZoneConfig config : zones) {
+                ZoneImages.Entry before = previous.get(config.name());
+                if (only != null && !only.equals(config.name())) {
+                    pending.add(CompletableFuture.completedFuture(
+                            new Compiled(before, null, List.of())));
+                } else {
+                    pending.add(pool.submit(() -> compile(config, before, initial)));
+                }
+            }
+        }
+        List<ZoneImages.Entry> entries = new ArrayList<>(zones.size());
+        List<ZoneOutcome> outcomes = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (Future<Compiled> future : pending) {
+            Compiled compiled = done(future);
+            entries.add(compiled.entry());
+            if (compiled.outcome() != null) {
+                outcomes.add(compiled.outcome());
+                errors.addAll(compiled.errors());
+            }
+        }
+        if (only == null && !initial) {
+            for (Name name : previous.keySet()) {
+                if (zones.stream().noneMatch(zone -> zone.name().equals(name))) {
+                    outcomes.add(new ZoneOutcome(name, ZoneOutcome.Kind.REMOVED, -1, List.of()));
+                }
+            }
+        }
+        try {
+            images.publish(entries);
+        } catch (IOException e) {
+            String error = "could not write the zone manifest in " + images.directory() + ": " + e.getMessage()
+                    + "; the workers keep the zones they serve";
+            log.error("{}", error);
+            return new ReloadReport(List.of(), List.of(error));
+        }
+        for (ZoneOutcome outcome : outcomes) {
+            if (outcome.kind() == ZoneOutcome.Kind.FAILED) {
+                log.error("zone {}", outcome.describe());
+            } else {
+                log.info("zone {}", outcome.describe());
+            }
+        }
+        return new ReloadReport(outcomes, errors);
+    }
+
+    private static Compiled done(Future<Compiled> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            // compile(config, ...) reports every failure it expects; anything else is a bug, and fatal here.
+            throw new IllegalStateException("compiling a zone failed unexpectedly", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while compiling", e);
+        }
+    }
+
+    /** One zone: kept when its files are unchanged, else compiled from them. */
+    private Compiled compile(ZoneConfig config, ZoneImages.Entry before, boolean initial) {
+        Path file = config.file().toAbsolutePath();
+        if (before != null && before.isServed() && before.file().equals(file)) {
+            Compiled kept = unchanged(config, before, initial);
+            if (kept != null) {
+                return kept;
+            }
+        }
+        long started = System.nanoTime();
+        byte[] masterDigest = ZoneFingerprint.digest(config.file());
+        ZoneLoadResult result = ZoneLoader.load(config.name(), config.file());
+        logProblems(result.problems());
+        if (!result.ok()) {
+            return failed(config, initial ? null : before, result.problems());
+        }
+        CompiledZone zone = AnswerCompiler.compile(result.zone());
+        ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), masterDigest);
+        Path image;
+        try {
+            image = images.write(zone, fingerprint);
+        } catch (IOException e) {
+            ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, images.directory().toString(), 0,
+                    "cannot write the zone's image: " + e.getMessage());
+            log.error("{}", problem.format());
+            return failed(config, initial ? null : before, List.of(problem));
+        }
+        log.info("zone {} compiled from {} into {} in {} ms", config.name(), config.file(), image.getFileName(),
+                (System.nanoTime() - started) / 1_000_000);
+        return new Compiled(ZoneImages.Entry.served(config.name(), file, image, zone.serial()),
+                new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(), result.problems()), List.of());
+    }
+
+    /**
+     * The zone kept as {@code before} names it when its files have the content its image was built
+     * from; null when they changed, or the image cannot be used, and the files are to be read.
+     * The previous run's image is checked whole: the previous run wrote it, and a damaged image
+     * must never reach a worker.
+     */
+    private static Compiled unchanged(ZoneConfig config, ZoneImages.Entry before, boolean initial) {
+        long started = System.nanoTime();
+        try {
+            if (!ZoneImage.readFingerprint(before.image()).unchanged()) {
+                if (initial) {
+                    log.info("zone {}: its files changed since the previous run; reading them", config.name());
+                }
+                return null;
+            }
+            if (!initial) {
+                ZoneImages.Entry entry = ZoneImages.Entry.served(config.name(), before.file(), before.image(),
+                        before.serial());
+                return new Compiled(entry, new ZoneOutcome(config.name(), ZoneOutcome.Kind.UNCHANGED, before.serial(),
+                        List.of()), List.of());
+            }
+            ZoneImage.Loaded loaded = ZoneImage.read(before.image());
+            if (!loaded.zone().origin().equals(config.name())) {
+                throw new IOException("it holds zone " + loaded.zone().origin() + ", not " + config.name());
+            }
+            log.info("zone {} taken from the previous run's image {} (its files are unchanged) in {} ms",
+                    config.name(), before.image().getFileName(), (System.nanoTime() - started) / 1_000_000);
+            long serial = loaded.zone().serial();
+            return new Compiled(ZoneImages.Entry.served(config.name(), before.file(), before.image(), serial),
+                    new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, serial, List.of()), List.of());
+        } catch (IOException e) {
+            log.warn("zone {}: its image {} cannot be used ({}); reading its files", config.name(), before.image(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** A zone that did not load: it keeps {@code before}'s image, if any, else it is unserved. */
+    private static Compiled failed(ZoneConfig config, ZoneImages.Entry before, List<ZoneProblem> problems) {
+        String first = "failed to load";
+        List<String> errors = new ArrayList<>();
+        for (ZoneProblem problem : problems) {
+            if (problem.isError()) {
+                if (errors.isEmpty()) {
+                    first = problem.format();
+                }
+                errors.add(problem.format());
+            }
+        }
+        if (before != null && before.isServed()) {
+            return new Compiled(before.failed(first),
+                    new ZoneOutcome(config.name(), ZoneOutcome.Kind.FAILED, before.serial(), problems), errors);
+        }
+        return new Compiled(ZoneImages.Entry.unserved(config.name(), config.file(), first),
+                new ZoneOutcome(config.name(), ZoneOutcome.Kind.FAILED, -1, problems), errors);
+    }
+
+    private static void logProblems(List<ZoneProblem> problems) {
+        for (ZoneProblem problem : problems) {
+            if (problem.isError()) {
+                log.error("{}", problem.format());
+            } else {
+                log.warn("{}", problem.format());
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.hpdns.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hpdns.ctl.ControlReply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The master's side of the zone compiler: a real child JVM, its report read back. */
+class CompilerProcessTest {
+
+    private static final String HPDNS = "io.hpdns.cli.HpdnsCommand";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void compileReportsEachZoneAndPublishesTheManifest() throws Exception {
+        Path zone = dir.resolve("example.com.zone");
+        Files.writeString(zone, "$ORIGIN example.com.\n$TTL 300\n@ SOA ns1 hostmaster 7 3600 600 86400 300\n"
+                + "@ NS ns1\nns1 A 192.0.2.1\n");
+        Path broken = dir.resolve("example.net.zone");
+        Files.writeString(broken, "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\n"
+                + "@ NS ns1\nns1 A 192.0.2.999\n");
+        Path state = Files.createDirectory(dir.resolve("state"));
+        CompilerProcess compiler = new CompilerProcess(HPDNS, List.of("compile", "--state-dir", state.toString(),
+                "--zone", "example.com.=" + zone, "--zone", "example.net.=" + broken));
+
+        ControlReply reply = compiler.compile(List.of("--initial"));
+
+        assertThat(reply.lines()).containsExactly("example.com. loaded, serial 7", "example.net. failed, not served",
+                broken + ":5: bad IPv4 address '192.0.2.999'");
+        assertThat(reply.error()).isEqualTo("1 zone(s) failed to load and keep their old data");
+        assertThat(Files.readString(state.resolve("serving"))).startsWith("example.com.\t" + zone + "\t")
+                .contains("example.net.\t" + broken + "\t!\t-\t" + broken + ":5: ");
+    }
+
+    @Test
+    void compilerThatDiesBeforeItsReportIsAFailedReload() throws Exception {
+        CompilerProcess compiler = new CompilerProcess(DiesBeforeItsReport.class.getName(), List.of());
+
+        ControlReply reply = compiler.compile(List.of());
+
+        assertThat(reply.succeeded()).isFalse();
+        assertThat(reply.lines()).isEmpty();
+        assertThat(reply.error()).matches("the zone compiler \\(pid \\d+\\) exited with status 137 before its report;"
+                + " nothing was reloaded \\(see the log\\)");
+    }
+
+    @Test
+    void stopEndsACompileInProgressAndRefusesTheNext() throws Exception {
+        Path started = dir.resolve("started");
+        CompilerProcess compiler = new CompilerProcess(NeverReports.class.getName(), List.of(started.toString()));
+        CompletableFuture<ControlReply> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return compiler.compile(List.of());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(started)) {
+            assertThat(running).as("the child runs until stopped").isNotDone();
+            assertThat(System.nanoTime()).as("the child started within a minute").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+
+        compiler.stop();
+
+        ControlReply stopped = running.get(30, TimeUnit.SECONDS);
+        assertThat(stopped.succeeded()).isFalse();
+        assertThat(stopped.error()).contains("before its report");
+        assertThat(compiler.compile(List.of()).error()).isEqualTo("the server is stopping");
+    }
+
+    /** A compiler that dies (as one the kernel kills for its memory) after part of its report. */
+    public static final class DiesBeforeItsReport {
+        public static void main(String[] arguments) {
+            System.out.println("example.com. loaded, serial 2");
+            System.out.flush();
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    /** A compiler that never finishes: says it runs, through the file named, then waits. */
+    public static final class NeverReports {
+        public static void main(String[] arguments) throws Exception {
+            Files.writeString(Path.of(arguments[0]), "running");
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+}
