@@ -13,6 +13,14 @@ public interface QueryHandler {
      */
     int answer(Exchange exchange);
 
+    /**
+     * The longest response it writes to a query over UDP, for the transport's preallocated
+     * buffers: the 64 KiB of the DNS message format unless the handler bounds it lower.
+     */
+    default int maxUdpResponse() {
+        return 65535;
+    }
+
     /** Hands this handler's counts over for good, when its thread is done. */
     void retire();
 }

@@ -147,6 +147,15 @@ public final class QueryProcessor implements QueryHandler {
         return responseLength;
     }
 
+    /**
+     * Every UDP response is written within {@link #udpLimit} (its TSIG record included), which is
+     * at most the size this server advertises, or 512.
+     */
+    @Override
+    public int maxUdpResponse() {
+        return Math.max(CLASSIC_UDP_SIZE, settings.ednsUdpSize());
+    }
+
     /** Hands this processor's counts over for good, when its thread or TCP connection is done. */
     @Override
     public void retire() {

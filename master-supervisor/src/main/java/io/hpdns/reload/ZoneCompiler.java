@@ -212,7 +212,9 @@ public final class ZoneCompiler {
         if (!result.ok()) {
             return failed(config, initial ? null : before, result.problems());
         }
+        long read = System.nanoTime();
         CompiledZone zone = AnswerCompiler.compile(result.zone());
+        long compiled = System.nanoTime();
         ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), masterDigest);
         Path image;
         try {
@@ -223,8 +225,10 @@ public final class ZoneCompiler {
             log.error("{}", problem.format());
             return failed(config, initial ? null : before, List.of(problem));
         }
-        log.info("zone {} compiled from {} into {} in {} ms", config.name(), config.file(), image.getFileName(),
-                (System.nanoTime() - started) / 1_000_000);
+        long written = System.nanoTime();
+        log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms, written {} ms)",
+                config.name(), config.file(), image.getFileName(), (written - started) / 1_000_000,
+                (read - started) / 1_000_000, (compiled - read) / 1_000_000, (written - compiled) / 1_000_000);
         return new Compiled(ZoneImages.Entry.served(config.name(), file, image, zone.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(), result.problems()), List.of());
     }

@@ -78,6 +78,31 @@ class CompilerProcessTest {
         assertThat(compiler.compile(List.of()).error()).isEqualTo("the server is stopping");
     }
 
+    @Test
+    void compilerRunsAtALowerPriorityThanTheServers() throws Exception {
+        CompilerProcess compiler = new CompilerProcess(ReportsItsPriority.class.getName(), List.of());
+
+        ControlReply reply = compiler.compile(List.of());
+
+        int own = ReportsItsPriority.nice();
+        assertThat(reply.lines()).containsExactly("nice " + Math.min(19, own + CompilerProcess.NICE));
+    }
+
+    /** A compiler that reports its nice value, from /proc/self/stat. */
+    public static final class ReportsItsPriority {
+        public static void main(String[] arguments) throws Exception {
+            System.out.println("nice " + nice());
+            System.out.println("ok");
+        }
+
+        static int nice() throws Exception {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // After the command name in parentheses: field 19 of proc(5) is the 17th.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(fields[16]);
+        }
+    }
+
     /** A compiler that dies (as one the kernel kills for its memory) after part of its report. */
     public static final class DiesBeforeItsReport {
         public static void main(String[] arguments) {

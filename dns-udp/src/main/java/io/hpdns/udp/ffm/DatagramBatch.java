@@ -122,6 +122,10 @@ final class DatagramBatch {
      * peer of datagram {@code peer} of {@code received}.
      */
     void prepareReply(int i, byte[] from, int length, DatagramBatch received, int peer) {
+        if (length > slotSize) {
+            // The handler broke its maxUdpResponse(): never send the next slot's bytes with it.
+            throw new IllegalStateException("a " + length + "-octet reply for a " + slotSize + "-octet slot");
+        }
         long h = (long) i * MMSGHDR_SIZE;
         MemorySegment.copy(from, 0, payloads, JAVA_BYTE, (long) i * slotSize, length);
         iovecs.set(JAVA_LONG, (long) i * IOVEC_SIZE + IOV_LEN, length);

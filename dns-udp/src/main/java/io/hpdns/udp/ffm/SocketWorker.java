@@ -6,7 +6,6 @@ import io.hpdns.log.ThrottledWarning;
 import io.hpdns.query.Exchange;
 import io.hpdns.query.Protocol;
 import io.hpdns.query.QueryHandler;
-import io.hpdns.query.QueryProcessor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -67,7 +66,9 @@ final class SocketWorker implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             DatagramBatch in = new DatagramBatch(arena, batchSize, maxQuery);
-            DatagramBatch out = new DatagramBatch(arena, batchSize, QueryProcessor.MAX_RESPONSE);
+            // Sized for the longest UDP response the handler writes (1232 octets by default), not
+            // for 64 KiB: 64 slots of 64 KiB per socket were most of an idle worker's memory.
+            DatagramBatch out = new DatagramBatch(arena, batchSize, handler.maxUdpResponse());
             Exchange exchange = new Exchange(maxQuery);
             errno = LinuxSockets.errnoLocation();
             serve(in, out, exchange);
