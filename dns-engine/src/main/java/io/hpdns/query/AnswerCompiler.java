@@ -12,6 +12,10 @@ import io.hpdns.zone.PrecompiledAnswers.Response;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.Zone;
+import io.hpdns.zone.ZoneFingerprint;
+import io.hpdns.zone.ZoneImage;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
@@ -100,18 +104,49 @@ public final class AnswerCompiler {
     }
 
     /**
-     * The loaded zone in its compiled layout, with its answers compiled, on up to as many threads
-     * as there are processors for a large zone. Cold path: run it before the zone is published.
+     * The loaded zone in its compiled layout, with its answers compiled, in memory, on up to as
+     * many threads as there are processors for a large zone. Cold path: run it before the zone is
+     * published.
      */
     public static CompiledZone compile(Zone zone) {
-        int threads = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
-                zone.nodes().size() / (long) NODES_PER_THREAD));
-        return compile(zone, threads);
+        return compile(zone, threads(zone));
     }
 
     /** As {@link #compile(Zone)}, on {@code threads} threads whatever the zone's size. */
     static CompiledZone compile(Zone loaded, int threads) {
         CompiledZone zone = CompiledZoneWriter.write(loaded);
+        Answers answers = answers(zone, threads);
+        return CompiledZoneWriter.withAnswers(zone, answers.compiled(), answers.negative(), answers.at());
+    }
+
+    /**
+     * Compiles the loaded zone straight into its image, {@code file} (see {@link ZoneImage#draft}):
+     * the layout is written where the workers will map it, the answers compiled over it and
+     * appended; the compiler keeps no copy of the layout in memory.
+     */
+    public static void compileImage(Zone loaded, ZoneFingerprint fingerprint, Path file) throws IOException {
+        try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, CompiledZoneWriter.plainSize(loaded))) {
+            CompiledZone zone = CompiledZoneWriter.write(loaded, draft.layout());
+            Answers answers = answers(zone, threads(loaded));
+            byte[] rest = CompiledZoneWriter.answersAndNegative(answers.compiled(), answers.negative());
+            CompiledZoneWriter.setAnswers(zone, answers.compiled().length(), rest.length - answers.compiled().length(),
+                    answers.at());
+            draft.publish(rest);
+        }
+    }
+
+    private static int threads(Zone zone) {
+        return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
+                zone.nodes().size() / (long) NODES_PER_THREAD));
+    }
+
+    /**
+     * A zone's compiled answers: the answers, its negative answer (null when it has none) and,
+     * for each node in layout order, where its answers start.
+     */
+    private record Answers(PrecompiledAnswers.Builder compiled, NegativeAnswer negative, int[] at) {}
+
+    private static Answers answers(CompiledZone zone, int threads) {
         long[] nodes = new long[zone.nodeCount()];
         int i = 0;
         for (long node = zone.firstNode(); node < zone.nodesEnd(); node = zone.nextNode(node)) {
@@ -120,12 +155,11 @@ public final class AnswerCompiler {
         return new AnswerCompiler(zone, nodes).compile(nodes, Math.min(threads, Math.max(1, nodes.length)));
     }
 
-
     /**
      * Compiles {@code threads} slices of the nodes side by side, each into a layout of its own,
      * then appends the slices' layouts to the first's and moves their offsets along.
      */
-    private CompiledZone compile(long[] nodes, int threads) {
+    private Answers compile(long[] nodes, int threads) {
         int[] answersAt = new int[nodes.length];
         PrecompiledAnswers.Builder[] slices = new PrecompiledAnswers.Builder[threads];
         Thread[] others = new Thread[threads];
@@ -158,7 +192,7 @@ public final class AnswerCompiler {
                 }
             }
         }
-        return CompiledZoneWriter.withAnswers(zone, slices[0], negative, answersAt);
+        return new Answers(slices[0], negative, answersAt);
     }
 
     /** The first node of slice {@code slice} of {@code slices}. */

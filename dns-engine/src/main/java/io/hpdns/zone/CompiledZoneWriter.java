@@ -19,20 +19,44 @@ public final class CompiledZoneWriter {
 
     /** The loaded zone, its answers not compiled yet, as a layout in memory of its own. */
     public static CompiledZone write(Zone zone) {
-        List<Node> nodes = zone.nodes();
-        byte[] origin = zone.origin().toWire();
-        long nodesAt = HEADER + origin.length;
-        long size = nodesAt;
-        for (Node node : nodes) {
+        return write(zone, Arena.ofAuto().allocate(plainSize(zone), 8));
+    }
+
+    /**
+     * The octets the layout of {@code zone} takes before its answers: the header, the origin, the
+     * nodes and the hash index.
+     */
+    public static long plainSize(Zone zone) {
+        long size = HEADER + zone.origin().toWire().length;
+        for (Node node : zone.nodes()) {
             size += nodeSize(node);
         }
-        int slotCount = Integer.highestOneBit(Math.max(2, nodes.size() + nodes.size() / 3)) << 1;
-        long slotsAt = size;
-        size += (long) slotCount * 8;
+        size += (long) slotCount(zone) * 8;
         if (size - 1 > OFFSET_MASK) {
             throw new IllegalArgumentException("zone " + zone.origin() + " takes more than 1 TB compiled");
         }
-        MemorySegment layout = Arena.ofAuto().allocate(size, 8);
+        return size;
+    }
+
+    private static int slotCount(Zone zone) {
+        int nodes = zone.nodes().size();
+        return Integer.highestOneBit(Math.max(2, nodes + nodes / 3)) << 1;
+    }
+
+    /**
+     * Writes the zone, its answers not compiled yet, into {@code layout}: {@link #plainSize}
+     * octets, all zero (fresh memory, or a new file's mapping), which the zone then reads.
+     */
+    public static CompiledZone write(Zone zone, MemorySegment layout) {
+        long size = plainSize(zone);
+        if (layout.byteSize() != size) {
+            throw new IllegalArgumentException(layout.byteSize() + " octets for a layout of " + size);
+        }
+        List<Node> nodes = zone.nodes();
+        byte[] origin = zone.origin().toWire();
+        long nodesAt = HEADER + origin.length;
+        int slotCount = slotCount(zone);
+        long slotsAt = size - (long) slotCount * 8;
         layout.set(U64, 0, MAGIC);
         layout.set(U32, 8, VERSION);
         layout.set(U32, NODE_COUNT, nodes.size());
@@ -66,36 +90,50 @@ public final class CompiledZoneWriter {
     }
 
     /**
-     * The zone with its answers compiled: the same layout, each node's answers offset set and the
-     * answers and the negative answer after the slots.
+     * The zone with its answers compiled, in memory of its own: the same layout, each node's
+     * answers offset set and the answers and the negative answer after the slots.
      *
      * @param answersAt for each node in layout order ({@link CompiledZone#firstNode()} on), where its
      *     answers start in {@code answers}, or {@link PrecompiledAnswers#NOT_COMPILED}
      */
     public static CompiledZone withAnswers(CompiledZone zone, PrecompiledAnswers.Builder answers,
                                            NegativeAnswer negative, int[] answersAt) {
+        MemorySegment plain = zone.layout();
+        byte[] tail = answersAndNegative(answers, negative);
+        MemorySegment layout = Arena.ofAuto().allocate(plain.byteSize() + tail.length, 8);
+        MemorySegment.copy(plain, 0, layout, 0, plain.byteSize());
+        MemorySegment.copy(tail, 0, layout, JAVA_BYTE, plain.byteSize(), tail.length);
+        setAnswers(new CompiledZone(layout), answers.length(), tail.length - answers.length(), answersAt);
+        return new CompiledZone(layout);
+    }
+
+    /** The octets that follow the plain layout: the answers, then the negative answer. */
+    public static byte[] answersAndNegative(PrecompiledAnswers.Builder answers, NegativeAnswer negative) {
+        return answers.layoutFollowedBy(negative == null ? new byte[0] : negative.toLayout());
+    }
+
+    /**
+     * Points a plain layout ({@link #write}) at the answers that follow it
+     * ({@link #answersAndNegative}): the header's lengths and offsets and each node's answers
+     * offset, all in the plain part, which is all {@code zone} needs to cover.
+     *
+     * @param answersAt for each node in layout order ({@link CompiledZone#firstNode()} on), where its
+     *     answers start among the answers, or {@link PrecompiledAnswers#NOT_COMPILED}
+     */
+    public static void setAnswers(CompiledZone zone, long answersLength, long negativeLength, int[] answersAt) {
         if (answersAt.length != zone.nodeCount()) {
             throw new IllegalArgumentException(answersAt.length + " answer offsets for " + zone.nodeCount() + " nodes");
         }
-        MemorySegment plain = zone.layout();
-        long plainLength = plain.get(U64, ANSWERS);
-        byte[] bytes = answers.layout();
-        byte[] negativeBytes = negative == null ? new byte[0] : negative.toLayout();
-        long size = plainLength + bytes.length + negativeBytes.length;
-        MemorySegment layout = Arena.ofAuto().allocate(size, 8);
-        MemorySegment.copy(plain, 0, layout, 0, plainLength);
-        layout.set(U64, LENGTH, size);
-        layout.set(U64, ANSWERS, plainLength);
-        layout.set(U64, ANSWERS_LENGTH, bytes.length);
-        MemorySegment.copy(bytes, 0, layout, JAVA_BYTE, plainLength, bytes.length);
-        layout.set(U64, NEGATIVE, plainLength + bytes.length);
-        layout.set(U32, NEGATIVE_LENGTH, negativeBytes.length);
-        MemorySegment.copy(negativeBytes, 0, layout, JAVA_BYTE, plainLength + bytes.length, negativeBytes.length);
+        MemorySegment layout = zone.layout();
+        long plainLength = layout.get(U64, ANSWERS);
         int i = 0;
         for (long node = zone.firstNode(); node < zone.nodesEnd(); node = zone.nextNode(node)) {
             layout.set(U32, node + 4, answersAt[i++]);
         }
-        return new CompiledZone(layout);
+        layout.set(U64, LENGTH, plainLength + answersLength + negativeLength);
+        layout.set(U64, ANSWERS_LENGTH, answersLength);
+        layout.set(U64, NEGATIVE, plainLength + answersLength);
+        layout.set(U32, NEGATIVE_LENGTH, (int) negativeLength);
     }
 
     private static long nodeSize(Node node) {

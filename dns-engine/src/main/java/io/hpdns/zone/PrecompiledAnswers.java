@@ -244,9 +244,16 @@ public final class PrecompiledAnswers {
             return base;
         }
 
-        /** The layout's octets, for {@link CompiledZoneWriter#withAnswers}. */
-        byte[] layout() {
-            return Arrays.copyOf(bytes, size);
+        /** The layout's octets. */
+        public int length() {
+            return size;
+        }
+
+        /** The layout's octets followed by {@code after}'s, for {@link CompiledZoneWriter}. */
+        byte[] layoutFollowedBy(byte[] after) {
+            byte[] layout = Arrays.copyOf(bytes, size + after.length);
+            System.arraycopy(after, 0, layout, size, after.length);
+            return layout;
         }
     }
 }

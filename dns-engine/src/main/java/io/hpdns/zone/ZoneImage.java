@@ -64,49 +64,103 @@ public final class ZoneImage {
     private ZoneImage() {}
 
     /**
-     * Writes the zone and the fingerprint it was built from to {@code file}, atomically: to a
-     * temporary file in the same directory, then renamed over {@code file}, so a reader finds the
-     * old image or the new one, whole. Not forced to disk: after a crash a torn image fails its
-     * checksum and the zone is loaded from its master file.
+     * Writes the zone and the fingerprint it was built from to {@code file}, atomically (see
+     * {@link Draft}).
      */
     public static void write(CompiledZone zone, ZoneFingerprint fingerprint, Path file) throws IOException {
+        MemorySegment layout = zone.layout();
+        try (Draft draft = draft(file, fingerprint, layout.byteSize())) {
+            MemorySegment.copy(layout, 0, draft.layout(), 0, layout.byteSize());
+            draft.publish(new byte[0]);
+        }
+    }
+
+    /**
+     * Starts the image of a zone whose layout begins with {@code layoutStart} octets, to be
+     * written in place: its file is created beside {@code file} with the fingerprint, and that
+     * much of its layout is mapped for writing ({@link Draft#layout}), so the compiler builds the
+     * layout in the pages the workers will map, with no copy of its own.
+     */
+    public static Draft draft(Path file, ZoneFingerprint fingerprint, long layoutStart) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path temporary = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
+        FileChannel channel = null;
+        Arena arena = Arena.ofShared();
         try {
-            try (FileChannel channel = FileChannel.open(temporary, WRITE)) {
-                write(zone, fingerprint, channel);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            channel = FileChannel.open(temporary, READ, WRITE);
+            byte[] prints = fingerprintBytes(fingerprint);
+            long layoutAt = (HEADER + prints.length + 7) & ~7L;
+            ByteBuffer body = ByteBuffer.allocate((int) (layoutAt - HEADER)).put(prints);
+            writeFully(channel, body.flip(), HEADER);
+            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, layoutAt + layoutStart, arena);
+            return new Draft(file, temporary, channel, arena, mapped, layoutAt);
         } catch (Throwable e) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
+            arena.close();
+            if (channel != null) {
+                channel.close();
             }
+            Files.deleteIfExists(temporary);
             throw e;
         }
     }
 
-    private static void write(CompiledZone zone, ZoneFingerprint fingerprint, FileChannel channel) throws IOException {
-        byte[] prints = fingerprintBytes(fingerprint);
-        long layoutAt = (HEADER + prints.length + 7) & ~7L;
-        MemorySegment layout = zone.layout();
-        long length = layoutAt + layout.byteSize();
-        CRC32C crc = new CRC32C();
-        crc.update(new byte[HEADER - BODY]);
-        ByteBuffer body = ByteBuffer.allocate((int) (layoutAt - HEADER)).put(prints);
-        crc.update(body.array());
-        update(crc, layout);
-        writeFully(channel, body.flip(), HEADER);
-        for (long at = 0; at < layout.byteSize(); at += CHUNK) {
-            writeFully(channel, layout.asSlice(at, Math.min(CHUNK, layout.byteSize() - at)).asByteBuffer(),
-                    layoutAt + at);
+    /**
+     * An image being written. Its file holds the fingerprint and the mapped start of the layout;
+     * {@link #publish} appends the rest, checksums the whole, writes the header last (until then
+     * the file is not an image) and renames it over the image's name, so a reader finds the old
+     * image or the new one, whole. Not forced to disk: after a crash a torn image fails its
+     * checksum and the zone is compiled again. Closing an unpublished draft deletes its file.
+     */
+    public static final class Draft implements AutoCloseable {
+        private final Path file;
+        private final Path temporary;
+        private final FileChannel channel;
+        private final Arena arena;
+        private final MemorySegment mapped;
+        private final long layoutAt;
+        private boolean published;
+
+        private Draft(Path file, Path temporary, FileChannel channel, Arena arena, MemorySegment mapped,
+                      long layoutAt) {
+            this.file = file;
+            this.temporary = temporary;
+            this.channel = channel;
+            this.arena = arena;
+            this.mapped = mapped;
+            this.layoutAt = layoutAt;
         }
-        ByteBuffer header = ByteBuffer.allocate(HEADER).put(MAGIC).putInt(VERSION).putLong(length).putLong(layoutAt);
-        header.putInt((int) crc.getValue());
-        header.putInt(crc32c(header.array(), HEADER_CHECKED));
-        // Last: until the header is there, the file is not an image.
-        writeFully(channel, header.flip(), 0);
+
+        /** The start of the layout, mapped for writing; the file's zeros until written. */
+        public MemorySegment layout() {
+            return mapped.asSlice(layoutAt);
+        }
+
+        /** Appends {@code rest} to the layout and makes the file the image (see the class comment). */
+        public void publish(byte[] rest) throws IOException {
+            long restAt = mapped.byteSize();
+            writeFully(channel, ByteBuffer.wrap(rest), restAt);
+            long length = restAt + rest.length;
+            CRC32C crc = new CRC32C();
+            crc.update(new byte[HEADER - BODY]);
+            update(crc, mapped.asSlice(HEADER));
+            crc.update(rest);
+            ByteBuffer header = ByteBuffer.allocate(HEADER).put(MAGIC).putInt(VERSION).putLong(length)
+                    .putLong(layoutAt);
+            header.putInt((int) crc.getValue());
+            header.putInt(crc32c(header.array(), HEADER_CHECKED));
+            writeFully(channel, header.flip(), 0);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            published = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            arena.close();
+            channel.close();
+            if (!published) {
+                Files.deleteIfExists(temporary);
+            }
+        }
     }
 
     private static byte[] fingerprintBytes(ZoneFingerprint fingerprint) {

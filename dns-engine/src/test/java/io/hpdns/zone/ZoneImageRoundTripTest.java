@@ -51,6 +51,30 @@ class ZoneImageRoundTripTest {
     }
 
     @Test
+    void zoneCompiledStraightIntoItsImageIsTheZoneCompiledInMemory() throws IOException {
+        Path generated = dir.resolve("gen.test.zone");
+        QueryBattery.writeGeneratedZone(generated, 24_000);
+        Map<String, Path> zones = new java.util.LinkedHashMap<>(EngineFixture.exampleAndTestZones());
+        zones.put("gen.test.", generated);
+        for (Map.Entry<String, Path> file : zones.entrySet()) {
+            Loaded zone = load(file.getKey(), file.getValue());
+            Path image = dir.resolve(file.getKey() + "compiled");
+
+            AnswerCompiler.compileImage(zone.zone(), zone.fingerprint(), image);
+
+            MemorySegment inMemory = AnswerCompiler.compile(zone.zone()).layout();
+            ZoneImage.Loaded read = ZoneImage.read(image);
+            MemorySegment mapped = read.zone().layout();
+            assertThat(MemorySegment.mismatch(inMemory, 0, inMemory.byteSize(), mapped, 0, mapped.byteSize()))
+                    .as("%s: first octet that differs", file.getKey()).isEqualTo(-1);
+            assertThat(read.fingerprint().files()).isEqualTo(zone.fingerprint().files());
+            try (Stream<Path> left = Files.list(dir)) {
+                assertThat(left.map(Path::toString)).as("no draft left behind").noneMatch(f -> f.endsWith(".tmp"));
+            }
+        }
+    }
+
+    @Test
     void fingerprintReadBackTellsWhetherTheFilesChanged() throws IOException {
         Path master = dir.resolve("example.org.zone");
         Path included = dir.resolve("example.org.include");

@@ -1,7 +1,6 @@
 package io.hpdns.reload;
 
 import io.hpdns.conf.ZoneConfig;
-import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
 import java.io.IOException;
@@ -191,11 +190,9 @@ public final class ZoneImages implements AutoCloseable {
         }
     }
 
-    /** Writes the image of a zone just compiled and returns its path; the manifest does not name it yet. */
-    Path write(CompiledZone zone, ZoneFingerprint fingerprint) throws IOException {
-        Path image = dir.resolve(imageName(zone));
-        ZoneImage.write(zone, fingerprint, image);
-        return image;
+    /** Where to write a new image of the zone; the manifest names it once it is published. */
+    Path newImage(Name origin, long serial) {
+        return dir.resolve(imageName(origin, serial));
     }
 
     /**
@@ -331,8 +328,8 @@ public final class ZoneImages implements AutoCloseable {
      * A name no other image has: the origin (as a file name), the serial and a random part, since
      * a zone edited without a new serial is a new image all the same.
      */
-    private static String imageName(CompiledZone zone) {
-        String origin = zone.origin().toString().toLowerCase(Locale.ROOT);
+    private static String imageName(Name zone, long serial) {
+        String origin = zone.toString().toLowerCase(Locale.ROOT);
         StringBuilder name = new StringBuilder();
         for (int i = 0; i < origin.length(); i++) {
             char c = origin.charAt(i);
@@ -342,7 +339,7 @@ public final class ZoneImages implements AutoCloseable {
             name.setLength(0);
             name.append("root.");
         }
-        return name.append(zone.serial()).append('-')
+        return name.append(serial).append('-')
                 .append(Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16)).append(SUFFIX).toString();
     }
 }
