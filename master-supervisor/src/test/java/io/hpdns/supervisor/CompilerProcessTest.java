@@ -3,6 +3,8 @@ package io.hpdns.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpdns.ctl.ControlReply;
+import io.hpdns.reload.BuildIdentity;
+import io.hpdns.reload.ZoneImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,17 +29,43 @@ class CompilerProcessTest {
         Path broken = dir.resolve("example.net.zone");
         Files.writeString(broken, "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\n"
                 + "@ NS ns1\nns1 A 192.0.2.999\n");
-        Path state = Files.createDirectory(dir.resolve("state"));
+        Path state = dir.resolve("state");
         CompilerProcess compiler = new CompilerProcess(HPDNS, List.of("compile", "--state-dir", state.toString(),
                 "--zone", "example.com.=" + zone, "--zone", "example.net.=" + broken));
 
-        ControlReply reply = compiler.compile(List.of("--initial"));
+        ControlReply reply;
+        try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
+            reply = compiler.compile(List.of("--initial"));
+        }
 
         assertThat(reply.lines()).containsExactly("example.com. loaded, serial 7", "example.net. failed, not served",
                 broken + ":5: bad IPv4 address '192.0.2.999'");
         assertThat(reply.error()).isEqualTo("1 zone(s) failed to load and keep their old data");
         assertThat(Files.readString(state.resolve("serving"))).startsWith("example.com.\t" + zone + "\t")
                 .contains("example.net.\t" + broken + "\t!\t-\t" + broken + ":5: ");
+    }
+
+    @Test
+    void compilerOfAnotherBuildThanTheServersCompilesNothing() throws Exception {
+        Path zone = dir.resolve("example.com.zone");
+        Files.writeString(zone, "$ORIGIN example.com.\n$TTL 300\n@ SOA ns1 hostmaster 7 3600 600 86400 300\n"
+                + "@ NS ns1\nns1 A 192.0.2.1\n");
+        Path state = dir.resolve("state");
+        CompilerProcess compiler = new CompilerProcess(HPDNS, List.of("compile", "--state-dir", state.toString(),
+                "--zone", "example.com.=" + zone));
+
+        ControlReply reply;
+        try (ZoneImages master = ZoneImages.open(state, "the build the server started with")) {
+            reply = compiler.compile(List.of());
+        }
+
+        assertThat(reply.error()).isEqualTo("nothing reloaded");
+        assertThat(reply.lines()).singleElement().asString().startsWith("the hpdns jar has changed since the server"
+                + " started; nothing was reloaded");
+        try (var files = Files.list(state)) {
+            assertThat(files.map(f -> f.getFileName().toString())).doesNotContain("serving")
+                    .noneMatch(f -> f.endsWith(".zimg"));
+        }
     }
 
     @Test
