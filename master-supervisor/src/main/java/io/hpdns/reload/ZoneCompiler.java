@@ -61,13 +61,7 @@ public final class ZoneCompiler {
      * earlier data: it is unserved.
      */
     public ReloadReport compileInitial(ZoneListSource source) {
-        List<ZoneConfig> zones;
-        try {
-            zones = source.zones();
-        } catch (ConfigException e) {
-            return configurationErrors(e);
-        }
-        return compile(zones, null, images.warm(), true);
+        return compileListed(source, images.warm(), true);
     }
 
     /**
@@ -76,13 +70,18 @@ public final class ZoneCompiler {
      * nothing and is reported.
      */
     public ReloadReport compileAll(ZoneListSource source) {
+        return compileListed(source, served(), false);
+    }
+
+    /** Every zone {@code source} lists, against {@code previous}; a configuration error changes nothing. */
+    private ReloadReport compileListed(ZoneListSource source, Map<Name, ZoneImages.Entry> previous, boolean initial) {
         List<ZoneConfig> zones;
         try {
             zones = source.zones();
         } catch (ConfigException e) {
             return configurationErrors(e);
         }
-        return compile(zones, null, served(), false);
+        return compile(zones, null, previous, initial);
     }
 
     /**

@@ -21,14 +21,18 @@ class CompilerProcessTest {
     @TempDir
     Path dir;
 
+    /** A zone file whose name server's address is {@code address}, valid or not. */
+    private Path zone(String origin, long serial, String address) throws Exception {
+        Path file = dir.resolve(origin + "zone");
+        Files.writeString(file, "$ORIGIN " + origin + "\n$TTL 300\n@ SOA ns1 hostmaster " + serial
+                + " 3600 600 86400 300\n@ NS ns1\nns1 A " + address + "\n");
+        return file;
+    }
+
     @Test
     void compileReportsEachZoneAndPublishesTheManifest() throws Exception {
-        Path zone = dir.resolve("example.com.zone");
-        Files.writeString(zone, "$ORIGIN example.com.\n$TTL 300\n@ SOA ns1 hostmaster 7 3600 600 86400 300\n"
-                + "@ NS ns1\nns1 A 192.0.2.1\n");
-        Path broken = dir.resolve("example.net.zone");
-        Files.writeString(broken, "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\n"
-                + "@ NS ns1\nns1 A 192.0.2.999\n");
+        Path zone = zone("example.com.", 7, "192.0.2.1");
+        Path broken = zone("example.net.", 1, "192.0.2.999");
         Path state = dir.resolve("state");
         CompilerProcess compiler = new CompilerProcess(HPDNS, List.of("compile", "--state-dir", state.toString(),
                 "--zone", "example.com.=" + zone, "--zone", "example.net.=" + broken));
@@ -47,9 +51,7 @@ class CompilerProcessTest {
 
     @Test
     void compilerOfAnotherBuildThanTheServersCompilesNothing() throws Exception {
-        Path zone = dir.resolve("example.com.zone");
-        Files.writeString(zone, "$ORIGIN example.com.\n$TTL 300\n@ SOA ns1 hostmaster 7 3600 600 86400 300\n"
-                + "@ NS ns1\nns1 A 192.0.2.1\n");
+        Path zone = zone("example.com.", 7, "192.0.2.1");
         Path state = dir.resolve("state");
         CompilerProcess compiler = new CompilerProcess(HPDNS, List.of("compile", "--state-dir", state.toString(),
                 "--zone", "example.com.=" + zone));
