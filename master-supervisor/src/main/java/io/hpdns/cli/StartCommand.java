@@ -4,6 +4,7 @@ import io.hpdns.conf.HpdnsConfig;
 import io.hpdns.ctl.ControlReply;
 import io.hpdns.ctl.ControlSocket;
 import io.hpdns.reload.BuildIdentity;
+import io.hpdns.reload.ZoneCompiler;
 import io.hpdns.reload.ZoneImages;
 import io.hpdns.server.ListenAddress;
 import io.hpdns.supervisor.CompilerProcess;
@@ -200,17 +201,25 @@ final class StartCommand implements Callable<Integer> {
     }
 
     /**
-     * The first compile, before any worker starts: workers only map what the compiler built. When
-     * the compiler published nothing (it crashed, or ran out of memory), every zone is unserved
+     * The first compile, before any worker starts: workers only map what the compiler built. A
+     * start with every zone unchanged since the previous run serves the previous run's images
+     * without starting the compiler (a warm start). When the compiler published nothing (it crashed, or ran out of memory), every zone is unserved
      * with its reason, so that the workers start all the same and answer SERVFAIL for the zones,
      * and a reload may serve them.
      */
     private static void compileInitial(MasterControl commands, ZoneImages images, HpdnsConfig config)
             throws InterruptedException {
         long started = System.nanoTime();
-        ControlReply compiled = commands.compileInitial();
+        ControlReply compiled = commands.compileInitial(() -> {
+            if (config.zones().isEmpty() || new ZoneCompiler(images, 1).reuseWarm(config.zones()) == null) {
+                return false;
+            }
+            log.info("{} unchanged since the previous run, served from its images (checked in {} ms)",
+                    Plural.of(config.zones().size(), "zone"), (System.nanoTime() - started) / 1_000_000);
+            return true;
+        });
         if (compiled.succeeded()) {
-            log.info("{} compiled in {} ms", Plural.of(config.zones().size(), "zone"),
+            log.info("{} ready for the workers in {} ms", Plural.of(config.zones().size(), "zone"),
                     (System.nanoTime() - started) / 1_000_000);
             return;
         }

@@ -11,6 +11,7 @@ import io.hpdns.zone.ZoneLoader;
 import io.hpdns.zone.ZoneProblem;
 import io.hpdns.zone.Zone;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,7 +126,10 @@ public final class ZoneCompiler {
         return served;
     }
 
-    /** What became of one zone: its manifest entry (null when removed), outcome and errors. */
+    /**
+     * What became of one zone: its manifest entry (null when removed), its outcome (null when
+     * this compile left it alone) and errors.
+     */
     private record Compiled(ZoneImages.Entry entry, ZoneOutcome outcome, List<String> errors) {}
 
     /**
@@ -140,29 +144,39 @@ public final class ZoneCompiler {
             for (ZoneConfig config : zones) {
                 ZoneImages.Entry before = previous.get(config.name());
                 if (only != null && !only.equals(config.name())) {
-                    pending.add(CompletableFuture.completedFuture(
-                            new Compiled(before, null, List.of())));
+                    pending.add(CompletableFuture.completedFuture(new Compiled(before, null, List.of())));
                 } else {
                     pending.add(pool.submit(() -> compile(config, before, initial)));
                 }
             }
         }
-        List<ZoneImages.Entry> entries = new ArrayList<>(zones.size());
-        List<ZoneOutcome> outcomes = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
+        List<Compiled> results = new ArrayList<>(zones.size());
         for (Future<Compiled> future : pending) {
-            Compiled compiled = done(future);
-            entries.add(compiled.entry());
-            if (compiled.outcome() != null) {
-                outcomes.add(compiled.outcome());
-                errors.addAll(compiled.errors());
-            }
+            results.add(done(future));
         }
         if (only == null && !initial) {
             for (Name name : previous.keySet()) {
                 if (zones.stream().noneMatch(zone -> zone.name().equals(name))) {
-                    outcomes.add(new ZoneOutcome(name, ZoneOutcome.Kind.REMOVED, -1, List.of()));
+                    results.add(new Compiled(null, new ZoneOutcome(name, ZoneOutcome.Kind.REMOVED, -1, List.of()),
+                            List.of()));
                 }
+            }
+        }
+        return published(results);
+    }
+
+    /** Publishes the manifest naming each result's entry, logs and reports the outcomes. */
+    private ReloadReport published(List<Compiled> results) {
+        List<ZoneImages.Entry> entries = new ArrayList<>(results.size());
+        List<ZoneOutcome> outcomes = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (Compiled result : results) {
+            if (result.entry() != null) {
+                entries.add(result.entry());
+            }
+            if (result.outcome() != null) {
+                outcomes.add(result.outcome());
+                errors.addAll(result.errors());
             }
         }
         try {
@@ -199,9 +213,17 @@ public final class ZoneCompiler {
     private Compiled compile(ZoneConfig config, ZoneImages.Entry before, boolean initial) {
         Path file = config.file().toAbsolutePath();
         if (before != null && before.isServed() && before.file().equals(file)) {
-            Compiled kept = unchanged(config, before, initial);
-            if (kept != null) {
-                return kept;
+            try {
+                Compiled kept = unchanged(config, before, initial);
+                if (kept != null) {
+                    return kept;
+                }
+                if (initial) {
+                    log.info("zone {}: its files changed since the previous run; reading them", config.name());
+                }
+            } catch (IOException e) {
+                log.warn("zone {}: its image {} cannot be used ({}); reading its files", config.name(),
+                        before.image(), e.getMessage());
             }
         }
         long started = System.nanoTime();
@@ -218,54 +240,74 @@ public final class ZoneCompiler {
         try {
             AnswerCompiler.compileImage(zone, fingerprint, image);
         } catch (IOException e) {
-            ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, images.directory().toString(), 0,
-                    "cannot write the zone's image: " + e.getMessage());
-            log.error("{}", problem.format());
-            return failed(config, initial ? null : before, List.of(problem));
+            return failed(config, initial ? null : before, imageProblem(images.directory(),
+                    "cannot write the zone's image: " + e.getMessage()));
         }
         long compiled = System.nanoTime();
-        log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms)", config.name(),
-                config.file(), image.getFileName(), (compiled - started) / 1_000_000, (read - started) / 1_000_000,
-                (compiled - read) / 1_000_000);
+        try {
+            // Once, here, before any manifest names it; from then on its checksums vouch for it.
+            ZoneImage.read(image);
+        } catch (IOException e) {
+            deleteQuietly(image);
+            return failed(config, initial ? null : before, imageProblem(image,
+                    "the compiled image fails its check, and is not served: " + e.getMessage()));
+        }
+        long checked = System.nanoTime();
+        log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms, checked {} ms)",
+                config.name(), config.file(), image.getFileName(), (checked - started) / 1_000_000,
+                (read - started) / 1_000_000, (compiled - read) / 1_000_000, (checked - compiled) / 1_000_000);
         return new Compiled(ZoneImages.Entry.served(config.name(), file, image, zone.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(), result.problems()), List.of());
     }
 
     /**
      * The zone kept as {@code before} names it when its files have the content its image was built
-     * from; null when they changed, or the image cannot be used, and the files are to be read.
-     * The previous run's image is checked whole: the previous run wrote it, and a damaged image
-     * must never reach a worker.
+     * from; null when they changed, and the files are to be read. The image is not checked again: its compiler, of this very build (the state directory keeps
+     * the images of one build only), checked it whole before naming it, and each worker checks
+     * its checksums as it maps it.
      */
-    private static Compiled unchanged(ZoneConfig config, ZoneImages.Entry before, boolean initial) {
-        long started = System.nanoTime();
-        try {
-            if (!ZoneImage.readFingerprint(before.image()).unchanged()) {
-                if (initial) {
-                    log.info("zone {}: its files changed since the previous run; reading them", config.name());
-                }
-                return null;
-            }
-            if (!initial) {
-                ZoneImages.Entry entry = ZoneImages.Entry.served(config.name(), before.file(), before.image(),
-                        before.serial());
-                return new Compiled(entry, new ZoneOutcome(config.name(), ZoneOutcome.Kind.UNCHANGED, before.serial(),
-                        List.of()), List.of());
-            }
-            ZoneImage.Loaded loaded = ZoneImage.read(before.image());
-            if (!loaded.zone().origin().equals(config.name())) {
-                throw new IOException("it holds zone " + loaded.zone().origin() + ", not " + config.name());
-            }
-            log.info("zone {} taken from the previous run's image {} (its files are unchanged) in {} ms",
-                    config.name(), before.image().getFileName(), (System.nanoTime() - started) / 1_000_000);
-            long serial = loaded.zone().serial();
-            return new Compiled(ZoneImages.Entry.served(config.name(), before.file(), before.image(), serial),
-                    new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, serial, List.of()), List.of());
-        } catch (IOException e) {
-            log.warn("zone {}: its image {} cannot be used ({}); reading its files", config.name(), before.image(),
-                    e.getMessage());
+    private static Compiled unchanged(ZoneConfig config, ZoneImages.Entry before, boolean initial)
+            throws IOException {
+        if (!ZoneImage.readFingerprint(before.image()).unchanged()) {
             return null;
         }
+        if (initial) {
+            ZoneImage.verify(before.image(), config.name());
+        }
+        ZoneImages.Entry entry = ZoneImages.Entry.served(config.name(), before.file(), before.image(),
+                before.serial());
+        if (initial) {
+            log.info("zone {} taken from the previous run's image {} (its files are unchanged)", config.name(),
+                    before.image().getFileName());
+        }
+        return new Compiled(entry, new ZoneOutcome(config.name(),
+                initial ? ZoneOutcome.Kind.LOADED : ZoneOutcome.Kind.UNCHANGED, before.serial(), List.of()), List.of());
+    }
+
+    /**
+     * A master's start with every zone unchanged since the previous run: publishes the previous
+     * run's images as they are and returns the report, with no compiler to start. Null, having
+     * published nothing, when a zone must be compiled.
+     */
+    public ReloadReport reuseWarm(List<ZoneConfig> zones) {
+        Map<Name, ZoneImages.Entry> warm = images.warm();
+        List<Compiled> kept = new ArrayList<>(zones.size());
+        for (ZoneConfig config : zones) {
+            ZoneImages.Entry before = warm.get(config.name());
+            Compiled zone = null;
+            if (before != null && before.file().equals(config.file().toAbsolutePath())) {
+                try {
+                    zone = unchanged(config, before, true);
+                } catch (IOException e) {
+                    // The compiler reads the zone's files, and says why.
+                }
+            }
+            if (zone == null) {
+                return null;
+            }
+            kept.add(zone);
+        }
+        return published(kept);
     }
 
     /** A zone that did not load: it keeps {@code before}'s image, if any, else it is unserved. */
@@ -286,6 +328,21 @@ public final class ZoneCompiler {
         }
         return new Compiled(ZoneImages.Entry.unserved(config.name(), config.file(), first),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.FAILED, -1, problems), errors);
+    }
+
+    /** A problem with an image rather than with the zone's files, logged as it is found. */
+    private static List<ZoneProblem> imageProblem(Path where, String message) {
+        ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, where.toString(), 0, message);
+        log.error("{}", problem.format());
+        return List.of(problem);
+    }
+
+    private static void deleteQuietly(Path image) {
+        try {
+            Files.deleteIfExists(image);
+        } catch (IOException e) {
+            log.warn("cannot delete {}: {}", image, e.getMessage());
+        }
     }
 
     private static void logProblems(List<ZoneProblem> problems) {

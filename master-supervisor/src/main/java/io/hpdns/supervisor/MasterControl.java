@@ -87,11 +87,16 @@ public final class MasterControl implements ControlHandler {
     }
 
     /**
-     * The master's first compile ({@code --initial}: zones unchanged since the previous run are
-     * taken from its images), before any worker starts; a reload asked for meanwhile waits for it.
+     * The master's first compile, before any worker starts; a reload asked for meanwhile waits for
+     * it. No compiler runs when {@code warmStart} served every zone from the previous run's images;
+     * otherwise the compiler compiles with {@code --initial} (zones unchanged since the previous
+     * run are taken from its images).
      */
-    public ControlReply compileInitial() throws InterruptedException {
+    public ControlReply compileInitial(BooleanSupplier warmStart) throws InterruptedException {
         synchronized (changes) {
+            if (warmStart.getAsBoolean()) {
+                return ControlReply.ok(List.of());
+            }
             return compiler.compile(List.of("--initial"));
         }
     }

@@ -88,6 +88,51 @@ class WarmStartTest {
     }
 
     @Test
+    void startWithEveryZoneUnchangedServesThePreviousImagesWithoutCompiling() throws Exception {
+        configureExampleCom();
+        configured.add(new ZoneConfig(Name.fromString("example.net."),
+                write("example.net.", zone("example.net.", 3, "192.0.2.3"))));
+        run(BUILD);
+        List<ZoneImages.Entry> before = new ZoneImages(state()).manifest().orElseThrow();
+
+        try (ZoneImages images = ZoneImages.open(state(), BUILD)) {
+            ReloadReport report = new ZoneCompiler(images, 1).reuseWarm(configured);
+
+            assertThat(report.zones()).extracting(ZoneOutcome::kind)
+                    .containsExactly(ZoneOutcome.Kind.LOADED, ZoneOutcome.Kind.LOADED);
+            assertThat(images.manifest().orElseThrow()).isEqualTo(before);
+            assertThat(files()).doesNotContain(ZoneImages.WARM);
+        }
+    }
+
+    @Test
+    void startWithAZoneEditedCompilesAndPublishesNothingBeforeTheCompiler() throws Exception {
+        configureExampleCom();
+        run(BUILD);
+        write("example.com.", zone("example.com.", 2, "192.0.2.2"));
+
+        try (ZoneImages images = ZoneImages.open(state(), BUILD)) {
+            assertThat(new ZoneCompiler(images, 1).reuseWarm(configured)).isNull();
+            assertThat(files()).contains(ZoneImages.WARM).doesNotContain(ZoneImages.MANIFEST);
+        }
+    }
+
+    @Test
+    void startWithADamagedImageLeavesItToTheCompiler() throws Exception {
+        configureExampleCom();
+        run(BUILD);
+        Path image = state().resolve(servedImage());
+        byte[] bytes = Files.readAllBytes(image);
+        bytes[bytes.length - 10] ^= 0x55;
+        ImageFiles.replace(image, bytes);
+
+        try (ZoneImages images = ZoneImages.open(state(), BUILD)) {
+            assertThat(new ZoneCompiler(images, 1).reuseWarm(configured)).isNull();
+            assertThat(files()).contains(ZoneImages.WARM).doesNotContain(ZoneImages.MANIFEST);
+        }
+    }
+
+    @Test
     void zoneEditedBetweenRunsIsReadFromItsFile() throws Exception {
         configureExampleCom();
         run(BUILD);
