@@ -57,9 +57,9 @@ public final class ZoneCompiler {
 
     /**
      * The first compile of a master's run: a zone whose files are unchanged since the previous
-     * run built its image ({@link ZoneImages#warm}) is served from that image, checked whole since
-     * another process wrote it; every other zone is read from its files. A zone that fails has no
-     * earlier data: it is unserved.
+     * run built its image ({@link ZoneImages#warm}) is served from that image once its checksums
+     * hold; every other zone is read from its files. A zone that fails has no earlier data: it is
+     * unserved.
      */
     public ReloadReport compileInitial(ZoneListSource source) {
         return compileListed(source, images.warm(), true);
