@@ -1,7 +1,6 @@
 package io.hpdns.cli;
 
 import io.hpdns.conf.HpdnsConfig;
-import io.hpdns.reload.BuildIdentity;
 import io.hpdns.reload.ReloadReport;
 import io.hpdns.reload.ZoneCompiler;
 import io.hpdns.reload.ZoneImages;
@@ -9,7 +8,6 @@ import io.hpdns.supervisor.CompilerChannel;
 import io.hpdns.supervisor.ProcessLogTag;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -74,13 +72,7 @@ final class CompileCommand implements Callable<Integer> {
             CompilerChannel.write(channel, new ReloadReport(List.of(), List.of(e.getMessage())));
             return 0;
         }
-        ZoneImages images = new ZoneImages(stateDir);
-        String refused = otherBuild(images);
-        if (refused != null) {
-            CompilerChannel.write(channel, new ReloadReport(List.of(), List.of(refused)));
-            return 0;
-        }
-        ZoneCompiler compiler = new ZoneCompiler(images, Runtime.getRuntime().availableProcessors());
+        ZoneCompiler compiler = new ZoneCompiler(new ZoneImages(stateDir), Runtime.getRuntime().availableProcessors());
         ReloadReport report;
         if (initial) {
             report = compiler.compileInitial(serve.zoneListSource(config));
@@ -91,23 +83,5 @@ final class CompileCommand implements Callable<Integer> {
         }
         CompilerChannel.write(channel, report);
         return 0;
-    }
-
-    /**
-     * Why this compiler must not compile for the running server, or null: the jar was replaced
-     * since the master started (an upgrade), and this build may lay zones out otherwise than
-     * the running workers read them.
-     */
-    private static String otherBuild(ZoneImages images) {
-        try {
-            String serving = images.build();
-            if (serving.equals(BuildIdentity.current())) {
-                return null;
-            }
-            return "the hpdns jar has changed since the server started; nothing was reloaded: restart the server"
-                    + " (hpdns ctl stop, then hpdns start) to serve with the new build";
-        } catch (IOException e) {
-            return "cannot read the build of the running server in " + images.directory() + ": " + e.getMessage();
-        }
     }
 }

@@ -140,14 +140,6 @@ public final class ZoneImages implements AutoCloseable {
         }
     }
 
-    /**
-     * The identity of the build that the running master started with ({@link BuildIdentity}),
-     * whose workers map the images; empty when none is recorded.
-     */
-    public String build() throws IOException {
-        return readBuild();
-    }
-
     private String readBuild() throws IOException {
         try {
             return Files.readString(dir.resolve(BUILD), StandardCharsets.UTF_8).strip();

@@ -50,27 +50,6 @@ class CompilerProcessTest {
     }
 
     @Test
-    void compilerOfAnotherBuildThanTheServersCompilesNothing() throws Exception {
-        Path zone = zone("example.com.", 7, "192.0.2.1");
-        Path state = dir.resolve("state");
-        CompilerProcess compiler = new CompilerProcess(HPDNS, List.of("compile", "--state-dir", state.toString(),
-                "--zone", "example.com.=" + zone));
-
-        ControlReply reply;
-        try (ZoneImages master = ZoneImages.open(state, "the build the server started with")) {
-            reply = compiler.compile(List.of());
-        }
-
-        assertThat(reply.error()).isEqualTo("nothing reloaded");
-        assertThat(reply.lines()).singleElement().asString().startsWith("the hpdns jar has changed since the server"
-                + " started; nothing was reloaded");
-        try (var files = Files.list(state)) {
-            assertThat(files.map(f -> f.getFileName().toString())).doesNotContain("serving")
-                    .noneMatch(f -> f.endsWith(".zimg"));
-        }
-    }
-
-    @Test
     void compilerThatDiesBeforeItsReportIsAFailedReload() throws Exception {
         CompilerProcess compiler = new CompilerProcess(DiesBeforeItsReport.class.getName(), List.of());
 
