@@ -210,16 +210,11 @@ final class StartCommand implements Callable<Integer> {
     private static void compileInitial(MasterControl commands, ZoneImages images, HpdnsConfig config)
             throws InterruptedException {
         long started = System.nanoTime();
-        ControlReply compiled = commands.compileInitial(() -> {
-            if (config.zones().isEmpty() || new ZoneCompiler(images, 1).reuseWarm(config.zones()) == null) {
-                return false;
-            }
-            log.info("{} unchanged since the previous run, served from its images (checked in {} ms)",
-                    Plural.of(config.zones().size(), "zone"), (System.nanoTime() - started) / 1_000_000);
-            return true;
-        });
+        ControlReply compiled = commands.compileInitial(
+                () -> !config.zones().isEmpty() && new ZoneCompiler(images, 1).reuseWarm(config.zones()) != null);
+        // No other line of a start may contain "ready": scripts wait for the one saying every worker serves.
         if (compiled.succeeded()) {
-            log.info("{} ready for the workers in {} ms", Plural.of(config.zones().size(), "zone"),
+            log.info("{} compiled or taken from the previous run in {} ms", Plural.of(config.zones().size(), "zone"),
                     (System.nanoTime() - started) / 1_000_000);
             return;
         }
