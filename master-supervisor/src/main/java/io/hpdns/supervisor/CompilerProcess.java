@@ -2,6 +2,7 @@ package io.hpdns.supervisor;
 
 import io.hpdns.ctl.ControlReply;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -41,6 +42,7 @@ public final class CompilerProcess {
             "-XX:+UseTransparentHugePages");
 
     private static final Path NICE_COMMAND = Path.of("/usr/bin/nice");
+    private static final File NULL_DEVICE = new File("/dev/null");
     static final int NICE = 10;
 
     private final List<String> command;
@@ -77,8 +79,9 @@ public final class CompilerProcess {
                 return ControlReply.failed(List.of(), "the server is stopping");
             }
             try {
-                process = new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                process.getOutputStream().close();
+                // Its standard input is the null device: it reads nothing from the master.
+                process = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(NULL_DEVICE))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             } catch (IOException e) {
                 log.error("cannot start the zone compiler: {}", e.getMessage());
                 return ControlReply.failed(List.of(), "cannot start the zone compiler: " + e.getMessage());
