@@ -107,10 +107,12 @@ public final class ZoneImage {
 
     /**
      * An image being written. Its file holds the fingerprint and the mapped start of the layout;
-     * {@link #publish} appends the rest, checksums the whole, writes the header last (until then
-     * the file is not an image) and renames it over the image's name, so a reader finds the old
-     * image or the new one, whole. Not forced to disk: after a crash a torn image fails its
-     * checksum and the zone is compiled again. Closing an unpublished draft deletes its file.
+     * {@link #publish} appends the rest, checks the whole layout's structure ({@link LayoutCheck}:
+     * a writer's bug never becomes an image, and no reader checks it again), checksums it, writes
+     * the header last (until then the file is not an image) and renames it over the image's name,
+     * so a reader finds the old image or the new one, whole. Not forced to disk: after a crash a
+     * torn image fails its checksum and the zone is compiled again. Closing an unpublished draft
+     * deletes its file.
      */
     public static final class Draft implements AutoCloseable {
         private final Path file;
@@ -136,15 +138,24 @@ public final class ZoneImage {
             return mapped.asSlice(layoutAt);
         }
 
-        /** Appends {@code rest} to the layout and makes the file the image (see the class comment). */
+        /**
+         * Appends {@code rest} to the layout and makes the file the image (see the class comment).
+         *
+         * @throws ZoneImageException when the layout is malformed; nothing is published
+         */
         public void publish(byte[] rest) throws IOException {
             long restAt = mapped.byteSize();
             writeFully(channel, ByteBuffer.wrap(rest), restAt);
             long length = restAt + rest.length;
+            MemorySegment whole = channel.map(FileChannel.MapMode.READ_ONLY, 0, length, arena);
+            try {
+                CompiledZone.check(whole.asSlice(layoutAt));
+            } catch (RuntimeException e) {
+                throw new ZoneImageException(file, "malformed layout: " + e.getMessage());
+            }
             CRC32C crc = new CRC32C();
             crc.update(new byte[HEADER - BODY]);
-            update(crc, mapped.asSlice(HEADER));
-            crc.update(rest);
+            update(crc, whole.asSlice(HEADER));
             ByteBuffer header = ByteBuffer.allocate(HEADER).put(MAGIC).putInt(VERSION).putLong(length)
                     .putLong(layoutAt);
             header.putInt((int) crc.getValue());
@@ -207,14 +218,22 @@ public final class ZoneImage {
     }
 
     /**
-     * The zone in {@code file}, to be served from it: mapped and its checksums checked, its layout
-     * trusted without the structural check {@link #read} makes. For an image that the compiler of
-     * this very build wrote, or checked with {@link #read} (for a million names that check takes
-     * most of a second).
+     * The zone in {@code file}, which must be {@code origin}'s, to be served from it: mapped and its
+     * checksums checked, its layout trusted without the structural check {@link #read} makes: an
+     * image of this build, whose writer checked it ({@link Draft#publish}; for a million names
+     * that check takes most of a second).
      */
-    public static CompiledZone map(Path file) throws IOException {
-        MemorySegment image = mapChecked(file, Arena.ofAuto());
-        return new CompiledZone(image.asSlice(image.get(CompiledZone.U64, LAYOUT_AT)));
+    public static CompiledZone map(Path file, Name origin) throws IOException {
+        return zoneOf(file, mapChecked(file, Arena.ofAuto()), origin);
+    }
+
+    /** The zone an image holds, which must be {@code origin}'s. */
+    private static CompiledZone zoneOf(Path file, MemorySegment image, Name origin) throws ZoneImageException {
+        CompiledZone zone = new CompiledZone(image.asSlice(image.get(CompiledZone.U64, LAYOUT_AT)));
+        if (!zone.origin().equals(origin)) {
+            throw new ZoneImageException(file, "it holds zone " + zone.origin() + ", not " + origin);
+        }
+        return zone;
     }
 
     /**
@@ -233,24 +252,20 @@ public final class ZoneImage {
         }
     }
 
-    /** Maps the file and checks its header and its body's checksum. */
     /**
      * Checks the image's header and checksums, and that it holds {@code origin}'s zone, without
-     * keeping it mapped: what a warm start asks of an image kept from the previous run, which the
-     * compiler of this build checked whole when it wrote it.
+     * keeping it mapped: what a warm start asks of an image kept from the previous run, whose
+     * writer, of this build, checked its structure.
      *
      * @throws ZoneImageException when it is damaged or holds another zone
      */
     public static void verify(Path file, Name origin) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment image = mapChecked(file, arena);
-            Name held = new CompiledZone(image.asSlice(image.get(CompiledZone.U64, LAYOUT_AT))).origin();
-            if (!held.equals(origin)) {
-                throw new ZoneImageException(file, "it holds zone " + held + ", not " + origin);
-            }
+            zoneOf(file, mapChecked(file, arena), origin);
         }
     }
 
+    /** Maps the file and checks its header and its body's checksum. */
     private static MemorySegment mapChecked(Path file, Arena arena) throws IOException {
         try (FileChannel channel = FileChannel.open(file, READ)) {
             MemorySegment image = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);

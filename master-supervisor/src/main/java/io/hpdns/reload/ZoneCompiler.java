@@ -11,7 +11,6 @@ import io.hpdns.zone.ZoneLoader;
 import io.hpdns.zone.ZoneProblem;
 import io.hpdns.zone.Zone;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -211,8 +210,7 @@ public final class ZoneCompiler {
 
     /** One zone: kept when its files are unchanged, else compiled from them. */
     private Compiled compile(ZoneConfig config, ZoneImages.Entry before, boolean initial) {
-        Path file = config.file().toAbsolutePath();
-        if (before != null && before.isServed() && before.file().equals(file)) {
+        if (builtFromItsFile(before, config)) {
             try {
                 Compiled kept = unchanged(config, before, initial);
                 if (kept != null) {
@@ -226,45 +224,50 @@ public final class ZoneCompiler {
                         before.image(), e.getMessage());
             }
         }
+        // What a failure keeps serving: at a start, nothing older than the files.
+        ZoneImages.Entry fallback = initial ? null : before;
         long started = System.nanoTime();
         byte[] masterDigest = ZoneFingerprint.digest(config.file());
         ZoneLoadResult result = ZoneLoader.load(config.name(), config.file());
         logProblems(result.problems());
         if (!result.ok()) {
-            return failed(config, initial ? null : before, result.problems());
+            return failed(config, fallback, result.problems());
         }
         long read = System.nanoTime();
         Zone zone = result.zone();
         ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), masterDigest);
         Path image = images.newImage(zone.origin(), zone.serial());
         try {
+            // Its structure is checked before it becomes an image (ZoneImage.Draft); from then on
+            // its checksums vouch for it.
             AnswerCompiler.compileImage(zone, fingerprint, image);
         } catch (IOException e) {
-            return failed(config, initial ? null : before, imageProblem(images.directory(),
-                    "cannot write the zone's image: " + e.getMessage()));
+            ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, images.directory().toString(), 0,
+                    "cannot make the zone's image: " + e.getMessage());
+            log.error("{}", problem.format());
+            return failed(config, fallback, List.of(problem));
         }
         long compiled = System.nanoTime();
-        try {
-            // Once, here, before any manifest names it; from then on its checksums vouch for it.
-            ZoneImage.read(image);
-        } catch (IOException e) {
-            deleteQuietly(image);
-            return failed(config, initial ? null : before, imageProblem(image,
-                    "the compiled image fails its check, and is not served: " + e.getMessage()));
-        }
-        long checked = System.nanoTime();
-        log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms, checked {} ms)",
-                config.name(), config.file(), image.getFileName(), (checked - started) / 1_000_000,
-                (read - started) / 1_000_000, (compiled - read) / 1_000_000, (checked - compiled) / 1_000_000);
-        return new Compiled(ZoneImages.Entry.served(config.name(), file, image, zone.serial()),
+        log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms)", config.name(),
+                config.file(), image.getFileName(), (compiled - started) / 1_000_000, (read - started) / 1_000_000,
+                (compiled - read) / 1_000_000);
+        return new Compiled(ZoneImages.Entry.served(config.name(), config.file(), image, zone.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(), result.problems()), List.of());
+    }
+
+    /** Whether {@code before} names an image built from the file {@code config} names. */
+    private static boolean builtFromItsFile(ZoneImages.Entry before, ZoneConfig config) {
+        return before != null && before.isServed() && before.file().equals(config.file().toAbsolutePath());
     }
 
     /**
      * The zone kept as {@code before} names it when its files have the content its image was built
-     * from; null when they changed, and the files are to be read. The image is not checked again: its compiler, of this very build (the state directory keeps
-     * the images of one build only), checked it whole before naming it, and each worker checks
-     * its checksums as it maps it.
+     * from; null when they changed, and the files are to be read. An image kept from the previous
+     * run ({@code initial}) has its checksums checked, since a damaged one would stop every worker
+     * that maps it, but not its structure: its writer, of this very build (the state directory
+     * keeps the images of one build only), checked that.
+     *
+     * @throws IOException when the image cannot be read or is damaged
      */
     private static Compiled unchanged(ZoneConfig config, ZoneImages.Entry before, boolean initial)
             throws IOException {
@@ -273,13 +276,11 @@ public final class ZoneCompiler {
         }
         if (initial) {
             ZoneImage.verify(before.image(), config.name());
-        }
-        ZoneImages.Entry entry = ZoneImages.Entry.served(config.name(), before.file(), before.image(),
-                before.serial());
-        if (initial) {
             log.info("zone {} taken from the previous run's image {} (its files are unchanged)", config.name(),
                     before.image().getFileName());
         }
+        ZoneImages.Entry entry = ZoneImages.Entry.served(config.name(), before.file(), before.image(),
+                before.serial());
         return new Compiled(entry, new ZoneOutcome(config.name(),
                 initial ? ZoneOutcome.Kind.LOADED : ZoneOutcome.Kind.UNCHANGED, before.serial(), List.of()), List.of());
     }
@@ -295,7 +296,7 @@ public final class ZoneCompiler {
         for (ZoneConfig config : zones) {
             ZoneImages.Entry before = warm.get(config.name());
             Compiled zone = null;
-            if (before != null && before.file().equals(config.file().toAbsolutePath())) {
+            if (builtFromItsFile(before, config)) {
                 try {
                     zone = unchanged(config, before, true);
                 } catch (IOException e) {
@@ -328,21 +329,6 @@ public final class ZoneCompiler {
         }
         return new Compiled(ZoneImages.Entry.unserved(config.name(), config.file(), first),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.FAILED, -1, problems), errors);
-    }
-
-    /** A problem with an image rather than with the zone's files, logged as it is found. */
-    private static List<ZoneProblem> imageProblem(Path where, String message) {
-        ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, where.toString(), 0, message);
-        log.error("{}", problem.format());
-        return List.of(problem);
-    }
-
-    private static void deleteQuietly(Path image) {
-        try {
-            Files.deleteIfExists(image);
-        } catch (IOException e) {
-            log.warn("cannot delete {}: {}", image, e.getMessage());
-        }
     }
 
     private static void logProblems(List<ZoneProblem> problems) {
