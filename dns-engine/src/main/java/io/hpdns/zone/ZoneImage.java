@@ -58,6 +58,8 @@ public final class ZoneImage {
     private static final int BODY = HEADER_CHECKED + 4;
     /** A byte buffer holds at most 2 GB: larger layouts are checked and written in parts. */
     private static final long CHUNK = 1L << 30;
+    /** Octets per write call (see {@link #writeFully}). */
+    private static final int WRITE_CHUNK = 1 << 20;
 
     /** A zone and the fingerprint of the files it was built from, as read from an image. */
     public record Loaded(CompiledZone zone, ZoneFingerprint fingerprint) {}
@@ -353,11 +355,22 @@ public final class ZoneImage {
         }
     }
 
+    /**
+     * Writes a heap buffer at most {@link #WRITE_CHUNK} octets per call: the channel copies each
+     * call's octets through a temporary native buffer of that size, which its thread keeps for
+     * the next write, so the compiler would otherwise hold a native copy of a zone's whole
+     * answers (some 50 MB for a million names) for as long as it runs.
+     */
     private static void writeFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
         long position = at;
-        while (buffer.hasRemaining()) {
-            position += channel.write(buffer, position);
+        int end = buffer.limit();
+        while (buffer.position() < end) {
+            buffer.limit(Math.min(end, buffer.position() + WRITE_CHUNK));
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
         }
+        buffer.limit(end);
     }
 
     private static int crc32c(byte[] b, int length) {

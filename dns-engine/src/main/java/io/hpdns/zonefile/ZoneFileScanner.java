@@ -1,10 +1,14 @@
 package io.hpdns.zonefile;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.Name;
 
@@ -22,6 +26,10 @@ import org.xbill.DNS.Name;
 public final class ZoneFileScanner {
     /** Files open at once: the master file and up to nine nested {@code $INCLUDE}s. */
     public static final int MAX_INCLUDE_DEPTH = 10;
+    /** Octets per read call (see {@link #readFile}). */
+    private static final int READ_CHUNK = 1 << 20;
+    /** The largest array the JVM makes: a master file is read whole, so none is larger. */
+    private static final int MAX_FILE = Integer.MAX_VALUE - 8;
 
     /** Receives the records and faults, in file order. */
     public interface Sink {
@@ -86,7 +94,7 @@ public final class ZoneFileScanner {
                         + describe(chain.subList(loop, chain.size()), path));
                 return false;
             }
-            text = Files.readAllBytes(path);
+            text = readFile(path);
         } catch (NoSuchFileException e) {
             problem(from, line, "cannot read included file " + Printable.of(path.toString()) + ": no such file");
             return false;
@@ -103,6 +111,37 @@ public final class ZoneFileScanner {
             realChain.removeLast();
         }
         return true;
+    }
+
+    /**
+     * The file's octets, read at most {@link #READ_CHUNK} at a time: a channel reads into a heap
+     * array through a temporary native buffer of the read's size, which its thread keeps for the
+     * next read, so reading a large zone file at once (as {@code Files.readAllBytes} does) would
+     * leave a native copy of it behind, in the memory of a compiler that outlives the compile.
+     */
+    private static byte[] readFile(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > MAX_FILE) {
+                throw new IOException("larger than " + MAX_FILE + " octets");
+            }
+            byte[] text = new byte[(int) size];
+            int length = 0;
+            while (true) {
+                if (length == text.length) {
+                    // The file grew since its size was read: the rest is read too.
+                    if (text.length == MAX_FILE) {
+                        throw new IOException("larger than " + MAX_FILE + " octets");
+                    }
+                    text = Arrays.copyOf(text, (int) Math.min(MAX_FILE, Math.max(READ_CHUNK, 2L * text.length)));
+                }
+                int n = channel.read(ByteBuffer.wrap(text, length, Math.min(READ_CHUNK, text.length - length)));
+                if (n < 0) {
+                    return length == text.length ? text : Arrays.copyOf(text, length);
+                }
+                length += n;
+            }
+        }
     }
 
     private static String describe(List<Path> files, Path next) {

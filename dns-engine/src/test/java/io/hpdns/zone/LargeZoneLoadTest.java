@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A generated zone of tens of thousands of names, in mixed letter case, with duplicates, differing
- * TTLs and an included file: every problem is reported with its file and line, and a fault late
+ * A generated zone of tens of thousands of names (over a megabyte, read in several parts), in mixed
+ * letter case, with duplicates, differing TTLs and an included file: every problem is reported with its file and line, and a fault late
  * in the file is found after all the records before it.
  */
 class LargeZoneLoadTest {
@@ -22,6 +22,7 @@ class LargeZoneLoadTest {
     @Test
     void zoneOfManyRecordsLoadsWithEveryWarningAtItsLine(@TempDir Path dir) throws IOException {
         Path file = generatedZone(dir, 30_000, "");
+        assertThat(Files.size(file)).as("larger than the scanner reads at once (1 MiB)").isGreaterThan(1 << 20);
 
         ZoneLoadResult result = ZoneLoader.load(name("big.example."), file);
 

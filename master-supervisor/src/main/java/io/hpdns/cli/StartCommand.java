@@ -137,7 +137,7 @@ final class StartCommand implements Callable<Integer> {
         Supervisor supervisor = new Supervisor(config.supervisor(), config.server().listen(),
                 HpdnsCommand.class.getName(), listen -> serve.workerArguments(config, listen, stateDir));
         CompilerProcess compiler = new CompilerProcess(HpdnsCommand.class.getName(),
-                serve.compilerArguments(config, stateDir));
+                serve.compilerArguments(config, stateDir), config.supervisor().compilerLinger());
         MasterControl commands = new MasterControl(supervisor, compiler, this::stopAndAwait, Clock.systemUTC());
         ControlSocket controlSocket;
         try {

@@ -72,6 +72,15 @@ final class ConfigNodes {
     }
 
     Duration duration(Node node, String where, Duration max, Duration defaultValue) {
+        return duration(node, where, max, defaultValue, false);
+    }
+
+    /** As {@link #duration}, zero (0s) allowed. */
+    Duration durationOrZero(Node node, String where, Duration max, Duration defaultValue) {
+        return duration(node, where, max, defaultValue, true);
+    }
+
+    private Duration duration(Node node, String where, Duration max, Duration defaultValue, boolean zeroAllowed) {
         if (node == null) {
             return defaultValue;
         }
@@ -82,9 +91,9 @@ final class ConfigNodes {
         } catch (IllegalArgumentException e) {
             // reported below, with what is expected
         }
-        if (value == null || value.isZero()) {
-            problem(line(node), where + ": expected a positive duration such as 500ms, 10s, 2m or 1h, got "
-                    + describe(node));
+        if (value == null || value.isZero() && !zeroAllowed) {
+            problem(line(node), where + ": expected a " + (zeroAllowed ? "" : "positive ")
+                    + "duration such as " + (zeroAllowed ? "0s, " : "") + "500ms, 10s, 2m or 1h, got " + describe(node));
             return defaultValue;
         }
         if (value.compareTo(max) > 0) {

@@ -49,7 +49,8 @@ public final class ConfigReader {
     private static final List<String> TOP_KEYS = List.of("server", "keys", "zones");
     private static final List<String> SERVER_KEYS =
             List.of("listen", "udp-threads", "udp-transport", "identity", "version", "nsid", "edns-udp-size", "tcp",
-                    "control", "state-dir", "workers", "heartbeat-timeout", "alarm-command", "worker-jvm-options");
+                    "control", "state-dir", "workers", "heartbeat-timeout", "alarm-command", "worker-jvm-options",
+                    "compiler-linger");
     private static final List<String> TCP_KEYS = List.of("idle-timeout", "message-timeout", "max-connections",
             "max-connections-per-client", "max-transfers");
     private static final List<String> ZONE_KEYS = List.of("name", "file", "transfer", "notify", "notify-key");
@@ -169,8 +170,10 @@ public final class ConfigReader {
                     + " \"logger -t hpdns $HPDNS_MESSAGE\", got " + describe(alarmNode));
             alarmCommand = null;
         }
+        Duration compilerLinger = nodes.durationOrZero(value(server, "compiler-linger"), "server.compiler-linger",
+                SupervisorOptions.MAX_COMPILER_LINGER, SupervisorOptions.DEFAULT_COMPILER_LINGER);
         return new SupervisorOptions(workers, heartbeatTimeout, alarmCommand,
-                workerJvmOptions(value(server, "worker-jvm-options")));
+                workerJvmOptions(value(server, "worker-jvm-options")), compilerLinger);
     }
 
     /** A list of JVM options such as ["-Xmx2g", "-XX:+AlwaysPreTouch"], or one option on its own. */

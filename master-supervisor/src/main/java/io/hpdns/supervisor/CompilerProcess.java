@@ -2,28 +2,40 @@ package io.hpdns.supervisor;
 
 import io.hpdns.ctl.ControlReply;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The master's side of the zone compiler ({@code hpdns compile}): a process started for each load,
- * which compiles the zones into the state directory and publishes the manifest, then reports
- * ({@link CompilerChannel}) and exits. A compile that crashes or runs out of memory changes
- * nothing the workers serve: the manifest is replaced only once every zone is compiled, and the
- * failure is reported like a zone's.
+ * The master's side of the zone compiler ({@code hpdns compile}): a process that compiles the
+ * zones into the state directory and publishes the manifest, once per {@link CompileRequest}, and
+ * reports ({@link CompilerChannel}). A compile that crashes or runs out of memory changes nothing
+ * the workers serve: the manifest is replaced only once every zone is compiled, and the failure
+ * is reported like a zone's.
  *
  * <p>Why a process and not the master: the compile of a million names allocates a few times the
- * zone's size; in its own JVM that memory goes back to the system when it exits, where the master
- * would keep its heap, and a zone file that exhausts the compiler cannot take the master down.
+ * zone's size; in its own JVM that memory goes back to the system, where the master would keep its
+ * heap, and a zone file that exhausts the compiler cannot take the master down.
+ *
+ * <p>After a reload the compiler stays for {@code linger} ({@code server.compiler-linger}), its
+ * heap handed back but its JIT-compiled code kept, and takes the next reload: a cold JVM spends
+ * about as much CPU time compiling its own code as compiling the zones (a million names: some 5
+ * of 10 CPU seconds), which on a busy server is time taken from the serving threads' leftovers.
+ * Then it is told to exit (its input closed). The compile of a start does not linger: a start is
+ * rarely followed by a reload at once. A compiler that died meanwhile, or whose jar was replaced
+ * (an upgrade: a reload's compiler is the new build), is replaced by a new one.
  */
 public final class CompilerProcess {
 
@@ -42,20 +54,31 @@ public final class CompilerProcess {
             "-XX:+UseTransparentHugePages");
 
     private static final Path NICE_COMMAND = Path.of("/usr/bin/nice");
-    private static final File NULL_DEVICE = new File("/dev/null");
     static final int NICE = 10;
+    /** How long a compiler told to exit, or found without a report, has before it is killed. */
+    private static final long EXIT_GRACE_SECONDS = 10;
 
     private final List<String> command;
-    /** The compiler running now, null between compiles; guarded by this. */
-    private Process running;
+    private final Duration linger;
+
+    /** The compiler process, running or waiting for a request; null when there is none. Guarded by this. */
+    private Compiler compiler;
+    /** Whether a request is with {@link #compiler}. Guarded by this. */
+    private boolean busy;
+    /** Counts compiles; a lingering compiler is told to exit only if no compile came since. Guarded by this. */
+    private long compiles;
     /** Set by {@link #stop}: no compile starts after it. Guarded by this. */
     private boolean stopped;
+
+    /** A compiler process and its ends of the channel. */
+    private record Compiler(Process process, Writer requests, BufferedReader reports, String code) {}
 
     /**
      * @param mainClass the class whose {@code main} runs the command line
      * @param arguments the {@code compile} command and its options
+     * @param linger how long a compiler stays after a reload for the next one; zero: not at all
      */
-    public CompilerProcess(String mainClass, List<String> arguments) {
+    public CompilerProcess(String mainClass, List<String> arguments, Duration linger) {
         List<String> options = new ArrayList<>(JVM_DEFAULTS);
         options.addAll(ownSharedArchive());
         List<String> command = new ArrayList<>(lowerPriority());
@@ -63,56 +86,92 @@ public final class CompilerProcess {
         command.add(mainClass);
         command.addAll(arguments);
         this.command = List.copyOf(command);
+        this.linger = linger;
     }
 
-    /**
-     * Runs one compile and returns its report. Callers run one compile at a time.
-     *
-     * @param options added to the command line: {@code --initial}, or {@code --only ZONE}
-     */
-    public ControlReply compile(List<String> options) throws InterruptedException {
-        List<String> full = new ArrayList<>(command);
-        full.addAll(options);
-        Process process;
+    /** Runs one compile and returns its report. Callers run one compile at a time. */
+    public ControlReply compile(CompileRequest request) throws InterruptedException {
+        Compiler running;
         synchronized (this) {
             if (stopped) {
                 return ControlReply.failed(List.of(), "the server is stopping");
             }
-            try {
-                // Its standard input is the null device: it reads nothing from the master.
-                process = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(NULL_DEVICE))
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            } catch (IOException e) {
-                log.error("cannot start the zone compiler: {}", e.getMessage());
-                return ControlReply.failed(List.of(), "cannot start the zone compiler: " + e.getMessage());
+            compiles++;
+            if (compiler != null && !(compiler.process().isAlive() && compiler.code().equals(ChildJvm.codeStamp()))) {
+                dismiss(compiler);
+                compiler = null;
             }
-            running = process;
-        }
-        try {
-            List<String> lines = new ArrayList<>();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    lines.add(line);
+            if (compiler == null) {
+                try {
+                    compiler = start();
+                } catch (IOException e) {
+                    log.error("cannot start the zone compiler: {}", e.getMessage());
+                    return ControlReply.failed(List.of(), "cannot start the zone compiler: " + e.getMessage());
                 }
-            } catch (IOException e) {
-                log.warn("the zone compiler's report broke off: {}", e.getMessage());
             }
-            int status = process.waitFor();
-            ControlReply reply = CompilerChannel.read(lines);
-            if (status != 0 || reply == null) {
-                String error = "the zone compiler (pid " + process.pid() + ") exited with status " + status
-                        + " before its report; nothing was reloaded (see the log)";
-                log.error("{}", error);
-                return ControlReply.failed(List.of(), error);
-            }
-            return reply;
+            running = compiler;
+            busy = true;
+        }
+        ControlReply reply = null;
+        try {
+            CompilerChannel.send(running.requests(), request);
+            reply = CompilerChannel.read(running.reports());
+        } catch (IOException e) {
+            log.warn("the zone compiler's report broke off: {}", e.getMessage());
         } finally {
             synchronized (this) {
-                running = null;
+                busy = false;
+                if (reply == null || stopped || request.kind() == CompileRequest.Kind.INITIAL || linger.isZero()) {
+                    dismiss(running);
+                    compiler = null;
+                } else {
+                    dismissLater(running, compiles);
+                }
             }
+        }
+        if (reply == null) {
+            String error = "the zone compiler (pid " + running.process().pid() + ") exited with status "
+                    + exitStatus(running.process()) + " before its report; nothing was reloaded (see the log)";
+            log.error("{}", error);
+            return ControlReply.failed(List.of(), error);
+        }
+        return reply;
+    }
+
+    private Compiler start() throws IOException {
+        String code = ChildJvm.codeStamp();
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new Compiler(process, new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8),
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), code);
+    }
+
+    /** Tells the compiler to exit after {@link #linger}, unless another compile has come by then. */
+    private void dismissLater(Compiler lingering, long compile) {
+        CompletableFuture.runAsync(() -> {
+            synchronized (this) {
+                if (compiler == lingering && compiles == compile && !busy) {
+                    dismiss(lingering);
+                    compiler = null;
+                }
+            }
+        }, CompletableFuture.delayedExecutor(linger.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Closes the compiler's input, at whose end it exits. */
+    private static void dismiss(Compiler leaving) {
+        try {
+            leaving.requests().close();
+        } catch (IOException e) {
+            // It is gone already.
+        }
+    }
+
+    /** The exit status of a compiler whose report ended early, killed if it does not exit in time. */
+    private static int exitStatus(Process process) throws InterruptedException {
+        if (!process.waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
+        return process.waitFor();
     }
 
     /**
@@ -146,11 +205,32 @@ public final class CompilerProcess {
         return List.of();
     }
 
-    /** Ends a compile in progress, and any later one before it starts: the server is stopping. */
-    public synchronized void stop() {
-        stopped = true;
-        if (running != null) {
-            running.destroyForcibly();
+    /**
+     * Ends a compile in progress, and any later one before it starts: the server is stopping. A
+     * compiler waiting for a request is told to exit, and given a moment to.
+     */
+    public void stop() {
+        Compiler leaving;
+        synchronized (this) {
+            stopped = true;
+            leaving = compiler;
+            compiler = null;
+            if (leaving == null) {
+                return;
+            }
+            if (busy) {
+                leaving.process().destroyForcibly();
+                return;
+            }
+            dismiss(leaving);
         }
+        try {
+            if (leaving.process().waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        leaving.process().destroyForcibly();
     }
 }

@@ -89,15 +89,15 @@ public final class MasterControl implements ControlHandler {
     /**
      * The master's first compile, before any worker starts; a reload asked for meanwhile waits for
      * it. No compiler runs when {@code warmStart} served every zone from the previous run's images;
-     * otherwise the compiler compiles with {@code --initial} (zones unchanged since the previous
-     * run are taken from its images).
+     * otherwise the compiler compiles every zone, taking those unchanged since the previous run
+     * from its images.
      */
     public ControlReply compileInitial(BooleanSupplier warmStart) throws InterruptedException {
         synchronized (changes) {
             if (warmStart.getAsBoolean()) {
                 return ControlReply.ok(List.of());
             }
-            return compiler.compile(List.of("--initial"));
+            return compiler.compile(CompileRequest.initial());
         }
     }
 
@@ -109,10 +109,10 @@ public final class MasterControl implements ControlHandler {
      * reload.
      */
     private ControlReply reload(List<String> arguments) throws InterruptedException {
-        List<String> only = List.of();
+        CompileRequest request = CompileRequest.all();
         if (!arguments.isEmpty()) {
             try {
-                only = List.of("--only", Name.fromString(arguments.getFirst(), Name.root).toString());
+                request = CompileRequest.one(Name.fromString(arguments.getFirst(), Name.root));
             } catch (TextParseException e) {
                 reloads.incrementAndGet();
                 failedReloads.incrementAndGet();
@@ -121,7 +121,7 @@ public final class MasterControl implements ControlHandler {
             }
         }
         synchronized (changes) {
-            ControlReply compiled = compiler.compile(only);
+            ControlReply compiled = compiler.compile(request);
             List<String> lines = new ArrayList<>(compiled.lines());
             String error = compiled.error();
             List<WorkerAnswer> answers = supervisor.followAll();

@@ -188,7 +188,7 @@ class ConfigReaderTest {
 
         assertThat(problems()).containsExactly(config + ":3: unknown key \"udp-thread\" in server (expected one of:"
                 + " listen, udp-threads, udp-transport, identity, version, nsid, edns-udp-size, tcp, control, state-dir,"
-                + " workers, heartbeat-timeout, alarm-command, worker-jvm-options)");
+                + " workers, heartbeat-timeout, alarm-command, worker-jvm-options, compiler-linger)");
     }
 
     @Test
@@ -529,12 +529,13 @@ class ConfigReaderTest {
                   heartbeat-timeout: 3s
                   alarm-command: 'logger -t hpdns "$HPDNS_MESSAGE"'
                   worker-jvm-options: ["-Xmx2g", "-XX:+AlwaysPreTouch"]
+                  compiler-linger: 30s
                 """);
 
         SupervisorOptions read = ConfigReader.read(config).supervisor();
 
         assertThat(read).isEqualTo(new SupervisorOptions(4, Duration.ofSeconds(3), "logger -t hpdns \"$HPDNS_MESSAGE\"",
-                List.of("-Xmx2g", "-XX:+AlwaysPreTouch")));
+                List.of("-Xmx2g", "-XX:+AlwaysPreTouch"), Duration.ofSeconds(30)));
         write("server: { worker-jvm-options: -Xmx1g }\n");
         assertThat(ConfigReader.read(config).supervisor().workerJvmOptions()).containsExactly("-Xmx1g");
     }
@@ -547,6 +548,25 @@ class ConfigReaderTest {
         assertThat(defaults.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(defaults.alarmCommand()).isNull();
         assertThat(defaults.workerJvmOptions()).isEmpty();
+        assertThat(defaults.compilerLinger()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void compilerLingerMayBeZeroButNotNegativeOrOverADay() throws Exception {
+        write("server: { compiler-linger: 0s }\n");
+        assertThat(ConfigReader.read(config).supervisor().compilerLinger()).isZero();
+
+        write("""
+                server:
+                  compiler-linger: -1s
+                """);
+        assertThat(problems()).containsExactly(config + ":2: server.compiler-linger: expected a duration such as 0s,"
+                + " 500ms, 10s, 2m or 1h, got \"-1s\"");
+        write("""
+                server:
+                  compiler-linger: 25h
+                """);
+        assertThat(problems()).containsExactly(config + ":2: server.compiler-linger: expected at most 24h, got \"25h\"");
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.hpdns.reload.BuildIdentity;
 import io.hpdns.reload.ZoneImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CompilerProcessTest {
 
     private static final String HPDNS = "io.hpdns.cli.HpdnsCommand";
+    /** Longer than any test: a compiler that leaves within a test was told to. */
+    private static final Duration LINGER = Duration.ofHours(1);
+    private static final long EXIT_SECONDS = 60;
 
     @TempDir
     Path dir;
@@ -35,11 +40,11 @@ class CompilerProcessTest {
         Path broken = zone("example.net.", 1, "192.0.2.999");
         Path state = dir.resolve("state");
         CompilerProcess compiler = new CompilerProcess(HPDNS, List.of("compile", "--state-dir", state.toString(),
-                "--zone", "example.com.=" + zone, "--zone", "example.net.=" + broken));
+                "--zone", "example.com.=" + zone, "--zone", "example.net.=" + broken), Duration.ZERO);
 
         ControlReply reply;
         try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
-            reply = compiler.compile(List.of("--initial"));
+            reply = compiler.compile(CompileRequest.initial());
         }
 
         assertThat(reply.lines()).containsExactly("example.com. loaded, serial 7", "example.net. failed, not served",
@@ -50,10 +55,113 @@ class CompilerProcessTest {
     }
 
     @Test
-    void compilerThatDiesBeforeItsReportIsAFailedReload() throws Exception {
-        CompilerProcess compiler = new CompilerProcess(DiesBeforeItsReport.class.getName(), List.of());
+    void compilerStaysForTheNextReloadUntilTheServerStops() throws Exception {
+        Path zone = zone("example.com.", 7, "192.0.2.1");
+        Path state = dir.resolve("state");
+        CompilerProcess compiler = compiler(state, LINGER, "--zone", "example.com.=" + zone);
+        ControlReply first;
+        ControlReply second;
+        ProcessHandle lingering;
+        try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
+            first = compiler.compile(CompileRequest.all());
+            lingering = compilerOf(state);
+            zone("example.com.", 8, "192.0.2.1");
 
-        ControlReply reply = compiler.compile(List.of());
+            second = compiler.compile(CompileRequest.all());
+        }
+
+        assertThat(first.lines()).containsExactly("example.com. loaded, serial 7");
+        assertThat(second.lines()).containsExactly("example.com. loaded, serial 8");
+        assertThat(compilerOf(state).pid()).as("the same compiler took both").isEqualTo(lingering.pid());
+        compiler.stop();
+        lingering.onExit().get(EXIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void compilerLeavesAfterItsLinger() throws Exception {
+        Path state = dir.resolve("state");
+        CompilerProcess compiler = compiler(state, Duration.ofMillis(100),
+                "--zone", "example.com.=" + zone("example.com.", 7, "192.0.2.1"));
+        try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
+            assertThat(compiler.compile(CompileRequest.all()).succeeded()).isTrue();
+            ProcessHandle lingering = compilerOf(state);
+
+            lingering.onExit().get(EXIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void compilerOfTheStartLeavesAtOnce() throws Exception {
+        Path state = dir.resolve("state");
+        CompilerProcess compiler = compiler(state, LINGER, "--zone", "example.com.=" + zone("example.com.", 7, "192.0.2.1"));
+        try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
+            assertThat(compiler.compile(CompileRequest.initial()).succeeded()).isTrue();
+            ProcessHandle first = compilerOf(state);
+
+            first.onExit().get(EXIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void lingeringCompilerThatDiedIsReplaced() throws Exception {
+        Path state = dir.resolve("state");
+        CompilerProcess compiler = compiler(state, LINGER, "--zone", "example.com.=" + zone("example.com.", 7, "192.0.2.1"));
+        try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
+            assertThat(compiler.compile(CompileRequest.all()).succeeded()).isTrue();
+            ProcessHandle killed = compilerOf(state);
+            killed.destroyForcibly();
+            killed.onExit().get(EXIT_SECONDS, TimeUnit.SECONDS);
+            zone("example.com.", 8, "192.0.2.1");
+
+            ControlReply reply = compiler.compile(CompileRequest.all());
+
+            assertThat(reply.lines()).containsExactly("example.com. loaded, serial 8");
+            assertThat(compilerOf(state).pid()).isNotEqualTo(killed.pid());
+        } finally {
+            compiler.stop();
+        }
+    }
+
+    @Test
+    void lingeringCompilerReadsTheZoneListAgainForEachReload() throws Exception {
+        Path state = dir.resolve("state");
+        Path config = dir.resolve("hpdns.yaml");
+        zone("example.com.", 7, "192.0.2.1");
+        zone("example.net.", 3, "192.0.2.2");
+        Files.writeString(config, "zones:\n  - { name: example.com., file: example.com.zone }\n");
+        CompilerProcess compiler = compiler(state, LINGER, "--config", config.toString());
+        try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
+            assertThat(compiler.compile(CompileRequest.all()).lines()).containsExactly("example.com. loaded, serial 7");
+            Files.writeString(config, "zones:\n  - { name: example.com., file: example.com.zone }\n"
+                    + "  - { name: example.net., file: example.net.zone }\n");
+
+            ControlReply reply = compiler.compile(CompileRequest.all());
+
+            assertThat(reply.lines()).containsExactly("example.com. unchanged, serial 7",
+                    "example.net. loaded, serial 3");
+        } finally {
+            compiler.stop();
+        }
+    }
+
+    private static CompilerProcess compiler(Path state, Duration linger, String... zones) {
+        List<String> arguments = new ArrayList<>(List.of("compile", "--state-dir", state.toString()));
+        arguments.addAll(List.of(zones));
+        return new CompilerProcess(HPDNS, arguments, linger);
+    }
+
+    /** The running compiler of the state directory {@code state}: the child with it on its command line. */
+    private static ProcessHandle compilerOf(Path state) {
+        return ProcessHandle.current().children()
+                .filter(child -> child.info().arguments().map(a -> List.of(a).contains(state.toString())).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no compiler of " + state + " runs"));
+    }
+
+    @Test
+    void compilerThatDiesBeforeItsReportIsAFailedReload() throws Exception {
+        CompilerProcess compiler = new CompilerProcess(DiesBeforeItsReport.class.getName(), List.of(), LINGER);
+
+        ControlReply reply = compiler.compile(CompileRequest.all());
 
         assertThat(reply.succeeded()).isFalse();
         assertThat(reply.lines()).isEmpty();
@@ -64,10 +172,10 @@ class CompilerProcessTest {
     @Test
     void stopEndsACompileInProgressAndRefusesTheNext() throws Exception {
         Path started = dir.resolve("started");
-        CompilerProcess compiler = new CompilerProcess(NeverReports.class.getName(), List.of(started.toString()));
+        CompilerProcess compiler = new CompilerProcess(NeverReports.class.getName(), List.of(started.toString()), LINGER);
         CompletableFuture<ControlReply> running = CompletableFuture.supplyAsync(() -> {
             try {
-                return compiler.compile(List.of());
+                return compiler.compile(CompileRequest.all());
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -84,14 +192,14 @@ class CompilerProcessTest {
         ControlReply stopped = running.get(30, TimeUnit.SECONDS);
         assertThat(stopped.succeeded()).isFalse();
         assertThat(stopped.error()).contains("before its report");
-        assertThat(compiler.compile(List.of()).error()).isEqualTo("the server is stopping");
+        assertThat(compiler.compile(CompileRequest.all()).error()).isEqualTo("the server is stopping");
     }
 
     @Test
     void compilerRunsAtALowerPriorityThanTheServers() throws Exception {
-        CompilerProcess compiler = new CompilerProcess(ReportsItsPriority.class.getName(), List.of());
+        CompilerProcess compiler = new CompilerProcess(ReportsItsPriority.class.getName(), List.of(), LINGER);
 
-        ControlReply reply = compiler.compile(List.of());
+        ControlReply reply = compiler.compile(CompileRequest.all());
 
         int own = ReportsItsPriority.nice();
         assertThat(reply.lines()).containsExactly("nice " + Math.min(19, own + CompilerProcess.NICE));
