@@ -271,18 +271,32 @@ public final class Lookup {
     }
 
     /**
+     * Whether the answer to a query for an RRset of this type, at a name that has it, is that RRset
+     * alone: no CNAME to follow and no additional section processing, so nothing read beyond the
+     * name's own node.
+     */
+    public static boolean answeredFromOwnRRset(int type) {
+        return type != TYPE_CNAME && additionalNameAt(type) < 0;
+    }
+
+    /** Where in an RRset's rdata of this type the name whose addresses go in additional starts; -1: none. */
+    private static int additionalNameAt(int type) {
+        return switch (type) {
+            case TYPE_NS -> 0;
+            case TYPE_MX -> 2;
+            case TYPE_SRV -> 6;
+            default -> -1;
+        };
+    }
+
+    /**
      * RFC 1034 §3.6.2 additional section processing: addresses of NS, MX and SRV targets in the
      * zone. For a referral ({@code cut} given), addresses of targets below the cut are glue.
      */
     private void additionalFor(long rrset, long cut) {
-        int nameAt;
-        switch (zone.type(rrset)) {
-            case TYPE_NS -> nameAt = 0;
-            case TYPE_MX -> nameAt = 2;
-            case TYPE_SRV -> nameAt = 6;
-            default -> {
-                return;
-            }
+        int nameAt = additionalNameAt(zone.type(rrset));
+        if (nameAt < 0) {
+            return;
         }
         if (cut != CompiledZone.NONE) {
             zone.copyNameLower(zone.key(cut), cutKey, 0);

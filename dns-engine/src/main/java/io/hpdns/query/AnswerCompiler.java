@@ -2,6 +2,7 @@ package io.hpdns.query;
 
 import static io.hpdns.wire.DnsConstants.*;
 
+import io.hpdns.lookup.Lookup;
 import io.hpdns.stats.QueryCounters;
 import io.hpdns.wire.WireNames;
 import io.hpdns.zone.CompiledZone;
@@ -39,6 +40,14 @@ import java.util.TreeSet;
  * <p>The zone's NXDOMAIN and NODATA are its SOA alone, compiled once for the zone
  * ({@link NegativeAnswer}) and referred to by every node that answers with it. Responses that
  * would be truncated, or that exceed {@link #MAX_COMPILED} octets, are left to the writer.
+ *
+ * <p>Given the zone's previous compile, a node keeps the answers it had there when compiling them
+ * again must give the same bytes ({@link #keptAnswers}): it holds the same octets, its queries
+ * stop at it (no zone cut and no DNAME from the apex down to it, no CNAME at it: its other types
+ * were the zone's NODATA before and are now), and its RRsets are of types answered from the RRset
+ * alone (no additional section processing, which reads other names). What such a node's answers
+ * hold is then its own RRsets and a reference to the zone's NODATA, compiled anew. A reload of a
+ * large zone with few changes compiles the answers of the few.
  */
 public final class AnswerCompiler {
     /**
@@ -54,7 +63,12 @@ public final class AnswerCompiler {
      */
     static final int NODES_PER_THREAD = 50_000;
 
+    /** {@link #keptAnswers}: compiled anew. */
+    private static final int NOT_KEPT = Integer.MIN_VALUE;
+
     private final CompiledZone zone;
+    /** The zone's previous compile, whose answers an unchanged node keeps; null when there is none. */
+    private final CompiledZone previous;
     private final QueryProcessor reference;
     /** The reference path's queries and responses; no client: the server asks itself. */
     private final Exchange exchange = new Exchange(HEADER_SIZE + MAX_NAME_LENGTH + 4);
@@ -65,8 +79,17 @@ public final class AnswerCompiler {
     /** A type that no RRset of the zone has and the lookup does not treat apart. */
     private final int probe;
     private NegativeAnswer negative;
+    /** An owner copied out of the zone and its label offsets, for {@link #keptAnswers}. */
+    private final byte[] key = new byte[MAX_NAME_LENGTH];
+    private final int[] keyStarts = new int[MAX_NAME_LENGTH / 2 + 2];
+    /**
+     * The previous compile's node after the last one found there. Both compiles lay the nodes out
+     * in the order of the zone's name table, the same for the same names, so the node sought next
+     * is most often this one, read in sequence rather than through the index.
+     */
+    private long previousCursor = CompiledZone.NONE;
 
-    private AnswerCompiler(CompiledZone zone, long[] nodes) {
+    private AnswerCompiler(CompiledZone zone, CompiledZone previous, long[] nodes) {
         this.zone = zone;
         this.reference = reference(zone);
         TreeSet<Integer> types = new TreeSet<>(List.of(TYPE_DS, TYPE_CNAME));
@@ -87,11 +110,16 @@ public final class AnswerCompiler {
                 && apex.authorityCount() == 1 && apex.additionalCount() == 0) {
             negative = new NegativeAnswer(zone, apex.records());
         }
+        // RFC 6672 §2.3: a DNAME at the apex redirects every name below it.
+        boolean apexDname = zone.rrset(zone.apex(), TYPE_DNAME) != CompiledZone.NONE;
+        this.previous = negative != null && !apexDname && previous != null && previous.answers().negative() != null
+                ? previous : null;
     }
 
     /** Another compiler for the same zone, for another thread: what it learnt shared, its buffers its own. */
     private AnswerCompiler(AnswerCompiler other) {
         this.zone = other.zone;
+        this.previous = other.previous;
         this.reference = reference(zone);
         this.zoneTypes = other.zoneTypes;
         this.probe = other.probe;
@@ -109,29 +137,38 @@ public final class AnswerCompiler {
      * published.
      */
     public static CompiledZone compile(Zone zone) {
-        return compile(zone, threads(zone));
+        return compile(zone, null, threads(zone));
     }
 
-    /** As {@link #compile(Zone)}, on {@code threads} threads whatever the zone's size. */
-    static CompiledZone compile(Zone loaded, int threads) {
+    /**
+     * As {@link #compile(Zone)}, on {@code threads} threads whatever the zone's size, keeping the
+     * answers of {@code previous} where they stand.
+     */
+    static CompiledZone compile(Zone loaded, CompiledZone previous, int threads) {
         CompiledZone zone = CompiledZoneWriter.write(loaded);
-        Answers answers = answers(zone, threads);
+        Answers answers = answers(zone, previous, threads);
         return CompiledZoneWriter.withAnswers(zone, answers.compiled(), answers.negative(), answers.at());
     }
 
     /**
      * Compiles the loaded zone straight into its image, {@code file} (see {@link ZoneImage#draft}):
      * the layout is written where the workers will map it, the answers compiled over it and
-     * appended; the compiler keeps no copy of the layout in memory.
+     * appended; the compiler keeps no copy of the layout in memory. Nodes that did not change
+     * since {@code previous}, the zone's previous compile (null: none), keep their answers where
+     * they stand.
+     *
+     * @return how many nodes kept their answers
      */
-    public static void compileImage(Zone loaded, ZoneFingerprint fingerprint, Path file) throws IOException {
+    public static int compileImage(Zone loaded, CompiledZone previous, ZoneFingerprint fingerprint, Path file)
+            throws IOException {
         try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, CompiledZoneWriter.plainSize(loaded))) {
             CompiledZone zone = CompiledZoneWriter.write(loaded, draft.layout());
-            Answers answers = answers(zone, threads(loaded));
+            Answers answers = answers(zone, previous, threads(loaded));
             byte[] rest = CompiledZoneWriter.answersAndNegative(answers.compiled(), answers.negative());
             CompiledZoneWriter.setAnswers(zone, answers.compiled().length(), rest.length - answers.compiled().length(),
                     answers.at());
             draft.publish(rest);
+            return answers.kept();
         }
     }
 
@@ -144,15 +181,15 @@ public final class AnswerCompiler {
      * A zone's compiled answers: the answers, its negative answer (null when it has none) and,
      * for each node in layout order, where its answers start.
      */
-    private record Answers(PrecompiledAnswers.Builder compiled, NegativeAnswer negative, int[] at) {}
+    private record Answers(PrecompiledAnswers.Builder compiled, NegativeAnswer negative, int[] at, int kept) {}
 
-    private static Answers answers(CompiledZone zone, int threads) {
+    private static Answers answers(CompiledZone zone, CompiledZone previous, int threads) {
         long[] nodes = new long[zone.nodeCount()];
         int i = 0;
         for (long node = zone.firstNode(); node < zone.nodesEnd(); node = zone.nextNode(node)) {
             nodes[i++] = node;
         }
-        return new AnswerCompiler(zone, nodes).compile(nodes, Math.min(threads, Math.max(1, nodes.length)));
+        return new AnswerCompiler(zone, previous, nodes).compile(nodes, Math.min(threads, Math.max(1, nodes.length)));
     }
 
     /**
@@ -161,6 +198,7 @@ public final class AnswerCompiler {
      */
     private Answers compile(long[] nodes, int threads) {
         int[] answersAt = new int[nodes.length];
+        int[] kept = new int[threads];
         PrecompiledAnswers.Builder[] slices = new PrecompiledAnswers.Builder[threads];
         Thread[] others = new Thread[threads];
         RuntimeException[] failures = new RuntimeException[threads];
@@ -172,14 +210,14 @@ public final class AnswerCompiler {
             int slice = t;
             others[t] = Thread.ofPlatform().name("hpdns-compile-" + t).start(() -> {
                 try {
-                    compiler.compileSlice(nodes, from(nodes, slice, threads), from(nodes, slice + 1, threads),
-                            slices[slice], answersAt);
+                    kept[slice] = compiler.compileSlice(nodes, from(nodes, slice, threads),
+                            from(nodes, slice + 1, threads), slices[slice], answersAt);
                 } catch (RuntimeException e) {
                     failures[slice] = e;
                 }
             });
         }
-        compileSlice(nodes, 0, from(nodes, 1, threads), slices[0], answersAt);
+        kept[0] = compileSlice(nodes, 0, from(nodes, 1, threads), slices[0], answersAt);
         for (int t = 1; t < threads; t++) {
             joinUninterruptibly(others[t]);
             if (failures[t] != null) {
@@ -192,7 +230,7 @@ public final class AnswerCompiler {
                 }
             }
         }
-        return new Answers(slices[0], negative, answersAt);
+        return new Answers(slices[0], negative, answersAt, Arrays.stream(kept).sum());
     }
 
     /** The first node of slice {@code slice} of {@code slices}. */
@@ -200,12 +238,85 @@ public final class AnswerCompiler {
         return (int) ((long) nodes.length * slice / slices);
     }
 
-    private void compileSlice(long[] nodes, int from, int to, PrecompiledAnswers.Builder builder, int[] answersAt) {
+    /** Returns how many of the slice's nodes kept their answers. */
+    private int compileSlice(long[] nodes, int from, int to, PrecompiledAnswers.Builder builder, int[] answersAt) {
         int[] types = new int[zoneTypes.length];
         Response[] responses = new Response[zoneTypes.length];
+        int kept = 0;
         for (int i = from; i < to; i++) {
-            answersAt[i] = compileNode(nodes[i], builder, types, responses);
+            int at = keptAnswers(nodes[i], builder);
+            if (at != NOT_KEPT) {
+                kept++;
+            } else {
+                at = compileNode(nodes[i], builder, types, responses);
+            }
+            answersAt[i] = at;
         }
+        return kept;
+    }
+
+    /**
+     * The node's answers in the previous compile, copied to {@code builder}, when compiling them
+     * again must give the same (see the class comment); else {@link #NOT_KEPT}.
+     */
+    private int keptAnswers(long node, PrecompiledAnswers.Builder builder) {
+        if (previous == null) {
+            return NOT_KEPT;
+        }
+        int keyLength = zone.copyName(zone.key(node), key, 0);
+        long before = previousNode(keyLength);
+        if (before == CompiledZone.NONE || node == zone.apex() || zone.isZoneCut(node) || !answeredFromItself(node)
+                || !zone.sameNode(node, previous, before) || !queriesStopAt(keyLength)) {
+            return NOT_KEPT;
+        }
+        int at = previous.answersAt(before);
+        if (at == PrecompiledAnswers.NOT_COMPILED || !previous.answers().otherTypesNodata(at)) {
+            return NOT_KEPT;
+        }
+        return builder.copy(previous.answers(), at);
+    }
+
+    /**
+     * The previous compile's node of the name in {@link #key}, or {@link CompiledZone#NONE}: the
+     * one at the cursor when it is, else through the index; the cursor moves past it.
+     */
+    private long previousNode(int keyLength) {
+        long before = previousCursor;
+        if (before == CompiledZone.NONE || before == previous.nodesEnd() || !previous.hasKey(before, key, 0, keyLength)) {
+            before = previous.node(key, 0, keyLength);
+        }
+        if (before != CompiledZone.NONE) {
+            previousCursor = previous.nextNode(before);
+        }
+        return before;
+    }
+
+    /** Whether every RRset of the node is answered with that RRset alone. */
+    private boolean answeredFromItself(long node) {
+        long rrset = zone.firstRRset(node);
+        for (int i = zone.rrsetCount(node); i > 0; i--, rrset = zone.nextRRset(rrset)) {
+            if (!Lookup.answeredFromOwnRRset(zone.type(rrset))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether no name strictly between the apex and {@link #key} (its {@code keyLength} octets) is
+     * a zone cut or owns a DNAME (RFC 1034 §4.3.2 step 3b, RFC 6672 §2.3), so that the lookup of
+     * the name reaches its node; the apex's DNAME is ruled out for the whole zone.
+     */
+    private boolean queriesStopAt(int keyLength) {
+        int below = WireNames.labelStarts(key, 0, keyStarts) - zone.originLabels();
+        for (int i = 1; i < below; i++) {
+            long ancestor = zone.node(key, keyStarts[i], keyLength - keyStarts[i]);
+            if (ancestor == CompiledZone.NONE || zone.isZoneCut(ancestor)
+                    || zone.rrset(ancestor, TYPE_DNAME) != CompiledZone.NONE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void joinUninterruptibly(Thread thread) {

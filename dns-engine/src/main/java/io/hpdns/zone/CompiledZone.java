@@ -222,6 +222,11 @@ public final class CompiledZone implements Authority {
         return ((long) (hash >>> 8)) << OFFSET_BITS;
     }
 
+    /** Whether the node's owner is the lowercased wire name {@code name[off..off+len)}. */
+    public boolean hasKey(long node, byte[] name, int off, int len) {
+        return keyEquals(node, name, off, len);
+    }
+
     private boolean keyEquals(long node, byte[] name, int off, int len) {
         if ((layout.get(JAVA_BYTE, node + 1) & 0xff) != len) {
             return false;
@@ -305,6 +310,18 @@ public final class CompiledZone implements Authority {
             }
         }
         return NONE;
+    }
+
+    /**
+     * Whether {@code node} holds what {@code otherNode} of {@code other} holds: flags, owner as
+     * written and RRsets, octet for octet (where their answers start aside).
+     */
+    public boolean sameNode(long node, CompiledZone other, long otherNode) {
+        long length = nextNode(node) - node;
+        return other.nextNode(otherNode) - otherNode == length
+                && MemorySegment.mismatch(layout, node, node + 4, other.layout, otherNode, otherNode + 4) < 0
+                && MemorySegment.mismatch(layout, node + NODE_FIXED, node + length, other.layout,
+                        otherNode + NODE_FIXED, otherNode + length) < 0;
     }
 
     /** The node after this one in the layout; at the end of the nodes, the start of the slots. */

@@ -66,6 +66,25 @@ public final class PrecompiledAnswers {
         return (octet(other) & COMPILED) != 0 ? other : -1;
     }
 
+    /**
+     * Whether the node's answers at {@code at} give every type without a response of its own the
+     * zone's NODATA: the node exists, and no CNAME, DNAME or zone cut at it or above it redirects
+     * its queries.
+     */
+    public boolean otherTypesNodata(int at) {
+        int other = at + 1;
+        return (octet(other) & COMPILED) != 0 && isNegative(other) && rcode(other) == 0;
+    }
+
+    /** Octets of the node's answers at {@code at}. */
+    private int length(int at) {
+        int p = after(at + 1);
+        for (int i = octet(at); i > 0; i--) {
+            p = after(p + 2);
+        }
+        return p - at;
+    }
+
     private int after(int response) {
         int kind = octet(response);
         if ((kind & COMPILED) == 0 || (kind & NEGATIVE) != 0) {
@@ -188,6 +207,24 @@ public final class PrecompiledAnswers {
                 write(responses[i]);
             }
             return at;
+        }
+
+        /**
+         * Adds a node's answers as {@code from}, another zone's, holds them at {@code at},
+         * unchanged; returns where they start.
+         */
+        public int copy(PrecompiledAnswers from, int at) {
+            if (from.octet(at) == 0 && from.otherTypesNodata(at)) {
+                return allNodata;
+            }
+            int length = from.length(at);
+            if (size + (long) length > MAX_SIZE) {
+                return NOT_COMPILED;
+            }
+            room(length);
+            MemorySegment.copy(from.bytes, JAVA_BYTE, at, bytes, size, length);
+            size += length;
+            return size - length;
         }
 
         private static int length(Response r) {

@@ -72,7 +72,7 @@ class PrecompiledAnswerEquivalenceTest {
         QueryBattery.writeGeneratedZone(file, 240);
         Zone plain = ZoneLoader.load(EngineFixture.name("gen.test."), file).zone();
 
-        Coverage coverage = compare(AnswerCompiler.compile(plain, 3));
+        Coverage coverage = compare(AnswerCompiler.compile(plain, null, 3));
 
         assertThat(coverage.precompiled).as("answers from precompiled bytes").isGreaterThan(coverage.queries / 3);
     }

@@ -60,7 +60,7 @@ class ZoneImageRoundTripTest {
             Loaded zone = load(file.getKey(), file.getValue());
             Path image = dir.resolve(file.getKey() + "compiled");
 
-            AnswerCompiler.compileImage(zone.zone(), zone.fingerprint(), image);
+            AnswerCompiler.compileImage(zone.zone(), null, zone.fingerprint(), image);
 
             MemorySegment inMemory = AnswerCompiler.compile(zone.zone()).layout();
             ZoneImage.Loaded read = ZoneImage.read(image);

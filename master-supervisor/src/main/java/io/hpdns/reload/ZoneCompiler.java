@@ -4,6 +4,7 @@ import io.hpdns.conf.ConfigException;
 import io.hpdns.conf.ConfigProblem;
 import io.hpdns.conf.ZoneConfig;
 import io.hpdns.query.AnswerCompiler;
+import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
 import io.hpdns.zone.ZoneLoadResult;
@@ -237,10 +238,11 @@ public final class ZoneCompiler {
         Zone zone = result.zone();
         ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), masterDigest);
         Path image = images.newImage(zone.origin(), zone.serial());
+        int kept;
         try {
             // Its structure is checked before it becomes an image (ZoneImage.Draft); from then on
             // its checksums vouch for it.
-            AnswerCompiler.compileImage(zone, fingerprint, image);
+            kept = AnswerCompiler.compileImage(zone, previousCompile(config, before), fingerprint, image);
         } catch (IOException e) {
             ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, images.directory().toString(), 0,
                     "cannot make the zone's image: " + e.getMessage());
@@ -248,11 +250,29 @@ public final class ZoneCompiler {
             return failed(config, fallback, List.of(problem));
         }
         long compiled = System.nanoTime();
-        log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms)", config.name(),
-                config.file(), image.getFileName(), (compiled - started) / 1_000_000, (read - started) / 1_000_000,
-                (compiled - read) / 1_000_000);
+        log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms; answers of {} of {} names"
+                + " kept from the previous image)", config.name(), config.file(), image.getFileName(),
+                (compiled - started) / 1_000_000, (read - started) / 1_000_000, (compiled - read) / 1_000_000, kept,
+                zone.nodes().size());
         return new Compiled(ZoneImages.Entry.served(config.name(), config.file(), image, zone.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(), result.problems()), List.of());
+    }
+
+    /**
+     * The zone's previous compile, mapped, whose unchanged nodes keep their answers; null when
+     * there is none to use (then every answer is compiled).
+     */
+    private static CompiledZone previousCompile(ZoneConfig config, ZoneImages.Entry before) {
+        if (!builtFromItsFile(before, config)) {
+            return null;
+        }
+        try {
+            return ZoneImage.map(before.image(), config.name());
+        } catch (IOException e) {
+            log.warn("zone {}: its image {} cannot be used ({}); every answer is compiled anew", config.name(),
+                    before.image(), e.getMessage());
+            return null;
+        }
     }
 
     /** Whether {@code before} names an image built from the file {@code config} names. */
