@@ -28,8 +28,12 @@ final class LayoutCheck {
     void check() {
         require(size >= HEADER, 0, "shorter than its header");
         require(layout.get(U64, 0) == MAGIC, 0, "not a compiled zone layout");
-        require(layout.get(U32, 8) == VERSION, 8, "layout version " + layout.get(U32, 8) + ", not " + VERSION);
-        require(layout.get(U64, LENGTH) == size, LENGTH, "length " + layout.get(U64, LENGTH) + ", not " + size);
+        if (layout.get(U32, 8) != VERSION) {
+            throw malformed(8, "layout version " + layout.get(U32, 8) + ", not " + VERSION);
+        }
+        if (layout.get(U64, LENGTH) != size) {
+            throw malformed(LENGTH, "length " + layout.get(U64, LENGTH) + ", not " + size);
+        }
         long origin = layout.get(U64, ORIGIN);
         long firstNode = layout.get(U64, FIRST_NODE);
         long slots = layout.get(U64, SLOTS);
@@ -38,53 +42,83 @@ final class LayoutCheck {
         long answersLength = layout.get(U64, ANSWERS_LENGTH);
         long negative = layout.get(U64, NEGATIVE);
         int negativeLength = layout.get(U32, NEGATIVE_LENGTH);
-        require(origin >= HEADER && origin < firstNode, ORIGIN, "origin at " + origin);
+        if (origin < HEADER || origin >= firstNode) {
+            throw malformed(ORIGIN, "origin at " + origin);
+        }
         require(name(origin, firstNode) == firstNode, origin, "origin is not one wire name");
-        require(firstNode <= slots, FIRST_NODE, "nodes at " + firstNode + " after the slots at " + slots);
-        require(slotCount > 0 && Integer.bitCount(slotCount) == 1, SLOT_COUNT, "slot count " + slotCount);
+        if (firstNode > slots) {
+            throw malformed(FIRST_NODE, "nodes at " + firstNode + " after the slots at " + slots);
+        }
+        if (slotCount <= 0 || Integer.bitCount(slotCount) != 1) {
+            throw malformed(SLOT_COUNT, "slot count " + slotCount);
+        }
         require(slots + 8L * slotCount == answers, SLOTS, "slots do not end where the answers start");
-        require(answersLength >= 0 && answers + answersLength == negative, ANSWERS, "answers of " + answersLength);
-        require(negativeLength >= 0 && negative + negativeLength == size, NEGATIVE, "negative answer of "
-                + negativeLength);
+        if (answersLength < 0 || answers + answersLength != negative) {
+            throw malformed(ANSWERS, "answers of " + answersLength);
+        }
+        if (negativeLength < 0 || negative + negativeLength != size) {
+            throw malformed(NEGATIVE, "negative answer of " + negativeLength);
+        }
         int nodeCount = layout.get(U32, NODE_COUNT);
+        // A node takes its fixed part and a root name at least.
+        if (nodeCount < 0 || nodeCount > (slots - firstNode) / (NODE_FIXED + 1)) {
+            throw malformed(NODE_COUNT, nodeCount + " nodes in the header, more than the layout holds");
+        }
         long apex = layout.get(U64, APEX);
         long soa = layout.get(U64, SOA);
         boolean apexSeen = false;
         boolean soaSeen = false;
-        int nodes = 0;
+        long[] nodes = new long[nodeCount];
+        int count = 0;
         long node = firstNode;
         while (node < slots) {
+            if (count == nodeCount) {
+                throw malformed(NODE_COUNT, nodeCount + " nodes in the header, more in the layout");
+            }
+            nodes[count++] = node;
             long next = node(node, slots, answersLength);
             apexSeen |= node == apex;
             if (node == apex) {
                 soaSeen = isSoaOf(node, soa);
             }
             node = next;
-            nodes++;
         }
         require(node == slots, node, "the last node runs past the slots");
-        require(nodes == nodeCount, NODE_COUNT, nodeCount + " nodes in the header, " + nodes + " in the layout");
-        require(apexSeen, APEX, "the apex at " + apex + " is not a node");
-        require(soaSeen, SOA, "the SOA at " + soa + " is not an SOA RRset of the apex");
-        checkIndex(firstNode, slots, slotCount, nodeCount);
+        if (count != nodeCount) {
+            throw malformed(NODE_COUNT, nodeCount + " nodes in the header, " + count + " in the layout");
+        }
+        if (!apexSeen) {
+            throw malformed(APEX, "the apex at " + apex + " is not a node");
+        }
+        if (!soaSeen) {
+            throw malformed(SOA, "the SOA at " + soa + " is not an SOA RRset of the apex");
+        }
+        checkIndex(nodes, slots, slotCount);
     }
 
     /** Checks the node at {@code at}; returns the offset after it. */
     private long node(long at, long end, long answersLength) {
         require(at + NODE_FIXED <= end, at, "node header past the nodes");
         int flags = layout.get(JAVA_BYTE, at) & 0xff;
-        require((flags & ~(ZONE_CUT | OWN_CASE)) == 0, at, "node flags " + flags);
+        if ((flags & ~(ZONE_CUT | OWN_CASE)) != 0) {
+            throw malformed(at, "node flags " + flags);
+        }
         int keyLength = layout.get(JAVA_BYTE, at + 1) & 0xff;
         long key = at + NODE_FIXED;
-        require(name(key, end) == key + keyLength, key, "node key is not a wire name of " + keyLength + " octets");
+        if (name(key, end) != key + keyLength) {
+            throw malformed(key, "node key is not a wire name of " + keyLength + " octets");
+        }
         long p = key + keyLength;
         if ((flags & OWN_CASE) != 0) {
-            require(name(p, end) == p + keyLength, p, "node owner is not a wire name of " + keyLength + " octets");
+            if (name(p, end) != p + keyLength) {
+                throw malformed(p, "node owner is not a wire name of " + keyLength + " octets");
+            }
             p += keyLength;
         }
         int answersAt = layout.get(U32, at + 4);
-        require(answersAt == PrecompiledAnswers.NOT_COMPILED || answersAt >= 0 && answersAt < answersLength, at + 4,
-                "answers at " + answersAt);
+        if (answersAt != PrecompiledAnswers.NOT_COMPILED && (answersAt < 0 || answersAt >= answersLength)) {
+            throw malformed(at + 4, "answers at " + answersAt);
+        }
         int rrsets = layout.get(U16, at + 2) & 0xffff;
         int previousType = -1;
         for (int i = 0; i < rrsets; i++) {
@@ -95,7 +129,9 @@ final class LayoutCheck {
             int count = layout.get(U32, p + 6);
             long dataLength = Integer.toUnsignedLong(layout.get(U32, p + 10));
             long data = p + RRSET_FIXED;
-            require(count > 0 && data + dataLength <= end, p, "RRset of " + count + " records, " + dataLength + " octets");
+            if (count <= 0 || data + dataLength > end) {
+                throw malformed(p, "RRset of " + count + " records, " + dataLength + " octets");
+            }
             long r = data;
             for (int k = 0; k < count; k++) {
                 require(r + 2 <= data + dataLength, r, "record length past its RRset");
@@ -126,21 +162,42 @@ final class LayoutCheck {
         return node + NODE_FIXED + (ownCase ? 2L * keyLength : keyLength);
     }
 
-    /** Every node is found through the slots, and only nodes are. */
-    private void checkIndex(long firstNode, long slots, int slotCount, int nodeCount) {
+    /**
+     * Every node is found through the slots, and only nodes are. Each node's slot is sought from
+     * its key's home slot, as a lookup probes, taking the nodes in layout order (read in sequence,
+     * not once more through the slots): it must be reached before an empty slot, and before any
+     * slot of another node with the same key. Nodes found at their own slots, as many as the slots
+     * in use, leave no slot pointing elsewhere.
+     *
+     * @param nodes every node's offset, in layout order, each checked
+     */
+    private void checkIndex(long[] nodes, long slots, int slotCount) {
         int used = 0;
         for (int i = 0; i < slotCount; i++) {
             if (layout.get(U64, slots + 8L * i) != 0) {
                 used++;
             }
         }
-        require(used == nodeCount, slots, used + " slots in use for " + nodeCount + " nodes");
+        if (used != nodes.length) {
+            throw malformed(slots, used + " slots in use for " + nodes.length + " nodes");
+        }
         require(used < slotCount, slots, "no free slot: a missing name would be looked for forever");
         CompiledZone zone = new CompiledZone(layout);
+        long mask = slotCount - 1;
         byte[] key = new byte[255];
-        for (long node = firstNode; node < slots; node = zone.nextNode(node)) {
-            int length = zone.copyNameLower(zone.key(node), key, 0);
-            require(zone.node(key, 0, length) == node, node, "node not found through the slots");
+        for (long node : nodes) {
+            int length = zone.copyName(zone.key(node), key, 0);
+            int hash = NameTable.hash(key, 0, length);
+            long tag = CompiledZone.tag(hash);
+            long wanted = tag | node;
+            long slot = zone.slotOf(hash);
+            long s;
+            while ((s = layout.get(U64, slots + (slot << 3))) != wanted) {
+                require(s != 0, node, "node not found through the slots");
+                require((s & ~OFFSET_MASK) != tag || !zone.hasKey(s & OFFSET_MASK, key, 0, length), node,
+                        "node hidden by another of the same name in the slots");
+                slot = (slot + 1) & mask;
+            }
         }
     }
 
@@ -162,9 +219,15 @@ final class LayoutCheck {
         return -1;
     }
 
+    /** Fails the check with {@code problem} unless {@code condition}; the problem is a constant, made once. */
     private static void require(boolean condition, long at, String problem) {
         if (!condition) {
-            throw new IllegalArgumentException(problem + " (offset " + at + ")");
+            throw malformed(at, problem);
         }
+    }
+
+    /** The failure of the check at offset {@code at}; messages with values are made only when it fails. */
+    private static IllegalArgumentException malformed(long at, String problem) {
+        return new IllegalArgumentException(problem + " (offset " + at + ")");
     }
 }
