@@ -88,7 +88,7 @@ final class CtlInvocation {
             return HpdnsConfig.DEFAULT_CONTROL;
         }
         try {
-            return ConfigReader.read(file).control();
+            return ConfigReader.readControl(file);
         } catch (ConfigException e) {
             List<String> problems = e.problems().stream().map(ConfigProblem::format).toList();
             throw new CommandFailure("cannot tell where the control socket is: " + problems.getFirst()

@@ -89,6 +89,33 @@ public final class ConfigReader {
         return new ConfigReader(file).read();
     }
 
+    /**
+     * Reads where the control socket is ({@code server.control}) and nothing else of the file, for
+     * {@code hpdns ctl}: quick, and a command still reaches a server whose configuration has since
+     * been broken elsewhere (an edit not yet reloaded, which {@code ctl reload} then reports).
+     *
+     * @throws ConfigException when the file cannot be read as YAML, or that key is wrong
+     */
+    public static Path readControl(Path file) throws ConfigException {
+        return new ConfigReader(file).readControl();
+    }
+
+    private Path readControl() throws ConfigException {
+        Optional<Node> root = compose();
+        Path control = null;
+        if (problems.isEmpty()) {
+            Map<String, NodeTuple> top = root.isEmpty() ? Map.of() : nodes.mapping(root.get(), "", TOP_KEYS);
+            Node serverNode = top == null ? null : value(top, "server");
+            Map<String, NodeTuple> server = serverNode == null ? Map.of()
+                    : nodes.mapping(serverNode, "server", SERVER_KEYS);
+            control = server == null ? null : control(value(server, "control"));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return control;
+    }
+
     private HpdnsConfig read() throws ConfigException {
         Optional<Node> root = compose();
         HpdnsConfig config = problems.isEmpty() ? config(root.orElse(null)) : null;

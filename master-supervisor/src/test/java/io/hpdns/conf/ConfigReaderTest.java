@@ -1,6 +1,7 @@
 package io.hpdns.conf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hpdns.notify.NotifyTargets;
@@ -111,6 +112,26 @@ class ConfigReaderTest {
         write("server:\n  control: [a]\n");
         assertThat(problems()).containsExactly(config + ":2: server.control: expected a file path such as"
                 + " run/hpdns.sock, got a list");
+    }
+
+    @Test
+    void controlSocketAloneIsReadDespiteErrorsElsewhere() throws Exception {
+        write("""
+                server:
+                  control: sockets/ctl.sock
+                  workers: many
+                zones:
+                  - { name: example.com., file: missing.zone }
+                """);
+        assertThat(ConfigReader.readControl(config)).isEqualTo(dir.resolve("sockets/ctl.sock"));
+
+        write("zones: []\n");
+        assertThat(ConfigReader.readControl(config)).isEqualTo(dir.resolve("run/hpdns.sock"));
+
+        write("server:\n  control: [a]\n  contol: x\n");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigReader.readControl(config)).problems())
+                .extracting(ConfigProblem::format).contains(config + ":2: server.control: expected a file path such as"
+                        + " run/hpdns.sock, got a list");
     }
 
     @Test
