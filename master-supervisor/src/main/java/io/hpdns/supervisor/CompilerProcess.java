@@ -113,6 +113,7 @@ public final class CompilerProcess {
             busy = true;
         }
         ControlReply reply = null;
+        boolean leaves = true;
         try {
             CompilerChannel.send(running.requests(), request);
             reply = CompilerChannel.read(running.reports());
@@ -121,7 +122,8 @@ public final class CompilerProcess {
         } finally {
             synchronized (this) {
                 busy = false;
-                if (reply == null || stopped || request.kind() == CompileRequest.Kind.INITIAL || linger.isZero()) {
+                leaves = reply == null || stopped || request.kind() == CompileRequest.Kind.INITIAL || linger.isZero();
+                if (leaves) {
                     dismiss(running);
                     compiler = null;
                 } else {
@@ -129,9 +131,12 @@ public final class CompilerProcess {
                 }
             }
         }
+        // A compiler that leaves is gone before the reply: its memory is back, and at a start the
+        // workers do not start beside it.
+        int status = leaves ? exitStatus(running.process()) : 0;
         if (reply == null) {
-            String error = "the zone compiler (pid " + running.process().pid() + ") exited with status "
-                    + exitStatus(running.process()) + " before its report; nothing was reloaded (see the log)";
+            String error = "the zone compiler (pid " + running.process().pid() + ") exited with status " + status
+                    + " before its report; nothing was reloaded (see the log)";
             log.error("{}", error);
             return ControlReply.failed(List.of(), error);
         }
@@ -166,7 +171,7 @@ public final class CompilerProcess {
         }
     }
 
-    /** The exit status of a compiler whose report ended early, killed if it does not exit in time. */
+    /** The exit status of a compiler told to exit (or whose report ended early), killed if it does not exit in time. */
     private static int exitStatus(Process process) throws InterruptedException {
         if (!process.waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();

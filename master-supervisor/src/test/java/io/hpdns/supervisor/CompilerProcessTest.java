@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hpdns.ctl.ControlReply;
 import io.hpdns.reload.BuildIdentity;
 import io.hpdns.reload.ZoneImages;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
 
 /** The master's side of the zone compiler: a real child JVM, its report read back. */
 class CompilerProcessTest {
@@ -79,26 +85,36 @@ class CompilerProcessTest {
 
     @Test
     void compilerLeavesAfterItsLinger() throws Exception {
-        Path state = dir.resolve("state");
-        CompilerProcess compiler = compiler(state, Duration.ofMillis(100),
-                "--zone", "example.com.=" + zone("example.com.", 7, "192.0.2.1"));
-        try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
-            assertThat(compiler.compile(CompileRequest.all()).succeeded()).isTrue();
-            ProcessHandle lingering = compilerOf(state);
+        Path requests = dir.resolve("requests");
+        CompilerProcess compiler = new CompilerProcess(AnswersEachRequest.class.getName(),
+                List.of(requests.toString()), Duration.ofMillis(100));
 
-            lingering.onExit().get(EXIT_SECONDS, TimeUnit.SECONDS);
-        }
+        assertThat(compiler.compile(CompileRequest.all()).succeeded()).isTrue();
+        assertThat(compiler.compile(CompileRequest.one(Name.fromString("example.com."))).succeeded())
+                .isTrue();
+
+        List<String> handled = Files.readAllLines(requests);
+        assertThat(handled).hasSize(2);
+        awaitExit(handled.getLast());
     }
 
     @Test
     void compilerOfTheStartLeavesAtOnce() throws Exception {
-        Path state = dir.resolve("state");
-        CompilerProcess compiler = compiler(state, LINGER, "--zone", "example.com.=" + zone("example.com.", 7, "192.0.2.1"));
-        try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
-            assertThat(compiler.compile(CompileRequest.initial()).succeeded()).isTrue();
-            ProcessHandle first = compilerOf(state);
+        Path requests = dir.resolve("requests");
+        CompilerProcess compiler = new CompilerProcess(AnswersEachRequest.class.getName(),
+                List.of(requests.toString()), LINGER);
 
-            first.onExit().get(EXIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(compiler.compile(CompileRequest.initial()).succeeded()).isTrue();
+
+        awaitExit(Files.readAllLines(requests).getFirst());
+    }
+
+    /** Waits until the compiler that handled {@code request} (a line "PID REQUEST") has exited. */
+    private static void awaitExit(String request) throws Exception {
+        long pid = Long.parseLong(request.substring(0, request.indexOf(' ')));
+        Optional<ProcessHandle> running = ProcessHandle.of(pid);
+        if (running.isPresent()) {
+            running.get().onExit().get(EXIT_SECONDS, TimeUnit.SECONDS);
         }
     }
 
@@ -203,6 +219,19 @@ class CompilerProcessTest {
 
         int own = ReportsItsPriority.nice();
         assertThat(reply.lines()).containsExactly("nice " + Math.min(19, own + CompilerProcess.NICE));
+    }
+
+    /** A compiler that answers each request with ok, recording it as "PID REQUEST" in the file named. */
+    public static final class AnswersEachRequest {
+        public static void main(String[] arguments) throws Exception {
+            BufferedReader master = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String request = master.readLine(); request != null; request = master.readLine()) {
+                Files.writeString(Path.of(arguments[0]), ProcessHandle.current().pid() + " " + request + "\n",
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                System.out.println("ok");
+                System.out.flush();
+            }
+        }
     }
 
     /** A compiler that reports its nice value, from /proc/self/stat. */
