@@ -82,8 +82,9 @@ final class CompileCommand implements Callable<Integer> {
                     return 0;
                 }
             }
+            heap.compiling();
             CompilerChannel.write(channel, compile(request, zoneList));
-            heap.release();
+            heap.compiled();
         }
     }
 
