@@ -365,6 +365,17 @@ public final class TcpServer implements AutoCloseable {
         }
     }
 
+    /** Connections waiting for a message to begin (RFC 7766 §6.2.3): those a limit may close. */
+    public int idleConnections() {
+        int idle = 0;
+        for (TcpConnection connection : connections.keySet()) {
+            if (connection.idleSinceNanos() != 0) {
+                idle++;
+            }
+        }
+        return idle;
+    }
+
     /** New connections closed at once because a limit was reached and no connection was idle. */
     public long refusedConnections() {
         return refused.get();

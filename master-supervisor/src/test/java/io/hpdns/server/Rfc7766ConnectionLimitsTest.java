@@ -46,6 +46,7 @@ class Rfc7766ConnectionLimitsTest {
                 Socket second = server.connectTcp()) {
             assertAnswers(first, 1);
             assertAnswers(second, 2);
+            awaitIdle(server, 2);
             try (Socket third = server.connectTcp()) {
                 assertAnswers(third, 3);
                 first.setSoTimeout(200);
@@ -78,6 +79,7 @@ class Rfc7766ConnectionLimitsTest {
                 Socket first = busy(server.connectTcp());
                 Socket second = busy(server.connectTcp())) {
             awaitOpen(server, 2);
+            awaitIdle(server, 0);
             try (Socket refused = server.connectTcp()) {
                 assertClosedByServer(refused);
             }
@@ -96,6 +98,7 @@ class Rfc7766ConnectionLimitsTest {
                 Socket first = busy(server.connectTcp());
                 Socket second = busy(server.connectTcp())) {
             awaitOpen(server, 2);
+            awaitIdle(server, 0);
             try (Socket refused = server.connectTcp()) {
                 assertClosedByServer(refused);
             }
@@ -116,6 +119,7 @@ class Rfc7766ConnectionLimitsTest {
                 Socket busy = busy(server.connectTcp())) {
             assertAnswers(idle, 1);
             awaitOpen(server, 2);
+            awaitIdle(server, 1);
             try (Socket third = server.connectTcp()) {
                 assertAnswers(third, 2);
                 assertClosedByServer(idle);
@@ -222,6 +226,18 @@ class Rfc7766ConnectionLimitsTest {
             Thread.sleep(10);
         }
         assertThat(server.server().tcp().openConnections()).isEqualTo(expected);
+    }
+
+    /**
+     * A connection's thread marks it idle when it begins to wait for a message, after its answer
+     * has left, and busy once a message's first octet is read: a moment after the client sees either.
+     */
+    private static void awaitIdle(RunningServer server, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (server.server().tcp().idleConnections() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(server.server().tcp().idleConnections()).isEqualTo(expected);
     }
 
     private static long heapAfterGc() throws InterruptedException {
