@@ -162,6 +162,7 @@ final class StartCommand implements Callable<Integer> {
         SignalHandler previousHup = reloadOnHangup(commands);
         Runtime.getRuntime().addShutdownHook(signalHook);
         try {
+            supervisor.prestart();
             compileInitial(commands, images, config);
             if (stopRequested.getCount() == 0) {
                 log.info("stopped while starting");

@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * heap, and a zone file that exhausts the compiler cannot take the master down.
  *
  * <p>After a reload the compiler stays for {@code linger} ({@code server.compiler-linger}), its
- * heap handed back but its JIT-compiled code kept, and takes the next reload: a cold JVM spends
- * about as much CPU time compiling its own code as compiling the zones (a million names: some 5
- * of 10 CPU seconds), which on a busy server is time taken from the serving threads' leftovers.
+ * heap handed back but its JIT-compiled code kept, and takes the next reload: a JVM just started
+ * spends about as much CPU time compiling its own code as compiling the zones (one record edited
+ * in a million names: 14.5-17.3 CPU seconds in a new compiler, 6.7-7.2 in one that compiled
+ * before; docs/performance.md), which on a busy server is time taken from the serving threads'
+ * leftovers.
  * Then it is told to exit (its input closed). The compile of a start does not linger: a start is
  * rarely followed by a reload at once. A compiler that died meanwhile, or whose jar was replaced
  * (an upgrade: a reload's compiler is the new build), is replaced by a new one.

@@ -73,6 +73,8 @@ public final class Supervisor {
     private boolean stopping;
     /** The spare worker, waiting for an index; null when there is none. */
     private WorkerProcess spare;
+    /** Worker 0's JVM started ahead of {@link #start} ({@link #prestart}), waiting for its index; or null. */
+    private WorkerProcess early;
 
     /**
      * @param listen the listen addresses; a port 0 is resolved by worker 0 and given to the others
@@ -102,7 +104,10 @@ public final class Supervisor {
      */
     public List<ListenAddress> start() throws WorkerFailure, InterruptedException {
         heartbeat.start();
-        WorkerProcess first = launch(slots[0], configured);
+        WorkerProcess first = takeEarly(slots[0]);
+        if (first == null) {
+            first = launch(slots[0], configured);
+        }
         List<ListenAddress> bound = awaitReady(first);
         List<ListenAddress> resolved = resolvePorts(bound);
         synchronized (this) {
@@ -130,6 +135,49 @@ public final class Supervisor {
         }
         launchSpare();
         return bound;
+    }
+
+    /**
+     * Starts worker 0's JVM now, as a spare waiting for its index, so that the second or so a JVM
+     * takes to start runs while the master compiles or checks the zones; {@link #start} then makes
+     * it worker 0 (or, should it have exited, starts worker 0 itself).
+     */
+    public void prestart() {
+        synchronized (this) {
+            if (stopping || early != null) {
+                return;
+            }
+            try {
+                early = launcher.launch(WorkerProcess.SPARE, configured);
+            } catch (IOException e) {
+                log.warn("cannot start worker 0 ahead of the zones: {}; it starts after them", e.getMessage());
+            }
+        }
+    }
+
+    /** The worker started by {@link #prestart}, told to be worker 0 and put in its slot; null when there is none. */
+    private WorkerProcess takeEarly(Slot slot) {
+        WorkerProcess taken;
+        synchronized (this) {
+            taken = early;
+            early = null;
+            if (taken == null || taken.hasExited() || stopping) {
+                return null;
+            }
+            taken.become(slot.index);
+            slot.process = taken;
+            slot.state = State.STARTING;
+            taken.exited().thenAccept(status -> exited(slot, taken, status));
+        }
+        log.info("the worker started ahead of the zones (pid {}) becomes worker {}", taken.pid(), slot.index);
+        // One that refuses is ended; its exit then fails the start as any worker 0's would.
+        taken.request(WorkerChannel.BECOME + " " + slot.index).thenAccept(reply -> {
+            if (!reply.succeeded()) {
+                log.error("worker 0 (pid {}) refused its index: {}", taken.pid(), reply.error());
+                taken.kill();
+            }
+        });
+        return taken;
     }
 
     /** Starts a spare worker when there should be one and there is none. */
@@ -640,6 +688,10 @@ public final class Supervisor {
                 if (spare != null) {
                     running.add(spare);
                     spare = null;
+                }
+                if (early != null) {
+                    running.add(early);
+                    early = null;
                 }
             }
             heartbeat.close();

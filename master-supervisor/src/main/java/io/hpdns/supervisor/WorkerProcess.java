@@ -62,7 +62,11 @@ final class WorkerProcess {
         WorkerProcess worker = new WorkerProcess(index, process);
         String name = index == SPARE ? "spare" : Integer.toString(index);
         Thread.ofVirtual().name("hpdns-worker-" + name + "-channel").start(worker::readLoop);
-        log.info("{} started, pid {}", index == SPARE ? "spare worker" : "worker " + index, process.pid());
+        if (index == SPARE) {
+            log.info("worker started, pid {}, waiting for its index", process.pid());
+        } else {
+            log.info("worker {} started, pid {}", index, process.pid());
+        }
         return worker;
     }
 
