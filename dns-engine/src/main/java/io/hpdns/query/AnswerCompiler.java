@@ -174,7 +174,7 @@ public final class AnswerCompiler {
 
     private static int threads(Zone zone) {
         return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
-                zone.nodes().size() / (long) NODES_PER_THREAD));
+                zone.nodeCount() / (long) NODES_PER_THREAD));
     }
 
     /**

@@ -39,7 +39,7 @@ public final class CompiledZoneWriter {
     }
 
     private static int slotCount(Zone zone) {
-        int nodes = zone.nodes().size();
+        int nodes = zone.nodeCount();
         return Integer.highestOneBit(Math.max(2, nodes + nodes / 3)) << 1;
     }
 

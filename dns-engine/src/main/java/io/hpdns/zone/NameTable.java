@@ -86,6 +86,11 @@ final class NameTable<V> {
         return null;
     }
 
+    /** How many names the table holds. */
+    int size() {
+        return entries.length / 2;
+    }
+
     /** Every value, in the order the table was built from; a new list, for cold paths only. */
     @SuppressWarnings("unchecked")
     List<V> values() {

@@ -70,6 +70,9 @@ public final class Zone {
         return nodes.values();
     }
 
+    /** Number of nodes, empty non-terminals included: {@link #nodes()}'s size, without making the list. */
+    public int nodeCount() { return nodes.size(); }
+
     /** Number of records after duplicates were collapsed. */
     public int recordCount() { return recordCount; }
 }

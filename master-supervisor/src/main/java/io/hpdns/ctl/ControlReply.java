@@ -33,6 +33,11 @@ public record ControlReply(List<String> lines, String error) {
         return error == null ? OK : ERROR_PREFIX + error;
     }
 
+    /** Whether {@code line} is a status line, the last of a reply: {@code ok} or {@code error: REASON}. */
+    public static boolean isStatusLine(String line) {
+        return line.equals(OK) || line.startsWith(ERROR_PREFIX);
+    }
+
     /** The reply read back from its lines, the last being the status line; null if that line is missing. */
     public static ControlReply parse(List<String> received) {
         if (received.isEmpty()) {

@@ -253,7 +253,7 @@ public final class ZoneCompiler {
         log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms; answers of {} of {} names"
                 + " kept from the previous image)", config.name(), config.file(), image.getFileName(),
                 (compiled - started) / 1_000_000, (read - started) / 1_000_000, (compiled - read) / 1_000_000, kept,
-                zone.nodes().size());
+                zone.nodeCount());
         return new Compiled(ZoneImages.Entry.served(config.name(), config.file(), image, zone.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(), result.problems()), List.of());
     }

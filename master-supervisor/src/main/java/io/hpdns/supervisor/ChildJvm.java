@@ -1,12 +1,7 @@
 package io.hpdns.supervisor;
 
-import java.io.File;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,28 +30,6 @@ final class ChildJvm {
         jvm.add("-cp");
         jvm.add(System.getProperty("java.class.path"));
         return jvm;
-    }
-
-    /**
-     * What identifies the code a child would run, as far as a replaced file shows: each jar of the
-     * class path with its file identity, size and modification time. A jar rebuilt or upgraded
-     * under the running master (scripts/hpdns replaces it) changes it; a class directory does not
-     * count (a development build).
-     */
-    static String codeStamp() {
-        StringBuilder stamp = new StringBuilder();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            try {
-                BasicFileAttributes file = Files.readAttributes(Path.of(entry), BasicFileAttributes.class);
-                if (file.isRegularFile()) {
-                    stamp.append(entry).append(' ').append(file.fileKey()).append(' ').append(file.size()).append(' ')
-                            .append(file.lastModifiedTime()).append('\n');
-                }
-            } catch (IOException | InvalidPathException e) {
-                stamp.append(entry).append(" unreadable\n");
-            }
-        }
-        return stamp.toString();
     }
 
     private static String javaExecutable() {

@@ -65,9 +65,8 @@ public final class CompilerChannel {
         List<String> lines = new ArrayList<>();
         for (String line = compiler.readLine(); line != null; line = compiler.readLine()) {
             lines.add(line);
-            ControlReply reply = ControlReply.parse(lines);
-            if (reply != null) {
-                return reply;
+            if (ControlReply.isStatusLine(line)) {
+                return ControlReply.parse(lines);
             }
         }
         return null;

@@ -1,6 +1,7 @@
 package io.hpdns.supervisor;
 
 import io.hpdns.ctl.ControlReply;
+import io.hpdns.reload.BuildIdentity;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * spends about as much CPU time compiling its own code as compiling the zones (one record edited
  * in a million names: 14.5-17.3 CPU seconds in a new compiler, 6.7-7.2 in one that compiled
  * before; docs/performance.md), which on a busy server is time taken from the serving threads'
- * leftovers.
- * Then it is told to exit (its input closed). The compile of a start does not linger: a start is
- * rarely followed by a reload at once. A compiler that died meanwhile, or whose jar was replaced
- * (an upgrade: a reload's compiler is the new build), is replaced by a new one.
+ * leftovers. Then it is told to exit (its input closed). The compile of a start does not linger:
+ * a start is rarely followed by a reload at once. A compiler that died meanwhile, or started from
+ * another build than the jar now holds (an upgrade: a reload's compiler is the new build), is
+ * replaced by a new one.
  */
 public final class CompilerProcess {
 
@@ -72,8 +73,8 @@ public final class CompilerProcess {
     /** Set by {@link #stop}: no compile starts after it. Guarded by this. */
     private boolean stopped;
 
-    /** A compiler process and its ends of the channel. */
-    private record Compiler(Process process, Writer requests, BufferedReader reports, String code) {}
+    /** A compiler process, its ends of the channel, and the build it was started from ({@link BuildIdentity}). */
+    private record Compiler(Process process, Writer requests, BufferedReader reports, String build) {}
 
     /**
      * @param mainClass the class whose {@code main} runs the command line
@@ -99,7 +100,7 @@ public final class CompilerProcess {
                 return ControlReply.failed(List.of(), "the server is stopping");
             }
             compiles++;
-            if (compiler != null && !(compiler.process().isAlive() && compiler.code().equals(ChildJvm.codeStamp()))) {
+            if (compiler != null && !(compiler.process().isAlive() && compiler.build().equals(BuildIdentity.current()))) {
                 dismiss(compiler);
                 compiler = null;
             }
@@ -146,17 +147,17 @@ public final class CompilerProcess {
     }
 
     private Compiler start() throws IOException {
-        String code = ChildJvm.codeStamp();
+        String build = BuildIdentity.current();
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         return new Compiler(process, new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8),
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), code);
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), build);
     }
 
     /** Tells the compiler to exit after {@link #linger}, unless another compile has come by then. */
     private void dismissLater(Compiler lingering, long compile) {
         CompletableFuture.runAsync(() -> {
             synchronized (this) {
-                if (compiler == lingering && compiles == compile && !busy) {
+                if (compiler == lingering && compiles == compile) {
                     dismiss(lingering);
                     compiler = null;
                 }
@@ -232,12 +233,10 @@ public final class CompilerProcess {
             dismiss(leaving);
         }
         try {
-            if (leaving.process().waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                return;
-            }
+            exitStatus(leaving.process());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            leaving.process().destroyForcibly();
         }
-        leaving.process().destroyForcibly();
     }
 }

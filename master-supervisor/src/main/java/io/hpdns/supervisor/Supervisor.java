@@ -155,28 +155,17 @@ public final class Supervisor {
         }
     }
 
-    /** The worker started by {@link #prestart}, told to be worker 0 and put in its slot; null when there is none. */
+    /** The worker started by {@link #prestart}, made worker 0 and told so; null when there is none. */
     private WorkerProcess takeEarly(Slot slot) {
         WorkerProcess taken;
         synchronized (this) {
-            taken = early;
+            taken = stopping ? null : adopt(slot, early);
             early = null;
-            if (taken == null || taken.hasExited() || stopping) {
-                return null;
-            }
-            taken.become(slot.index);
-            slot.process = taken;
-            slot.state = State.STARTING;
-            taken.exited().thenAccept(status -> exited(slot, taken, status));
         }
-        log.info("the worker started ahead of the zones (pid {}) becomes worker {}", taken.pid(), slot.index);
-        // One that refuses is ended; its exit then fails the start as any worker 0's would.
-        taken.request(WorkerChannel.BECOME + " " + slot.index).thenAccept(reply -> {
-            if (!reply.succeeded()) {
-                log.error("worker 0 (pid {}) refused its index: {}", taken.pid(), reply.error());
-                taken.kill();
-            }
-        });
+        if (taken != null) {
+            log.info("the worker started ahead of the zones (pid {}) becomes worker {}", taken.pid(), slot.index);
+            tellIndex(taken);
+        }
         return taken;
     }
 
@@ -228,16 +217,40 @@ public final class Supervisor {
      * Holds this; the caller then tells it its index.
      */
     private WorkerProcess takeSpare(Slot slot) {
-        WorkerProcess taken = spare;
-        if (taken == null || taken.hasExited()) {
+        WorkerProcess taken = adopt(slot, spare);
+        if (taken != null) {
+            spare = null;
+        }
+        return taken;
+    }
+
+    /**
+     * A worker waiting for its index, made worker {@code slot.index} and put in its slot, or null
+     * when there is none (or it has exited). Holds this; the caller then tells it ({@link #tellIndex}).
+     */
+    private WorkerProcess adopt(Slot slot, WorkerProcess waiting) {
+        if (waiting == null || waiting.hasExited()) {
             return null;
         }
-        spare = null;
-        taken.become(slot.index);
-        slot.process = taken;
+        waiting.become(slot.index);
+        slot.process = waiting;
         slot.state = State.STARTING;
-        taken.exited().thenAccept(status -> exited(slot, taken, status));
-        return taken;
+        waiting.exited().thenAccept(status -> exited(slot, waiting, status));
+        return waiting;
+    }
+
+    /**
+     * Tells an adopted worker its index. One that dies meanwhile fails the request and its exit
+     * counts as that worker's; one that refuses is ended, and counts the same way.
+     */
+    private static void tellIndex(WorkerProcess worker) {
+        worker.request(WorkerChannel.BECOME + " " + worker.index()).thenAccept(reply -> {
+            if (!reply.succeeded()) {
+                log.error("the worker started as pid {} refused to become worker {}: {}", worker.pid(), worker.index(),
+                        reply.error());
+                worker.kill();
+            }
+        });
     }
 
     /** The configured listen addresses with worker 0's ports where port 0 was asked for. */
@@ -411,16 +424,7 @@ public final class Supervisor {
         }
         if (fromSpare) {
             log.info("the spare worker (pid {}) becomes worker {}", worker.pid(), slot.index);
-            // A spare that dies meanwhile fails the request and its exit counts as this worker's;
-            // one that refuses is ended, and counts the same way.
-            WorkerProcess taken = worker;
-            worker.request(WorkerChannel.BECOME + " " + slot.index).thenAccept(reply -> {
-                if (!reply.succeeded()) {
-                    log.error("the spare worker (pid {}) refused to become worker {}: {}", taken.pid(), slot.index,
-                            reply.error());
-                    taken.kill();
-                }
-            });
+            tellIndex(worker);
         }
         try {
             worker.ready().get();
