@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -89,16 +90,20 @@ public final class AnswerCompiler {
      */
     private long previousCursor = CompiledZone.NONE;
 
+    /** Scratch for {@link #compileOne}. */
+    private int[] oneTypes;
+    private Response[] oneResponses;
+
     private AnswerCompiler(CompiledZone zone, CompiledZone previous, long[] nodes) {
+        this(zone, previous, typesOf(zone, nodes));
+    }
+
+    /** @param types every type of the zone's RRsets, or more */
+    private AnswerCompiler(CompiledZone zone, CompiledZone previous, TreeSet<Integer> types) {
         this.zone = zone;
         this.reference = reference(zone);
-        TreeSet<Integer> types = new TreeSet<>(List.of(TYPE_DS, TYPE_CNAME));
-        for (long node : nodes) {
-            long rrset = zone.firstRRset(node);
-            for (int i = zone.rrsetCount(node); i > 0; i--, rrset = zone.nextRRset(rrset)) {
-                types.add(zone.type(rrset));
-            }
-        }
+        types.add(TYPE_DS);
+        types.add(TYPE_CNAME);
         this.zoneTypes = types.stream().mapToInt(Integer::intValue).toArray();
         int candidate = 0xFFFE; // private use (RFC 6895 §3.1)
         while (types.contains(candidate)) {
@@ -332,6 +337,48 @@ public final class AnswerCompiler {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The types of the RRsets of {@code zone}'s {@code nodes}, in order. */
+    static TreeSet<Integer> typesOf(CompiledZone zone, long[] nodes) {
+        boolean[] seen = new boolean[1 << 16];
+        for (long node : nodes) {
+            long rrset = zone.firstRRset(node);
+            for (int i = zone.rrsetCount(node); i > 0; i--, rrset = zone.nextRRset(rrset)) {
+                seen[zone.type(rrset)] = true;
+            }
+        }
+        TreeSet<Integer> types = new TreeSet<>();
+        for (int type = 0; type < seen.length; type++) {
+            if (seen[type]) {
+                types.add(type);
+            }
+        }
+        return types;
+    }
+
+    /**
+     * A compiler of answers over {@code zone}, keeping none.
+     *
+     * @param types every type of the zone's RRsets, or more: a type no RRset has is compiled to
+     *     the response every other type gets, and left out
+     */
+    static AnswerCompiler over(CompiledZone zone, Set<Integer> types) {
+        return new AnswerCompiler(zone, null, new TreeSet<>(types));
+    }
+
+    /** The zone's negative answer; null when it has none. */
+    NegativeAnswer negative() {
+        return negative;
+    }
+
+    /** Compiles the node's answers into {@code builder}; returns where they start, or {@link PrecompiledAnswers#NOT_COMPILED}. */
+    int compileOne(long node, PrecompiledAnswers.Builder builder) {
+        if (oneTypes == null) {
+            oneTypes = new int[zoneTypes.length];
+            oneResponses = new Response[zoneTypes.length];
+        }
+        return compileNode(node, builder, oneTypes, oneResponses);
     }
 
     private int compileNode(long node, PrecompiledAnswers.Builder builder, int[] types, Response[] responses) {

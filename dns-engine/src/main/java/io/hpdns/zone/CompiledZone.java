@@ -165,6 +165,14 @@ public final class CompiledZone implements Authority {
         new LayoutCheck(layout).check();
     }
 
+    /**
+     * As {@link #check} for a layout patched from a checked one ({@link LayoutPatch}): its header,
+     * apex and the nodes {@code written} anew; the rest was checked where it was copied from.
+     */
+    static void checkPatched(MemorySegment layout, long[] written) {
+        new LayoutCheck(layout).checkPatched(written);
+    }
+
     /** The origin, lowercased, in wire format; read only. */
     byte[] originKey() { return originKey; }
 
@@ -183,6 +191,9 @@ public final class CompiledZone implements Authority {
 
     /** Nodes, empty non-terminals included. */
     public int nodeCount() { return nodeCount; }
+
+    /** Slots of the hash index. */
+    int slotCount() { return (int) slotMask + 1; }
 
     /** Records, after duplicates were collapsed. */
     public int recordCount() { return recordCount; }

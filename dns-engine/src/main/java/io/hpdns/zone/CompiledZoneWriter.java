@@ -39,7 +39,11 @@ public final class CompiledZoneWriter {
     }
 
     private static int slotCount(Zone zone) {
-        int nodes = zone.nodeCount();
+        return slotCount(zone.nodeCount());
+    }
+
+    /** Hash slots for {@code nodes} nodes: a power of two, fewer than three quarters in use. */
+    static int slotCount(int nodes) {
         return Integer.highestOneBit(Math.max(2, nodes + nodes / 3)) << 1;
     }
 
@@ -71,22 +75,29 @@ public final class CompiledZoneWriter {
         // The answers are compiled on this layout, then written after it (withAnswers).
         MemorySegment.copy(origin, 0, layout, JAVA_BYTE, HEADER, origin.length);
         long at = nodesAt;
-        int shift = Integer.numberOfLeadingZeros(slotCount) + 1;
-        long mask = slotCount - 1;
         for (Node node : nodes) {
             if (node == zone.apex()) {
                 layout.set(U64, APEX, at);
             }
             long next = writeNode(layout, at, node, node == zone.apex());
-            int hash = NameTable.hash(node.key(), 0, node.key().length);
-            long slot = (hash * 0x9E3779B9) >>> shift;
-            while (layout.get(U64, slotsAt + (slot << 3)) != 0) {
-                slot = (slot + 1) & mask;
-            }
-            layout.set(U64, slotsAt + (slot << 3), tag(hash) | at);
+            index(layout, slotsAt, slotCount, node.key(), at);
             at = next;
         }
         return new CompiledZone(layout);
+    }
+
+    /**
+     * Enters the node at {@code node}, of the lowercased name {@code key}, in the hash slots at
+     * {@code slotsAt}: at its name's home slot or the first free one after it (linear probing).
+     */
+    static void index(MemorySegment layout, long slotsAt, int slotCount, byte[] key, long node) {
+        int hash = NameTable.hash(key, 0, key.length);
+        long slot = (hash * 0x9E3779B9) >>> (Integer.numberOfLeadingZeros(slotCount) + 1);
+        long mask = slotCount - 1;
+        while (layout.get(U64, slotsAt + (slot << 3)) != 0) {
+            slot = (slot + 1) & mask;
+        }
+        layout.set(U64, slotsAt + (slot << 3), tag(hash) | node);
     }
 
     /**
@@ -125,18 +136,37 @@ public final class CompiledZoneWriter {
             throw new IllegalArgumentException(answersAt.length + " answer offsets for " + zone.nodeCount() + " nodes");
         }
         MemorySegment layout = zone.layout();
-        long plainLength = layout.get(U64, ANSWERS);
         int i = 0;
         for (long node = zone.firstNode(); node < zone.nodesEnd(); node = zone.nextNode(node)) {
             layout.set(U32, node + 4, answersAt[i++]);
         }
+        setLengths(layout, answersLength, negativeLength);
+    }
+
+    /** The header's lengths and offsets of the answers and the negative answer after the plain layout. */
+    private static void setLengths(MemorySegment layout, long answersLength, long negativeLength) {
+        long plainLength = layout.get(U64, ANSWERS);
         layout.set(U64, LENGTH, plainLength + answersLength + negativeLength);
         layout.set(U64, ANSWERS_LENGTH, answersLength);
         layout.set(U64, NEGATIVE, plainLength + answersLength);
         layout.set(U32, NEGATIVE_LENGTH, (int) negativeLength);
     }
 
-    private static long nodeSize(Node node) {
+    /**
+     * Points a patched layout ({@link LayoutPatch}) at its answers: the previous compile's and those
+     * compiled for it after them, {@code answersLength} octets in all, then the negative answer;
+     * and each of {@code nodes} at its answers among them.
+     */
+    public static void setPatchedAnswers(CompiledZone zone, long[] nodes, int[] answersAt, long answersLength,
+                                         long negativeLength) {
+        MemorySegment layout = zone.layout();
+        for (int i = 0; i < nodes.length; i++) {
+            layout.set(U32, nodes[i] + 4, answersAt[i]);
+        }
+        setLengths(layout, answersLength, negativeLength);
+    }
+
+    static long nodeSize(Node node) {
         long size = NODE_FIXED + node.key().length + (node.owner() == node.key() ? 0 : node.owner().length);
         for (RRset rrset : node.rrsets()) {
             size += RRSET_FIXED + rrset.data().length;
@@ -145,7 +175,7 @@ public final class CompiledZoneWriter {
     }
 
     /** Writes the node at {@code at}; returns the offset after it. For the apex, notes where its SOA is. */
-    private static long writeNode(MemorySegment layout, long at, Node node, boolean apex) {
+    static long writeNode(MemorySegment layout, long at, Node node, boolean apex) {
         byte[] key = node.key();
         boolean ownCase = node.owner() != key;
         layout.set(JAVA_BYTE, at, (byte) ((node.isZoneCut() ? ZONE_CUT : 0) | (ownCase ? OWN_CASE : 0)));

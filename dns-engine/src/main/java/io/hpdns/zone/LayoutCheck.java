@@ -25,45 +25,11 @@ final class LayoutCheck {
         this.size = layout.byteSize();
     }
 
+    /**
+     * Checks the header and every node, and that the index finds each node and nothing else.
+     */
     void check() {
-        require(size >= HEADER, 0, "shorter than its header");
-        require(layout.get(U64, 0) == MAGIC, 0, "not a compiled zone layout");
-        if (layout.get(U32, 8) != VERSION) {
-            throw malformed(8, "layout version " + layout.get(U32, 8) + ", not " + VERSION);
-        }
-        if (layout.get(U64, LENGTH) != size) {
-            throw malformed(LENGTH, "length " + layout.get(U64, LENGTH) + ", not " + size);
-        }
-        long origin = layout.get(U64, ORIGIN);
-        long firstNode = layout.get(U64, FIRST_NODE);
-        long slots = layout.get(U64, SLOTS);
-        int slotCount = layout.get(U32, SLOT_COUNT);
-        long answers = layout.get(U64, ANSWERS);
-        long answersLength = layout.get(U64, ANSWERS_LENGTH);
-        long negative = layout.get(U64, NEGATIVE);
-        int negativeLength = layout.get(U32, NEGATIVE_LENGTH);
-        if (origin < HEADER || origin >= firstNode) {
-            throw malformed(ORIGIN, "origin at " + origin);
-        }
-        require(name(origin, firstNode) == firstNode, origin, "origin is not one wire name");
-        if (firstNode > slots) {
-            throw malformed(FIRST_NODE, "nodes at " + firstNode + " after the slots at " + slots);
-        }
-        if (slotCount <= 0 || Integer.bitCount(slotCount) != 1) {
-            throw malformed(SLOT_COUNT, "slot count " + slotCount);
-        }
-        require(slots + 8L * slotCount == answers, SLOTS, "slots do not end where the answers start");
-        if (answersLength < 0 || answers + answersLength != negative) {
-            throw malformed(ANSWERS, "answers of " + answersLength);
-        }
-        if (negativeLength < 0 || negative + negativeLength != size) {
-            throw malformed(NEGATIVE, "negative answer of " + negativeLength);
-        }
-        int nodeCount = layout.get(U32, NODE_COUNT);
-        // A node takes its fixed part and a root name at least.
-        if (nodeCount < 0 || nodeCount > (slots - firstNode) / (NODE_FIXED + 1)) {
-            throw malformed(NODE_COUNT, nodeCount + " nodes in the header, more than the layout holds");
-        }
+        checkHeader();
         long apex = layout.get(U64, APEX);
         long soa = layout.get(U64, SOA);
         boolean apexSeen = false;
@@ -94,6 +60,76 @@ final class LayoutCheck {
             throw malformed(SOA, "the SOA at " + soa + " is not an SOA RRset of the apex");
         }
         checkIndex(nodes, slots, slotCount);
+    }
+
+    /**
+     * The check of a layout patched from a checked one ({@link LayoutPatch}): the header, the nodes
+     * written (each within the nodes, and found through the index), the apex and its SOA. The
+     * nodes and slots copied from the checked layout were checked there, and moved as a whole.
+     *
+     * @param written the nodes written anew
+     */
+    void checkPatched(long[] written) {
+        checkHeader();
+        long apex = layout.get(U64, APEX);
+        require(apex >= firstNode && apex < slots, APEX, "the apex is not among the nodes");
+        node(apex, slots, answersLength);
+        if (!isSoaOf(apex, layout.get(U64, SOA))) {
+            throw malformed(SOA, "the SOA is not an SOA RRset of the apex");
+        }
+        for (long node : written) {
+            require(node >= firstNode && node < slots, node, "a node written outside the nodes");
+            node(node, slots, answersLength);
+        }
+        findable(written, slots, slotCount);
+    }
+
+    private long firstNode;
+    private long slots;
+    private int slotCount;
+    private long answersLength;
+    private int nodeCount;
+
+    /** Checks the header: every part where it says and as long as it says. */
+    private void checkHeader() {
+        require(size >= HEADER, 0, "shorter than its header");
+        require(layout.get(U64, 0) == MAGIC, 0, "not a compiled zone layout");
+        if (layout.get(U32, 8) != VERSION) {
+            throw malformed(8, "layout version " + layout.get(U32, 8) + ", not " + VERSION);
+        }
+        if (layout.get(U64, LENGTH) != size) {
+            throw malformed(LENGTH, "length " + layout.get(U64, LENGTH) + ", not " + size);
+        }
+        long origin = layout.get(U64, ORIGIN);
+        firstNode = layout.get(U64, FIRST_NODE);
+        slots = layout.get(U64, SLOTS);
+        slotCount = layout.get(U32, SLOT_COUNT);
+        long answers = layout.get(U64, ANSWERS);
+        answersLength = layout.get(U64, ANSWERS_LENGTH);
+        long negative = layout.get(U64, NEGATIVE);
+        int negativeLength = layout.get(U32, NEGATIVE_LENGTH);
+        if (origin < HEADER || origin >= firstNode) {
+            throw malformed(ORIGIN, "origin at " + origin);
+        }
+        require(name(origin, firstNode) == firstNode, origin, "origin is not one wire name");
+        if (firstNode > slots) {
+            throw malformed(FIRST_NODE, "nodes at " + firstNode + " after the slots at " + slots);
+        }
+        if (slotCount <= 0 || Integer.bitCount(slotCount) != 1) {
+            throw malformed(SLOT_COUNT, "slot count " + slotCount);
+        }
+        require(slots + 8L * slotCount == answers, SLOTS, "slots do not end where the answers start");
+        if (answersLength < 0 || answers + answersLength != negative) {
+            throw malformed(ANSWERS, "answers of " + answersLength);
+        }
+        if (negativeLength < 0 || negative + negativeLength != size) {
+            throw malformed(NEGATIVE, "negative answer of " + negativeLength);
+        }
+        nodeCount = layout.get(U32, NODE_COUNT);
+        // A node takes its fixed part and a root name at least.
+        if (nodeCount < 0 || nodeCount > (slots - firstNode) / (NODE_FIXED + 1)) {
+            throw malformed(NODE_COUNT, nodeCount + " nodes in the header, more than the layout holds");
+        }
     }
 
     /** Checks the node at {@code at}; returns the offset after it. */
@@ -182,6 +218,14 @@ final class LayoutCheck {
             throw malformed(slots, used + " slots in use for " + nodes.length + " nodes");
         }
         require(used < slotCount, slots, "no free slot: a missing name would be looked for forever");
+        findable(nodes, slots, slotCount);
+    }
+
+    /**
+     * Each of {@code nodes} is reached from its key's home slot, before an empty slot and before
+     * any slot of another node with the same key.
+     */
+    private void findable(long[] nodes, long slots, int slotCount) {
         CompiledZone zone = new CompiledZone(layout);
         long mask = slotCount - 1;
         byte[] key = new byte[255];

@@ -46,14 +46,16 @@ final class PendingRRset {
     /**
      * Adds a record of this RRset, as the scanner hands it over: its rdata and canonical form, each
      * with its length. Reports a duplicate or a differing TTL as a warning.
+     *
+     * @return false when the RRset held the record already, and it was left out
      */
-    void add(ScannedRecord rec, List<ZoneProblem> problems) {
+    boolean add(ScannedRecord rec, List<ZoneProblem> problems) {
         byte[] buf = rec.data();
         int end = rec.rdataEnd();
         int canonicalEnd = rec.canonicalEnd();
         if (isDuplicate(buf, end, canonicalEnd)) {
             problems.add(warning(rec.file(), rec.line(), "duplicate record ignored: " + text(rec)));
-            return;
+            return false;
         }
         // RFC 4034 §3: RRSIGs at one name cover RRsets of different TTLs, so theirs may differ.
         if (rec.ttl() != ttl && type != Type.RRSIG) {
@@ -75,6 +77,7 @@ final class PendingRRset {
             canonicalUsed += canonicalEnd - end;
         }
         size++;
+        return true;
     }
 
     /** The record in presentation form, for a message (cold path: dnsjava formats it). */

@@ -77,12 +77,33 @@ public final class PrecompiledAnswers {
     }
 
     /** Octets of the node's answers at {@code at}. */
-    private int length(int at) {
+    public int length(int at) {
         int p = after(at + 1);
         for (int i = octet(at); i > 0; i--) {
             p = after(p + 2);
         }
         return p - at;
+    }
+
+    /**
+     * Where each of the node's responses at {@code at} starts: the response for every other type,
+     * then each typed one. Cold path.
+     */
+    public int[] responses(int at) {
+        int[] starts = new int[1 + octet(at)];
+        starts[0] = at + 1;
+        int p = after(at + 1);
+        for (int i = 1; i < starts.length; i++) {
+            starts[i] = p + 2;
+            p = after(p + 2);
+        }
+        return starts;
+    }
+
+    /** Whether the response holds records of its own: compiled, and not the zone's negative answer. */
+    public boolean hasRecords(int response) {
+        int kind = octet(response);
+        return (kind & COMPILED) != 0 && (kind & NEGATIVE) == 0;
     }
 
     private int after(int response) {

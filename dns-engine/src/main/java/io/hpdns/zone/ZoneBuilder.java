@@ -4,9 +4,12 @@ import io.hpdns.wire.WireNames;
 import io.hpdns.zonefile.ScannedRecord;
 import io.hpdns.zonefile.ZoneFileScanner;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -33,15 +36,33 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
     private int lastOwnerLength;
     private boolean lastInZone;
     private PendingNode lastNode;
+    /** Records handed over that an RRset already held. */
+    private int duplicates;
+    /**
+     * For a patch ({@link ZonePatch}): the zone the records change, whose names the checks see
+     * beside the builder's own (the builder's win); null when the builder reads a whole zone.
+     */
+    private final CompiledZone base;
+    /** Names of {@link #base} the checks looked at, as nodes with their RRsets' types only. */
+    private final Map<String, PendingNode> baseNodes = new HashMap<>();
 
     /** @param expectedNames how many owner names the zone is expected to have, to size tables up front */
     ZoneBuilder(Name origin, String file, List<ZoneProblem> problems, int expectedNames) {
+        this(origin, file, problems, expectedNames, null);
+    }
+
+    /**
+     * A builder of some of {@code base}'s names anew ({@link #buildChanged}); its checks look up
+     * every other name in {@code base}.
+     */
+    ZoneBuilder(Name origin, String file, List<ZoneProblem> problems, int expectedNames, CompiledZone base) {
         this.origin = origin;
         this.file = file;
         this.problems = problems;
         this.apexKey = NameTable.key(origin.toWire());
         this.apexLabels = WireNames.labelCount(apexKey, 0);
         this.owners = new OwnerTable(expectedNames);
+        this.base = base;
     }
 
     @Override
@@ -88,7 +109,9 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
             // Owners of NS RRsets below the apex are the delegation points (RFC 1034 §4.2.1).
             lastNode.zoneCut |= type == Type.NS && !Arrays.equals(lastNode.key, apexKey);
         }
-        rrset.add(rec, problems);
+        if (!rrset.add(rec, problems)) {
+            duplicates++;
+        }
     }
 
     @Override
@@ -106,6 +129,20 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         return List.copyOf(paths);
     }
 
+    /** The names records were handed over for, in order of first appearance, with what they own. */
+    List<PendingNode> owners() {
+        List<PendingNode> list = new ArrayList<>(owners.size());
+        for (int i = 0; i < owners.size(); i++) {
+            list.add(owners.get(i));
+        }
+        return list;
+    }
+
+    /** Records handed over that an RRset already held, and that were left out. */
+    int duplicates() {
+        return duplicates;
+    }
+
     /** Returns the zone, or null when an error was added to the problems. */
     Zone build() {
         PendingNode apex = owners.find(apexKey, 0);
@@ -120,13 +157,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         int count = 0;
         for (; count < owners.size(); count++) {
             PendingNode pending = owners.get(count);
-            if (pending.rrsetCount() > 0) {
-                checkNode(pending);
-                checkNameServerAddresses(pending);
-                checkOccluded(pending);
-                addEmptyNonTerminals(pending);
-            }
-            Node node = pending.build();
+            Node node = checkedNode(pending);
             for (RRset rrset : node.rrsets()) {
                 recordCount += rrset.size();
             }
@@ -140,12 +171,75 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
                 apexNode = node;
             }
         }
-        for (ZoneProblem p : problems) {
-            if (p.isError()) {
-                return null;
-            }
+        if (hasError()) {
+            return null;
         }
         return new Zone(origin, new NameTable<>(keys, nodes, owners.hashes(), count), apexNode, recordCount);
+    }
+
+    /**
+     * For a patch: the nodes of the names the records were of, each checked against the others
+     * and against the base zone's names, and the empty non-terminals their names need that the
+     * base zone lacks, in order of first appearance; null when an error was added to the problems.
+     *
+     * @param apex whether the apex is among them whole, to be checked as a whole zone's
+     */
+    List<Node> buildChanged(boolean apex) {
+        if (apex) {
+            checkApex(owners.find(apexKey, 0));
+        }
+        List<Node> nodes = new ArrayList<>(owners.size());
+        for (int i = 0; i < owners.size(); i++) {
+            nodes.add(checkedNode(owners.get(i)));
+        }
+        return hasError() ? null : nodes;
+    }
+
+    /** The node checked, with the empty non-terminals above it added to the owners. */
+    private Node checkedNode(PendingNode pending) {
+        if (pending.rrsetCount() > 0) {
+            checkNode(pending);
+            checkNameServerAddresses(pending);
+            checkOccluded(pending);
+            addEmptyNonTerminals(pending);
+        }
+        return pending.build();
+    }
+
+    private boolean hasError() {
+        for (ZoneProblem p : problems) {
+            if (p.isError()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The node of the lowercased name at {@code name[off..]}: the builder's own, else (for a
+     * patch) the base zone's, with its RRsets' types and whether it is a zone cut; null when
+     * neither has it.
+     */
+    private PendingNode known(byte[] name, int off) {
+        PendingNode own = owners.find(name, off);
+        if (own != null || base == null) {
+            return own;
+        }
+        int length = WireNames.length(name, off);
+        long node = base.node(name, off, length);
+        if (node == CompiledZone.NONE) {
+            return null;
+        }
+        return baseNodes.computeIfAbsent(WireNames.toString(name, off), k -> {
+            byte[] key = Arrays.copyOfRange(name, off, off + length);
+            PendingNode mirror = new PendingNode(key, key);
+            mirror.zoneCut = base.isZoneCut(node);
+            long rrset = base.firstRRset(node);
+            for (int i = base.rrsetCount(node); i > 0; i--, rrset = base.nextRRset(rrset)) {
+                mirror.add(new PendingRRset(base.type(rrset), base.ttl(rrset), file, 0));
+            }
+            return mirror;
+        });
     }
 
     private void checkApex(PendingNode apex) {
@@ -197,7 +291,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
             if (extra < 0 || !isApexAt(target, suffix(target, 0, extra))) {
                 continue;
             }
-            PendingNode at = owners.find(target, 0);
+            PendingNode at = known(target, 0);
             if (at == null || (at.find(Type.A) == null && at.find(Type.AAAA) == null)) {
                 String what = underCut(target, extra) ? "missing glue: " : "no address for ";
                 problems.add(PendingRRset.warning(ns.file, ns.firstLine, what + "NS target "
@@ -215,7 +309,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         int off = 0;
         for (int labels = WireNames.labelCount(key, 0); labels > apexLabels + 1; labels--) {
             off = suffix(key, off, 1);
-            PendingNode ancestor = owners.find(key, off);
+            PendingNode ancestor = known(key, off);
             if (ancestor == null) {
                 continue;
             }
@@ -239,7 +333,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
     private boolean underCut(byte[] name, int extra) {
         int off = 0;
         for (int i = 0; i < extra; i++) {
-            PendingNode n = owners.find(name, off);
+            PendingNode n = known(name, off);
             if (n != null && n.zoneCut) {
                 return true;
             }
@@ -269,7 +363,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         int off = 0;
         for (int labels = WireNames.labelCount(key, 0); labels > apexLabels + 1; labels--) {
             off = suffix(key, off, 1);
-            if (owners.find(key, off) != null) {
+            if (known(key, off) != null) {
                 return;
             }
             owners.intern(key, off);

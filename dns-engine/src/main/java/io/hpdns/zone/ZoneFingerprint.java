@@ -45,9 +45,16 @@ public final class ZoneFingerprint {
         return new ZoneFingerprint(files, digests);
     }
 
-    /** Whether every file still has the content it had (a file that is gone or unreadable has changed). */
-    public boolean unchanged() {
-        for (int i = 0; i < files.size(); i++) {
+    /**
+     * Whether every file still has the content it had (a file that is gone or unreadable has
+     * changed), the master file's digest taken already ({@code masterDigest}), from the octets
+     * that are compiled if it changed.
+     */
+    public boolean unchanged(byte[] masterDigest) {
+        if (!Arrays.equals(digests.getFirst(), masterDigest)) {
+            return false;
+        }
+        for (int i = 1; i < files.size(); i++) {
             if (!Arrays.equals(digests.get(i), digest(files.get(i)))) {
                 return false;
             }
@@ -78,6 +85,11 @@ public final class ZoneFingerprint {
             return new byte[0];
         }
         return sha256.digest();
+    }
+
+    /** SHA-256 of a file's octets, read already. */
+    public static byte[] digest(byte[] text) {
+        return sha256().digest(text);
     }
 
     private static MessageDigest sha256() {

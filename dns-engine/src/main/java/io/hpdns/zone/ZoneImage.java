@@ -56,10 +56,8 @@ public final class ZoneImage {
     private static final int HEADER_CHECKED = 32;
     /** Where the body's checksum starts: the header's padding on, so that no octet goes unchecked. */
     private static final int BODY = HEADER_CHECKED + 4;
-    /** A byte buffer holds at most 2 GB: larger layouts are checked and written in parts. */
-    private static final long CHUNK = 1L << 30;
-    /** Octets per write call (see {@link #writeFully}). */
-    private static final int WRITE_CHUNK = 1 << 20;
+    /** Octets per read or write call (see {@link #writeFully}, {@link #update}). */
+    private static final int IO_CHUNK = 1 << 20;
 
     /** A zone and the fingerprint of the files it was built from, as read from an image. */
     public record Loaded(CompiledZone zone, ZoneFingerprint fingerprint) {}
@@ -135,6 +133,33 @@ public final class ZoneImage {
             this.layoutAt = layoutAt;
         }
 
+        /**
+         * This draft's layout as a {@link LayoutPatch.Target}, patched from the layout of
+         * {@code image}: octets copied from there in the kernel ({@code copy_file_range}), so that
+         * they pass through neither process's memory, and the others written with
+         * {@code pwrite}; the mapping of {@link #layout} sees both.
+         */
+        public LayoutPatch.Target patchedFrom(FileChannel image) throws IOException {
+            long imageLayoutAt = layoutAt(image);
+            return new LayoutPatch.Target() {
+                @Override
+                public void copy(long from, long to, long length) throws IOException {
+                    channel.position(layoutAt + to);
+                    for (long done = 0; done < length; ) {
+                        done += image.transferTo(imageLayoutAt + from + done, length - done, channel);
+                    }
+                }
+
+                @Override
+                public void write(long to, MemorySegment octets) throws IOException {
+                    ByteBuffer buffer = octets.asByteBuffer();
+                    for (long at = layoutAt + to; buffer.hasRemaining(); ) {
+                        at += channel.write(buffer, at);
+                    }
+                }
+            };
+        }
+
         /** The start of the layout, mapped for writing; the file's zeros until written. */
         public MemorySegment layout() {
             return mapped.asSlice(layoutAt);
@@ -146,18 +171,35 @@ public final class ZoneImage {
          * @throws ZoneImageException when the layout is malformed; nothing is published
          */
         public void publish(byte[] rest) throws IOException {
+            publish(rest, null);
+        }
+
+        /**
+         * As {@link #publish(byte[])} for a layout patched from a checked one
+         * ({@link LayoutPatch}), whose structure is checked where it was written anew:
+         * {@code written}, the nodes written anew.
+         */
+        public void publishPatched(byte[] rest, long[] written) throws IOException {
+            publish(rest, written);
+        }
+
+        private void publish(byte[] rest, long[] written) throws IOException {
             long restAt = mapped.byteSize();
             writeFully(channel, ByteBuffer.wrap(rest), restAt);
             long length = restAt + rest.length;
             MemorySegment whole = channel.map(FileChannel.MapMode.READ_ONLY, 0, length, arena);
             try {
-                CompiledZone.check(whole.asSlice(layoutAt));
+                if (written == null) {
+                    CompiledZone.check(whole.asSlice(layoutAt));
+                } else {
+                    CompiledZone.checkPatched(whole.asSlice(layoutAt), written);
+                }
             } catch (RuntimeException e) {
                 throw new ZoneImageException(file, "malformed layout: " + e.getMessage());
             }
             CRC32C crc = new CRC32C();
             crc.update(new byte[HEADER - BODY]);
-            update(crc, whole.asSlice(HEADER));
+            update(crc, channel, HEADER, length);
             ByteBuffer header = ByteBuffer.allocate(HEADER).put(MAGIC).putInt(VERSION).putLong(length)
                     .putLong(layoutAt);
             header.putInt((int) crc.getValue());
@@ -175,6 +217,15 @@ public final class ZoneImage {
                 Files.deleteIfExists(temporary);
             }
         }
+    }
+
+    /** Where the layout of an image, checked already, starts in its file. */
+    private static long layoutAt(FileChannel image) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        while (header.hasRemaining() && image.read(header, header.position()) > 0) {
+            // Read on: a header is short, one read gets it.
+        }
+        return header.getLong(LAYOUT_AT);
     }
 
     private static byte[] fingerprintBytes(ZoneFingerprint fingerprint) {
@@ -273,7 +324,7 @@ public final class ZoneImage {
             MemorySegment image = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
             checkHeader(file, image);
             CRC32C crc = new CRC32C();
-            update(crc, image.asSlice(BODY));
+            update(crc, channel, BODY, image.byteSize());
             if ((int) crc.getValue() != image.get(CompiledZone.U32, BODY_CHECKSUM)) {
                 throw new ZoneImageException(file, "checksum mismatch: the image is damaged");
             }
@@ -349,14 +400,29 @@ public final class ZoneImage {
     }
 
     /** The checksum of a segment of any size, a buffer's worth at a time. */
-    private static void update(CRC32C crc, MemorySegment segment) {
-        for (long at = 0; at < segment.byteSize(); at += CHUNK) {
-            crc.update(segment.asSlice(at, Math.min(CHUNK, segment.byteSize() - at)).asByteBuffer());
+    /**
+     * Adds the file's octets {@code [from, to)} to the checksum, read a megabyte at a time into
+     * native memory of its own. Read rather than mapped: pages a process maps are faulted in one
+     * at a time, which for a file read once, or written by copying in the kernel
+     * ({@link Draft#patchedFrom}), costs more than the read.
+     */
+    private static void update(CRC32C crc, FileChannel channel, long from, long to) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            ByteBuffer buffer = arena.allocate(IO_CHUNK).asByteBuffer();
+            for (long at = from; at < to; ) {
+                buffer.clear().limit((int) Math.min(IO_CHUNK, to - at));
+                int n = channel.read(buffer, at);
+                if (n < 0) {
+                    throw new IOException("the file ends at " + at + ", before " + to);
+                }
+                crc.update(buffer.flip());
+                at += n;
+            }
         }
     }
 
     /**
-     * Writes a heap buffer at most {@link #WRITE_CHUNK} octets per call: the channel copies each
+     * Writes a heap buffer at most {@link #IO_CHUNK} octets per call: the channel copies each
      * call's octets through a temporary native buffer of that size, which its thread keeps for
      * the next write, so the compiler would otherwise hold a native copy of a zone's whole
      * answers (some 50 MB for a million names) for as long as it runs.
@@ -365,7 +431,7 @@ public final class ZoneImage {
         long position = at;
         int end = buffer.limit();
         while (buffer.position() < end) {
-            buffer.limit(Math.min(end, buffer.position() + WRITE_CHUNK));
+            buffer.limit(Math.min(end, buffer.position() + IO_CHUNK));
             while (buffer.hasRemaining()) {
                 position += channel.write(buffer, position);
             }

@@ -9,8 +9,10 @@ import java.util.List;
  *
  * @param files the master file, then each file it {@code $INCLUDE}d that held records, in the
  *     order they were first read; a reload compares their contents to tell whether the zone changed
+ * @param everyRecordOnce whether no record was written twice (a duplicate is left out, with a
+ *     warning)
  */
-public record ZoneLoadResult(Zone zone, List<ZoneProblem> problems, List<Path> files) {
+public record ZoneLoadResult(Zone zone, List<ZoneProblem> problems, List<Path> files, boolean everyRecordOnce) {
 
     public ZoneLoadResult {
         problems = List.copyOf(problems);

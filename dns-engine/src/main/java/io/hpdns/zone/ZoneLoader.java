@@ -1,5 +1,6 @@
 package io.hpdns.zone;
 
+import io.hpdns.zonefile.ScanState;
 import io.hpdns.zonefile.ZoneFileScanner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.xbill.DNS.Name;
 
 /**
@@ -32,13 +34,36 @@ public final class ZoneLoader {
             throw new IllegalArgumentException("zone origin must be absolute: " + origin);
         }
         List<ZoneProblem> problems = new ArrayList<>();
-        int expectedNames = (int) Math.min(1 << 28, Math.max(0, sizeOf(file) / BYTES_PER_NAME));
-        ZoneBuilder builder = new ZoneBuilder(origin, file.toString(), problems, expectedNames);
+        ZoneBuilder builder = new ZoneBuilder(origin, file.toString(), problems, expectedNames(sizeOf(file)));
         // A file that cannot be read at all has nothing to check further.
         Zone zone = ZoneFileScanner.scan(file, origin, builder) ? builder.build() : null;
+        return result(problems, zone, builder, file);
+    }
+
+    /**
+     * As {@link #load(Name, Path)}, the master file's octets read already ({@code text}), handing
+     * the scanner's state every {@code every} octets of it to {@code checkpoints} (see
+     * {@link ZoneFileScanner#scan(Path, byte[], Name, ZoneFileScanner.Sink, int, Consumer)}).
+     */
+    public static ZoneLoadResult load(Name origin, Path file, byte[] text, int every, Consumer<ScanState> checkpoints) {
+        if (!origin.isAbsolute()) {
+            throw new IllegalArgumentException("zone origin must be absolute: " + origin);
+        }
+        List<ZoneProblem> problems = new ArrayList<>();
+        ZoneBuilder builder = new ZoneBuilder(origin, file.toString(), problems, expectedNames(text.length));
+        ZoneFileScanner.scan(file, text, origin, builder, every, checkpoints);
+        return result(problems, builder.build(), builder, file);
+    }
+
+    private static int expectedNames(long fileSize) {
+        return (int) Math.min(1 << 28, Math.max(0, fileSize / BYTES_PER_NAME));
+    }
+
+    private static ZoneLoadResult result(List<ZoneProblem> problems, Zone zone, ZoneBuilder builder, Path file) {
         // Report in the order an operator reads the file: whole-zone findings, then by line.
         problems.sort(Comparator.comparing(ZoneProblem::file).thenComparingInt(ZoneProblem::line));
-        return new ZoneLoadResult(hasError(problems) ? null : zone, problems, builder.filesRead(file));
+        return new ZoneLoadResult(hasError(problems) ? null : zone, problems, builder.filesRead(file),
+                builder.duplicates() == 0);
     }
 
     private static long sizeOf(Path file) {

@@ -49,6 +49,22 @@ final class Lexer {
         return in;
     }
 
+    /** Where the next token is read from. */
+    int position() {
+        return pos;
+    }
+
+    /** The line the next token is read on. */
+    int nextLine() {
+        return line;
+    }
+
+    /** Goes on reading at {@code from}, the start of a line, numbered {@code fromLine}. */
+    void resume(int from, int fromLine) {
+        pos = from;
+        line = fromLine;
+    }
+
     int start() {
         return start;
     }

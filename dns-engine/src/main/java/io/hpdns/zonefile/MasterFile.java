@@ -1,6 +1,9 @@
 package io.hpdns.zonefile;
 
+import io.hpdns.wire.WireNames;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.Consumer;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Type;
 
@@ -51,15 +54,56 @@ final class MasterFile {
     }
 
     void read() {
+        read(Integer.MAX_VALUE, Integer.MAX_VALUE, null);
+    }
+
+    /**
+     * Reads the file from where its lexer stands up to the first entry that starts at or after
+     * {@code stopAt} (or to its end), handing the state at the first entry start at or after
+     * every {@code every} octets to {@code checkpoints} (null: none); returns the state where it
+     * stopped (at the end: an offset of the file's length).
+     */
+    ScanState read(int stopAt, int every, Consumer<ScanState> checkpoints) {
+        long next = lexer.position();
         while (true) {
+            int at = lexer.position();
+            if (at >= stopAt) {
+                return state();
+            }
+            if (checkpoints != null && at >= next) {
+                checkpoints.accept(state());
+                next = (long) at + every;
+            }
             try {
                 if (!entry()) {
-                    return;
+                    return state();
                 }
             } catch (ScanException e) {
                 scanner.problem(name, lexer.line(), e.getMessage());
                 lexer.skipRecord();
             }
+        }
+    }
+
+    /** Where reading stands, at the start of an entry. */
+    ScanState state() {
+        byte[] origin = fields.origin();
+        byte[] known = ownerState == OWNER ? Arrays.copyOf(owner, WireNames.length(owner, 0)) : null;
+        return new ScanState(lexer.position(), lexer.nextLine(), origin, defaultTtl, lastTtl, known,
+                ownerState != NO_OWNER);
+    }
+
+    /** Goes on reading from {@code state}, the start of an entry of this file. */
+    void resume(ScanState state) {
+        lexer.resume(state.offset(), state.line());
+        fields.origin(state.origin());
+        defaultTtl = state.defaultTtl();
+        lastTtl = state.lastTtl();
+        if (state.owner() != null) {
+            System.arraycopy(state.owner(), 0, owner, 0, state.owner().length);
+            ownerState = OWNER;
+        } else {
+            ownerState = state.ownerKnown() ? BAD_OWNER : NO_OWNER;
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.xbill.DNS.Name;
 
 /**
@@ -46,6 +47,9 @@ public final class ZoneFileScanner {
     /** The files being read, outermost first, as given and as real paths (for loops). */
     private final List<Path> chain = new ArrayList<>();
     private final List<Path> realChain = new ArrayList<>();
+    /** While reading a range of a file again ({@link #scanRange}): an {@code $INCLUDE} is noted, not read. */
+    private boolean rangeOnly;
+    private boolean includeMet;
 
     private ZoneFileScanner(Sink sink) {
         this.sink = sink;
@@ -68,12 +72,69 @@ public final class ZoneFileScanner {
         return scanner.read(file, origin.toWire(), -1, file.toString(), 0);
     }
 
+    /**
+     * Reads the master file {@code file}, whose octets are {@code text}, as {@link #scan} does, and
+     * hands over the state at the first entry start at or after every {@code every} octets of it
+     * (the first at its start), for {@link #scanRange} to read it again from there: those of the
+     * master file only, not of the files it includes.
+     */
+    public static void scan(Path file, byte[] text, Name origin, Sink sink, int every,
+                            Consumer<ScanState> checkpoints) {
+        ZoneFileScanner scanner = new ZoneFileScanner(sink);
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (IOException e) {
+            sink.problem(file.toString(), 0, "cannot read zone file: " + e);
+            return;
+        }
+        scanner.chain.add(file);
+        scanner.realChain.add(real);
+        new MasterFile(scanner, file, text, origin.toWire(), -1).read(Integer.MAX_VALUE, every, checkpoints);
+    }
+
+    /**
+     * What {@link #scanRange} read up to: the state where it stopped, and whether the range holds
+     * an {@code $INCLUDE} (which it does not read).
+     */
+    public record RangeEnd(ScanState state, boolean includeMet) {}
+
+    /**
+     * Reads {@code text}, the octets of the master file {@code file}, from {@code from} (a state of
+     * the same file up to there, {@link #scan}) up to the first entry that starts at or after
+     * {@code stopAt}, or to its end, handing the records and faults to {@code sink} and the state at
+     * the first entry start at or after every {@code every} octets, from {@code from} on, to
+     * {@code checkpoints}.
+     */
+    public static RangeEnd scanRange(Path file, byte[] text, ScanState from, int stopAt, Sink sink, int every,
+                                     Consumer<ScanState> checkpoints) {
+        ZoneFileScanner scanner = new ZoneFileScanner(sink);
+        scanner.rangeOnly = true;
+        scanner.chain.add(file);
+        MasterFile master = new MasterFile(scanner, file, text, from.origin(), from.defaultTtl());
+        master.resume(from);
+        ScanState end = master.read(stopAt, every, checkpoints);
+        return new RangeEnd(end, scanner.includeMet);
+    }
+
+    /**
+     * The octets of a master file, read at most {@link #READ_CHUNK} at a time (see
+     * {@link #readFile}).
+     */
+    public static byte[] readMasterFile(Path file) throws IOException {
+        return readFile(file);
+    }
+
     RdataBuffer rdataBuffer() {
         return rdata;
     }
 
     /** {@code $INCLUDE} of {@code path}, at {@code line} of {@code from}. */
     void include(Path path, byte[] origin, long defaultTtl, String from, int line) {
+        if (rangeOnly) {
+            includeMet = true;
+            return;
+        }
         if (chain.size() >= MAX_INCLUDE_DEPTH) {
             problem(from, line, "$INCLUDE " + Printable.of(path.toString()) + " nests files more than "
                     + MAX_INCLUDE_DEPTH + " deep: " + describe(chain, path));

@@ -86,11 +86,11 @@ class ZoneImageRoundTripTest {
 
         assertThat(ZoneImage.read(image).fingerprint().files()).containsExactly(master, included);
         assertThat(ZoneImage.readFingerprint(image).files()).containsExactly(master, included);
-        assertThat(ZoneImage.read(image).fingerprint().unchanged()).isTrue();
+        assertThat(ZoneImage.read(image).fingerprint().unchanged(ZoneFingerprint.digest(master))).isTrue();
 
         Files.writeString(included, "extra A 192.0.2.77\n", StandardOpenOption.APPEND);
 
-        assertThat(ZoneImage.read(image).fingerprint().unchanged()).isFalse();
+        assertThat(ZoneImage.read(image).fingerprint().unchanged(ZoneFingerprint.digest(master))).isFalse();
     }
 
     @Test

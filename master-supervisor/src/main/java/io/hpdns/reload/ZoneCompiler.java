@@ -4,6 +4,7 @@ import io.hpdns.conf.ConfigException;
 import io.hpdns.conf.ConfigProblem;
 import io.hpdns.conf.ZoneConfig;
 import io.hpdns.query.AnswerCompiler;
+import io.hpdns.query.AnswerPatch;
 import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
@@ -11,7 +12,12 @@ import io.hpdns.zone.ZoneLoadResult;
 import io.hpdns.zone.ZoneLoader;
 import io.hpdns.zone.ZoneProblem;
 import io.hpdns.zone.Zone;
+import io.hpdns.zone.ZonePatch;
+import io.hpdns.zone.ZoneSource;
+import io.hpdns.zonefile.ScanState;
+import io.hpdns.zonefile.ZoneFileScanner;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -211,9 +217,13 @@ public final class ZoneCompiler {
 
     /** One zone: kept when its files are unchanged, else compiled from them. */
     private Compiled compile(ZoneConfig config, ZoneImages.Entry before, boolean initial) {
+        long started = System.nanoTime();
+        // The master file is read once: its digest tells whether it changed, its octets are compiled.
+        byte[] text = readMasterFile(config.file());
+        byte[] digest = text == null ? new byte[0] : ZoneFingerprint.digest(text);
         if (builtFromItsFile(before, config)) {
             try {
-                Compiled kept = unchanged(config, before, initial);
+                Compiled kept = unchanged(config, before, initial, digest);
                 if (kept != null) {
                     return kept;
                 }
@@ -227,16 +237,47 @@ public final class ZoneCompiler {
         }
         // What a failure keeps serving: at a start, nothing older than the files.
         ZoneImages.Entry fallback = initial ? null : before;
-        long started = System.nanoTime();
-        byte[] masterDigest = ZoneFingerprint.digest(config.file());
-        ZoneLoadResult result = ZoneLoader.load(config.name(), config.file());
+        if (text == null) {
+            // The loader says why the file cannot be read.
+            return compiled(config, fallback, before, ZoneLoader.load(config.name(), config.file()), null, digest,
+                    null, started);
+        }
+        if (builtFromItsFile(before, config)) {
+            Compiled patched = patched(config, before, text, digest, started);
+            if (patched != null) {
+                return patched;
+            }
+        }
+        List<ScanState> checkpoints = new ArrayList<>();
+        ZoneLoadResult result = ZoneLoader.load(config.name(), config.file(), text, ZoneSource.CHECKPOINT_EVERY,
+                checkpoints::add);
+        return compiled(config, fallback, before, result, text, digest, checkpoints, started);
+    }
+
+    /** The master file's octets; null when it cannot be read (the loader then says why). */
+    private static byte[] readMasterFile(Path file) {
+        try {
+            return ZoneFileScanner.readMasterFile(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The zone loaded as {@code result}, compiled into a new image, with its source kept beside it
+     * ({@link ZoneSource}) when it was read from its master file alone, whose octets were
+     * {@code text} (null: no source is kept).
+     */
+    private Compiled compiled(ZoneConfig config, ZoneImages.Entry fallback, ZoneImages.Entry before,
+                              ZoneLoadResult result, byte[] text, byte[] digest, List<ScanState> checkpoints,
+                              long started) {
         logProblems(result.problems());
         if (!result.ok()) {
             return failed(config, fallback, result.problems());
         }
         long read = System.nanoTime();
         Zone zone = result.zone();
-        ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), masterDigest);
+        ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), digest);
         Path image = images.newImage(zone.origin(), zone.serial());
         int kept;
         try {
@@ -244,10 +285,10 @@ public final class ZoneCompiler {
             // its checksums vouch for it.
             kept = AnswerCompiler.compileImage(zone, previousCompile(config, before), fingerprint, image);
         } catch (IOException e) {
-            ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, images.directory().toString(), 0,
-                    "cannot make the zone's image: " + e.getMessage());
-            log.error("{}", problem.format());
-            return failed(config, fallback, List.of(problem));
+            return failed(config, fallback, List.of(imageProblem(e)));
+        }
+        if (text != null && result.files().size() == 1) {
+            keepSource(config, image, new ZoneSource(text, checkpoints, result.everyRecordOnce(), 0));
         }
         long compiled = System.nanoTime();
         log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms; answers of {} of {} names"
@@ -256,6 +297,72 @@ public final class ZoneCompiler {
                 zone.nodeCount());
         return new Compiled(ZoneImages.Entry.served(config.name(), config.file(), image, zone.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(), result.problems()), List.of());
+    }
+
+    private ZoneProblem imageProblem(IOException e) {
+        ZoneProblem problem = new ZoneProblem(ZoneProblem.Severity.ERROR, images.directory().toString(), 0,
+                "cannot make the zone's image: " + e.getMessage());
+        log.error("{}", problem.format());
+        return problem;
+    }
+
+    /** Writes the source beside the image; a zone whose source is not kept is compiled whole next time. */
+    private static void keepSource(ZoneConfig config, Path image, ZoneSource source) {
+        try {
+            source.writeFor(image);
+        } catch (IOException e) {
+            log.warn("zone {}: cannot keep its source beside its image ({}); its next change is compiled whole",
+                    config.name(), e.getMessage());
+        }
+    }
+
+    /**
+     * The zone's edit since {@code before} made into a new image from the octets around the edit
+     * ({@link ZonePatch}, {@link AnswerPatch}); null, having published nothing, when the whole file
+     * is to be read (the reason is logged).
+     */
+    private Compiled patched(ZoneConfig config, ZoneImages.Entry before, byte[] text, byte[] digest, long started) {
+        ZoneSource source;
+        CompiledZone previous;
+        try {
+            source = ZoneSource.readFor(before.image());
+            previous = ZoneImage.map(before.image(), config.name());
+        } catch (NoSuchFileException e) {
+            // No source was kept (a zone with $INCLUDE): there is nothing to patch from.
+            return null;
+        } catch (IOException e) {
+            log.info("zone {}: its whole file is read: {}", config.name(), e.getMessage());
+            return null;
+        }
+        if (source.unusedAnswers() > previous.answers().bytes().byteSize() / 2) {
+            log.info("zone {}: its whole file is read, to compact answers that patches left unused", config.name());
+            return null;
+        }
+        ZonePatch.Outcome outcome = ZonePatch.read(previous, source, config.file(), text);
+        if (outcome instanceof ZonePatch.Whole whole) {
+            log.info("zone {}: its whole file is read: {}", config.name(), whole.reason());
+            return null;
+        }
+        ZonePatch.Patch patch = (ZonePatch.Patch) outcome;
+        long read = System.nanoTime();
+        Path image = images.newImage(config.name(), patch.serial());
+        ZoneFingerprint fingerprint = ZoneFingerprint.of(List.of(config.file()), digest);
+        AnswerPatch.Result result;
+        try {
+            result = AnswerPatch.patchImage(previous, before.image(), patch, fingerprint, image);
+        } catch (IOException e) {
+            log.warn("zone {}: cannot patch its image ({}); its whole file is read", config.name(), e.getMessage());
+            return null;
+        }
+        logProblems(patch.problems());
+        keepSource(config, image, new ZoneSource(text, patch.checkpoints(), true,
+                source.unusedAnswers() + result.unusedAnswers()));
+        long done = System.nanoTime();
+        log.info("zone {} patched from {} into {} in {} ms (read {} ms, compiled {} ms; {} names changed, answers of"
+                + " {} names compiled)", config.name(), config.file(), image.getFileName(), (done - started) / 1_000_000,
+                (read - started) / 1_000_000, (done - read) / 1_000_000, patch.changes().size(), result.compiled());
+        return new Compiled(ZoneImages.Entry.served(config.name(), config.file(), image, patch.serial()),
+                new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, patch.serial(), patch.problems()), List.of());
     }
 
     /**
@@ -289,9 +396,9 @@ public final class ZoneCompiler {
      *
      * @throws IOException when the image cannot be read or is damaged
      */
-    private static Compiled unchanged(ZoneConfig config, ZoneImages.Entry before, boolean initial)
-            throws IOException {
-        if (!ZoneImage.readFingerprint(before.image()).unchanged()) {
+    private static Compiled unchanged(ZoneConfig config, ZoneImages.Entry before, boolean initial,
+                                      byte[] masterDigest) throws IOException {
+        if (!ZoneImage.readFingerprint(before.image()).unchanged(masterDigest)) {
             return null;
         }
         if (initial) {
@@ -318,7 +425,7 @@ public final class ZoneCompiler {
             Compiled zone = null;
             if (builtFromItsFile(before, config)) {
                 try {
-                    zone = unchanged(config, before, true);
+                    zone = unchanged(config, before, true, ZoneFingerprint.digest(config.file()));
                 } catch (IOException e) {
                     // The compiler reads the zone's files, and says why.
                 }

@@ -3,6 +3,7 @@ package io.hpdns.reload;
 import io.hpdns.conf.ZoneConfig;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
+import io.hpdns.zone.ZoneSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
@@ -130,6 +131,7 @@ public final class ZoneImages implements AutoCloseable {
         Set<String> keep = new HashSet<>(Set.of(LOCK, BUILD, WARM));
         for (Entry entry : warm().values()) {
             keep.add(entry.image().getFileName().toString());
+            keep.add(ZoneSource.fileOf(entry.image()).getFileName().toString());
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
@@ -231,6 +233,7 @@ public final class ZoneImages implements AutoCloseable {
             for (Path image : images) {
                 if (!keep.contains(image.getFileName().toString())) {
                     Files.deleteIfExists(image);
+                    Files.deleteIfExists(ZoneSource.fileOf(image));
                 }
             }
         }

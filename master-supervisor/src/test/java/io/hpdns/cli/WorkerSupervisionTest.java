@@ -205,9 +205,9 @@ class WorkerSupervisionTest {
         assertThat(reload.exitCode()).as(reload.err()).isZero();
         assertThat(reload.out()).isEqualTo("example.com. loaded, serial 2" + System.lineSeparator());
         assertEveryWorkerAnswers("192.0.2.20");
-        // Compiled once, by the compiler; every worker maps the same image.
+        // Compiled once, by the compiler, from the edited records alone; every worker maps the same image.
         assertThat(master.log())
-                .containsPattern("compiler pid \\d+ ZoneCompiler: zone example\\.com\\. compiled from .* into"
+                .containsPattern("compiler pid \\d+ ZoneCompiler: zone example\\.com\\. patched from .* into"
                         + " example\\.com\\.2-\\p{XDigit}+\\.zimg")
                 .containsPattern("worker 0 pid \\d+ ZoneReloader: zone example\\.com\\. mapped from example\\.com\\.2-")
                 .containsPattern("worker 1 pid \\d+ ZoneReloader: zone example\\.com\\. mapped from example\\.com\\.2-")

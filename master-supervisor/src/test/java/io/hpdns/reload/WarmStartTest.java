@@ -186,11 +186,13 @@ class WarmStartTest {
         run(BUILD);
         String image = servedImage();
         Files.writeString(state().resolve("example.com.7-abc.zimg"), "left by a killed worker");
+        Files.writeString(state().resolve("example.com.7-abc.zimg.src"), "left by a killed worker");
         Files.writeString(state().resolve("serving.new"), "left by a killed worker");
         Files.setPosixFilePermissions(state(), PosixFilePermissions.fromString("rwxr-xr-x"));
 
         try (ZoneImages images = ZoneImages.open(state(), BUILD)) {
-            assertThat(files()).containsExactlyInAnyOrder("build", "lock", ZoneImages.WARM, image);
+            // The image served stays, and beside it the source it was compiled from (ZoneSource).
+            assertThat(files()).containsExactlyInAnyOrder("build", "lock", ZoneImages.WARM, image, image + ".src");
             assertThat(Files.getPosixFilePermissions(state())).hasSize(3);
         }
     }

@@ -1,0 +1,225 @@
+package io.hpdns.zone;
+
+import static io.hpdns.zone.CompiledZone.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Writes a zone's layout as its previous compile's with the nodes of a {@link ZonePatch} in place
+ * of the ones they replace and the new ones after the others, followed by the previous compile's
+ * answers, as they were (the SOA's serial aside): the nodes that did not change are copied in
+ * runs, offsets moved along, and keep their answers where they stand. The answers of the nodes written, and of the nodes
+ * whose answers depend on them, are compiled after it ({@code AnswerPatch.patchImage}).
+ */
+public final class LayoutPatch {
+    /** Octets of answers rewritten at a time. */
+    private static final int ANSWERS_CHUNK = 1 << 20;
+
+    private final CompiledZone previous;
+    /** The changes that replace a node, by the replaced node's offset. */
+    private final List<ZonePatch.Change> replaced = new ArrayList<>();
+    private final List<ZonePatch.Change> added = new ArrayList<>();
+    /** Where each replaced node was, and how far the nodes after it move. */
+    private final long[] at;
+    private final long[] shiftAfter;
+    private final long plainSize;
+
+    public LayoutPatch(CompiledZone previous, List<ZonePatch.Change> changes) {
+        this.previous = previous;
+        for (ZonePatch.Change change : changes) {
+            (change.previous() == NONE ? added : replaced).add(change);
+        }
+        replaced.sort(Comparator.comparingLong(ZonePatch.Change::previous));
+        at = new long[replaced.size()];
+        shiftAfter = new long[replaced.size()];
+        long shift = 0;
+        for (int i = 0; i < at.length; i++) {
+            ZonePatch.Change change = replaced.get(i);
+            at[i] = change.previous();
+            shift += CompiledZoneWriter.nodeSize(change.node()) - (previous.nextNode(at[i]) - at[i]);
+            shiftAfter[i] = shift;
+        }
+        long size = previous.nodesEnd() + shift;
+        for (ZonePatch.Change change : added) {
+            size += CompiledZoneWriter.nodeSize(change.node());
+        }
+        this.plainSize = size + 8L * previous.slotCount();
+    }
+
+    /** Octets of the layout before the answers: header, origin, nodes and slots. */
+    public long plainSize() {
+        return plainSize;
+    }
+
+    /** Octets of the previous compile's answers, which follow the plain part in both. */
+    public long previousAnswers() {
+        return previous.layout().get(U64, ANSWERS_LENGTH);
+    }
+
+    /**
+     * The new layout's file, written by file rather than through a mapping: the octets copied from
+     * the previous layout in the kernel, the others written from memory. A page of a file written
+     * through a shared mapping costs a fault that reserves it in the file system, the pages of a
+     * layout being most of a compile's time.
+     */
+    public interface Target {
+        /** Copies the previous layout's octets {@code [from, from + length)} to the new one's {@code to}. */
+        void copy(long from, long to, long length) throws IOException;
+
+        /** Writes {@code octets} to the new layout at {@code to}. */
+        void write(long to, MemorySegment octets) throws IOException;
+    }
+
+    /**
+     * Writes the layout before the answers into {@code layout} (mapped) and {@code target} (its
+     * file), {@link #plainSize} octets: the previous nodes in runs, each node written anew in
+     * place of the one it replaces or after the others, the hash slots with the offsets moved
+     * along; the header's answers empty until the answers are written after it
+     * ({@code CompiledZoneWriter.setPatchedAnswers}).
+     *
+     * @return the zone over {@code layout}, and the nodes written anew, replacing ones first, by
+     *     where they are in it
+     */
+    public Written write(MemorySegment layout, Target target) throws IOException {
+        long nodesAt = previous.firstNode();
+        target.copy(0, 0, nodesAt);
+        long[] written = new long[replaced.size() + added.size()];
+        int count = 0;
+        long from = nodesAt;
+        long to = nodesAt;
+        for (ZonePatch.Change change : replaced) {
+            long run = change.previous() - from;
+            target.copy(from, to, run);
+            to += run;
+            written[count++] = to;
+            to = writeNode(layout, to, change);
+            from = previous.nextNode(change.previous());
+        }
+        target.copy(from, to, previous.nodesEnd() - from);
+        to += previous.nodesEnd() - from;
+        for (ZonePatch.Change change : added) {
+            written[count++] = to;
+            to = writeNode(layout, to, change);
+        }
+        long slotsAt = to;
+        long records = previous.recordCount();
+        for (ZonePatch.Change change : replaced) {
+            records -= recordsOf(change.previous());
+        }
+        for (int i = 0; i < written.length; i++) {
+            for (RRset rrset : (i < replaced.size() ? replaced.get(i) : added.get(i - replaced.size())).node().rrsets()) {
+                records += rrset.size();
+            }
+        }
+        writeSlots(target, slotsAt, written);
+        layout.set(U32, NODE_COUNT, previous.nodeCount() + added.size());
+        layout.set(U32, RECORD_COUNT, (int) records);
+        layout.set(U64, SLOTS, slotsAt);
+        layout.set(U64, APEX, moved(previous.apex()));
+        if (!replacesApex()) {
+            layout.set(U64, SOA, moved(previous.soa()));
+        }
+        layout.set(U64, ANSWERS, plainSize);
+        layout.set(U64, ANSWERS_LENGTH, 0);
+        layout.set(U64, NEGATIVE, plainSize);
+        layout.set(U32, NEGATIVE_LENGTH, 0);
+        layout.set(U64, LENGTH, plainSize);
+        return new Written(new CompiledZone(layout), written);
+    }
+
+    /**
+     * Writes the previous compile's answers after the plain layout, with {@code serial} (four
+     * octets) at each of {@code serials} (offsets among the answers, ascending): copied in the
+     * kernel when there are none, else a megabyte at a time through memory.
+     */
+    public void writeAnswers(Target target, int[] serials, byte[] serial) throws IOException {
+        MemorySegment old = previous.layout();
+        long from = old.get(U64, ANSWERS);
+        long length = previousAnswers();
+        if (serials.length == 0) {
+            target.copy(from, plainSize, length);
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment chunk = arena.allocate(ANSWERS_CHUNK);
+            int next = 0;
+            for (long done = 0; done < length; done += ANSWERS_CHUNK) {
+                MemorySegment part = chunk.asSlice(0, Math.min(ANSWERS_CHUNK, length - done));
+                long end = done + part.byteSize();
+                MemorySegment.copy(old, from + done, part, 0, part.byteSize());
+                // A serial that runs past the chunk's end is finished in the next one.
+                for (; next < serials.length && serials[next] < end; next++) {
+                    for (int k = 0; k < serial.length; k++) {
+                        long at = (long) serials[next] + k;
+                        if (at >= done && at < end) {
+                            part.set(JAVA_BYTE, at - done, serial[k]);
+                        }
+                    }
+                    if (serials[next] + serial.length > end) {
+                        break;
+                    }
+                }
+                target.write(plainSize + done, part);
+            }
+        }
+    }
+
+    /** The previous slots with their offsets moved along, and the nodes added entered. */
+    private void writeSlots(Target target, long slotsAt, long[] written) throws IOException {
+        int slotCount = previous.slotCount();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slots = arena.allocate(8L * slotCount, 8);
+            MemorySegment.copy(previous.layout(), previous.nodesEnd(), slots, 0, slots.byteSize());
+            for (long slot = 0; slot < slots.byteSize(); slot += 8) {
+                long s = slots.get(U64, slot);
+                if (s != 0) {
+                    slots.set(U64, slot, (s & ~OFFSET_MASK) | moved(s & OFFSET_MASK));
+                }
+            }
+            for (int i = replaced.size(); i < written.length; i++) {
+                CompiledZoneWriter.index(slots, 0, slotCount, added.get(i - replaced.size()).node().key(), written[i]);
+            }
+            target.write(slotsAt, slots);
+        }
+    }
+
+    /** A patched layout: the zone over it, and the nodes written anew. */
+    public record Written(CompiledZone zone, long[] nodes) {}
+
+    private boolean replacesApex() {
+        return replaces(previous.apex());
+    }
+
+    /** Whether the previous compile's node at {@code node} is replaced by one written anew. */
+    public boolean replaces(long node) {
+        return Arrays.binarySearch(at, node) >= 0;
+    }
+
+    /** Writes the change's node at {@code to}; returns where the next starts. */
+    private long writeNode(MemorySegment layout, long to, ZonePatch.Change change) {
+        return CompiledZoneWriter.writeNode(layout, to, change.node(), change.previous() == previous.apex());
+    }
+
+    /** Where the node of the previous layout at {@code node} is in the new one. */
+    public long moved(long node) {
+        int i = Arrays.binarySearch(at, node);
+        int before = i >= 0 ? i - 1 : -i - 2;
+        return node + (before < 0 ? 0 : shiftAfter[before]);
+    }
+
+    private int recordsOf(long node) {
+        int records = 0;
+        long rrset = previous.firstRRset(node);
+        for (int i = previous.rrsetCount(node); i > 0; i--, rrset = previous.nextRRset(rrset)) {
+            records += previous.size(rrset);
+        }
+        return records;
+    }
+}

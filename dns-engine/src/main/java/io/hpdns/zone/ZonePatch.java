@@ -1,0 +1,316 @@
+package io.hpdns.zone;
+
+import io.hpdns.wire.DnsConstants;
+import io.hpdns.wire.WireNames;
+import io.hpdns.zonefile.ScanState;
+import io.hpdns.zonefile.ZoneFileScanner;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.xbill.DNS.Name;
+
+/**
+ * An edit of a zone's master file read as the nodes it changes, from the octets around the edit
+ * alone (docs/architecture.md, "Incremental compile"). The file's previous octets and the
+ * scanner's states through them ({@link ZoneSource}) tell where the edit is: the octets both
+ * versions start and end with are the same, so the records there are the same. The part between,
+ * widened to the nearest kept scanner states before and after it, is read in both versions; a
+ * name whose records differ there is changed, and is built anew from the new version's records,
+ * checked against the rest of the zone as the whole file's load would check it.
+ *
+ * <p>A name is only changed this way when all its records lie in the part read (its node in the
+ * previous compile is what the previous version's part holds of it); else the part is widened,
+ * and then the whole file is read. So is it when the edit removes a name, makes or removes a zone
+ * cut or a DNAME at a name that exists (the names below it would answer otherwise, and the layout
+ * has no order to find them by), changes the apex beyond its SOA, changes how the rest of the file
+ * reads ({@code $ORIGIN}, {@code $TTL}, an owner carried over), holds an {@code $INCLUDE} or an
+ * error (the whole file's read reports every error of the file), or when the file held a record
+ * twice (the part read could hold a record that another copy keeps).
+ */
+public final class ZonePatch {
+    /** How many times the part read is widened by a checkpoint at each end before the whole file is read. */
+    private static final int MAX_WIDENING = 3;
+
+    /**
+     * A node of the new zone that the previous compile does not have: it replaces
+     * {@code previous}, a node of that compile, or is new ({@link CompiledZone#NONE}).
+     */
+    public record Change(long previous, Node node) {}
+
+    /** What an edit is read as. */
+    public sealed interface Outcome permits Patch, Whole {}
+
+    /**
+     * The nodes an edit changes, the warnings found in the part read, the scanner's states through
+     * the new file ({@link ZoneSource}) and the zone's serial after the edit.
+     */
+    public record Patch(List<Change> changes, List<ZoneProblem> problems, List<ScanState> checkpoints, long serial)
+            implements Outcome {}
+
+    /** An edit that is not read as a patch: the whole file is read, for the reason given. */
+    public record Whole(String reason) implements Outcome {}
+
+    private final CompiledZone previous;
+    private final Name origin;
+    private final Path file;
+    private final byte[] before;
+    private final byte[] after;
+    private final List<ScanState> checkpoints;
+
+    private ZonePatch(CompiledZone previous, ZoneSource source, Path file, byte[] text) {
+        this.previous = previous;
+        this.origin = previous.origin();
+        this.file = file;
+        this.before = source.text();
+        this.after = text;
+        this.checkpoints = source.checkpoints();
+    }
+
+    /**
+     * Reads the master file's new octets {@code text} against {@code source}, what the zone's
+     * previous compile {@code previous} was compiled from.
+     */
+    public static Outcome read(CompiledZone previous, ZoneSource source, Path file, byte[] text) {
+        if (!source.everyRecordOnce()) {
+            return new Whole("the file held a record twice");
+        }
+        return new ZonePatch(previous, source, file, text).read();
+    }
+
+    private Outcome read() {
+        if (!checkpointsHold()) {
+            return new Whole("the kept source's checkpoints do not fit it");
+        }
+        int prefix = Arrays.mismatch(before, after);
+        if (prefix < 0) {
+            prefix = before.length;
+        }
+        int suffix = commonSuffix(Math.min(before.length, after.length) - prefix);
+        int first = 0;
+        while (first + 1 < checkpoints.size() && checkpoints.get(first + 1).offset() <= prefix) {
+            first++;
+        }
+        int last = first;
+        while (last < checkpoints.size() && checkpoints.get(last).offset() < before.length - suffix) {
+            last++;
+        }
+        for (int widened = 0; ; widened++) {
+            Outcome outcome = read(first, last);
+            if (outcome != null) {
+                return outcome;
+            }
+            if (widened == MAX_WIDENING || (first == 0 && last == checkpoints.size())) {
+                return new Whole("a changed name has records away from the edit");
+            }
+            first = Math.max(0, first - 1);
+            last = Math.min(checkpoints.size(), last + 1);
+        }
+    }
+
+    private boolean checkpointsHold() {
+        if (checkpoints.isEmpty() || checkpoints.getFirst().offset() != 0) {
+            return false;
+        }
+        for (int i = 1; i < checkpoints.size(); i++) {
+            if (checkpoints.get(i).offset() <= checkpoints.get(i - 1).offset()
+                    || checkpoints.get(i).offset() >= before.length) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Octets both versions end with, at most {@code most}. */
+    private int commonSuffix(int most) {
+        int n = 0;
+        while (n < most && before[before.length - 1 - n] == after[after.length - 1 - n]) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Reads the part from checkpoint {@code first} up to checkpoint {@code last} (the end of the
+     * file when there is none) in both versions; null when a changed name has records outside it.
+     */
+    private Outcome read(int first, int last) {
+        ScanState from = checkpoints.get(first);
+        ScanState stop = last < checkpoints.size() ? checkpoints.get(last) : null;
+        int delta = after.length - before.length;
+        ZoneBuilder old = new ZoneBuilder(origin, file.toString(), new ArrayList<>(), 64, previous);
+        ZoneFileScanner.RangeEnd oldEnd = ZoneFileScanner.scanRange(file, before, from,
+                stop == null ? Integer.MAX_VALUE : stop.offset(), old, Integer.MAX_VALUE, null);
+        List<ZoneProblem> problems = new ArrayList<>();
+        ZoneBuilder edited = new ZoneBuilder(origin, file.toString(), problems, 64, previous);
+        List<ScanState> states = new ArrayList<>(checkpoints.subList(0, first));
+        ZoneFileScanner.RangeEnd newEnd = ZoneFileScanner.scanRange(file, after, from,
+                stop == null ? Integer.MAX_VALUE : stop.offset() + delta, edited, ZoneSource.CHECKPOINT_EVERY,
+                states::add);
+        if (oldEnd.includeMet() || newEnd.includeMet()) {
+            return new Whole("the edited part holds an $INCLUDE");
+        }
+        if (stop != null) {
+            ScanState end = newEnd.state();
+            if (oldEnd.state().offset() != stop.offset()) {
+                return new Whole("the kept source's checkpoints do not fit it");
+            }
+            if (end.offset() != stop.offset() + delta || !end.readsLike(stop)) {
+                return new Whole("the edit changes how the rest of the file reads ($ORIGIN, $TTL or an owner"
+                        + " carried over)");
+            }
+            int lines = end.line() - stop.line();
+            for (ScanState state : checkpoints.subList(last, checkpoints.size())) {
+                states.add(state.movedBy(delta, lines));
+            }
+        }
+        Map<ByteBuffer, Node> was = new HashMap<>();
+        for (PendingNode pending : old.owners()) {
+            was.put(ByteBuffer.wrap(pending.key), pending.build());
+        }
+        Set<ByteBuffer> changed = new HashSet<>();
+        for (PendingNode pending : edited.owners()) {
+            ByteBuffer key = ByteBuffer.wrap(pending.key);
+            Node then = was.remove(key);
+            Node now = pending.build();
+            if (then != null && sameNode(then, now)) {
+                continue;
+            }
+            long node = previous.node(pending.key, 0, pending.key.length);
+            if (node != CompiledZone.NONE && !previous.isEmptyNonTerminal(node)
+                    && (then == null || !sameNode(node, then))) {
+                return null;
+            }
+            if (then != null && (node == CompiledZone.NONE || previous.isEmptyNonTerminal(node))) {
+                return new Whole("the kept source does not match the zone's image");
+            }
+            changed.add(key);
+        }
+        for (Map.Entry<ByteBuffer, Node> gone : was.entrySet()) {
+            byte[] key = gone.getKey().array();
+            long node = previous.node(key, 0, key.length);
+            if (node == CompiledZone.NONE || !sameNode(node, gone.getValue())) {
+                return null;
+            }
+        }
+        if (!was.isEmpty()) {
+            byte[] key = was.keySet().iterator().next().array();
+            return new Whole("the edit removes " + WireNames.toString(key, 0) + " and every record it had");
+        }
+        // The apex is checked as a whole zone's when it changes, and then all of it was read.
+        List<Node> nodes = edited.buildChanged(changed.contains(ByteBuffer.wrap(previous.originKey())));
+        if (nodes == null) {
+            return new Whole("the edit has errors");
+        }
+        return patch(nodes, changed, problems, states);
+    }
+
+    /** The changes among {@code nodes}, the checked nodes of the part read and the names they need. */
+    private Outcome patch(List<Node> nodes, Set<ByteBuffer> changed, List<ZoneProblem> problems,
+                          List<ScanState> states) {
+        List<Change> changes = new ArrayList<>();
+        long serial = previous.serial();
+        int added = 0;
+        for (Node node : nodes) {
+            byte[] key = node.key();
+            long was = previous.node(key, 0, key.length);
+            if (!changed.contains(ByteBuffer.wrap(key)) && !(node.isEmptyNonTerminal() && was == CompiledZone.NONE)) {
+                continue;
+            }
+            if (was == CompiledZone.NONE) {
+                added++;
+            } else {
+                if (previous.isZoneCut(was) != node.isZoneCut()
+                        || (previous.rrset(was, DnsConstants.TYPE_DNAME) != CompiledZone.NONE)
+                        != (node.rrset(DnsConstants.TYPE_DNAME) != null)) {
+                    return new Whole("a zone cut or DNAME appears or goes at " + WireNames.toString(key, 0));
+                }
+                if (was == previous.apex()) {
+                    if (!sameBesideSoa(was, node)) {
+                        return new Whole("the apex changes beyond its SOA");
+                    }
+                    serial = soaSerial(node.rrset(DnsConstants.TYPE_SOA));
+                }
+            }
+            changes.add(new Change(was, node));
+        }
+        if (CompiledZoneWriter.slotCount(previous.nodeCount() + added) != previous.slotCount()) {
+            return new Whole("the zone grew past its index");
+        }
+        return new Patch(List.copyOf(changes), List.copyOf(problems), List.copyOf(states), serial);
+    }
+
+    private static long soaSerial(RRset soa) {
+        byte[] data = soa.data();
+        int fixed = RRset.FIRST_RDATA + RRset.rdataLength(data, 0) - 20;
+        return Integer.toUnsignedLong(ByteBuffer.wrap(data).getInt(fixed));
+    }
+
+    /** Whether the previous apex {@code was} has {@code node}'s RRsets, its SOA aside. */
+    private boolean sameBesideSoa(long was, Node node) {
+        List<RRset> others = new ArrayList<>();
+        for (RRset rrset : node.rrsets()) {
+            if (rrset.type() != DnsConstants.TYPE_SOA) {
+                others.add(rrset);
+            }
+        }
+        if (node.rrset(DnsConstants.TYPE_SOA) == null || others.size() != previous.rrsetCount(was) - 1) {
+            return false;
+        }
+        int i = 0;
+        long rrset = previous.firstRRset(was);
+        for (int n = previous.rrsetCount(was); n > 0; n--, rrset = previous.nextRRset(rrset)) {
+            if (previous.type(rrset) != DnsConstants.TYPE_SOA && !sameRRset(rrset, others.get(i++))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether two nodes read from master file text hold the same. */
+    private static boolean sameNode(Node a, Node b) {
+        if (!Arrays.equals(a.owner(), b.owner()) || a.isZoneCut() != b.isZoneCut()
+                || a.rrsets().length != b.rrsets().length) {
+            return false;
+        }
+        for (int i = 0; i < a.rrsets().length; i++) {
+            RRset x = a.rrsets()[i];
+            RRset y = b.rrsets()[i];
+            if (x.type() != y.type() || x.ttl() != y.ttl() || x.size() != y.size()
+                    || !Arrays.equals(x.data(), y.data())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the previous compile's node {@code was} holds what {@code node} holds. */
+    private boolean sameNode(long was, Node node) {
+        if (previous.isZoneCut(was) != node.isZoneCut() || previous.rrsetCount(was) != node.rrsets().length
+                || !Arrays.equals(previous.ownerName(was), node.owner())) {
+            return false;
+        }
+        long rrset = previous.firstRRset(was);
+        for (RRset other : node.rrsets()) {
+            if (!sameRRset(rrset, other)) {
+                return false;
+            }
+            rrset = previous.nextRRset(rrset);
+        }
+        return true;
+    }
+
+    private boolean sameRRset(long rrset, RRset other) {
+        byte[] data = other.data();
+        return previous.type(rrset) == other.type() && previous.ttl(rrset) == other.ttl()
+                && previous.size(rrset) == other.size() && previous.recordsLength(rrset) == data.length
+                && MemorySegment.mismatch(previous.layout(), previous.records(rrset),
+                        previous.records(rrset) + data.length, MemorySegment.ofArray(data), 0, data.length) < 0;
+    }
+}
