@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -40,6 +42,8 @@ import java.util.TreeSet;
 public final class AnswerPatch {
     /** The offset of the serial from the end of an SOA's rdata (RFC 1035 §3.3.13). */
     private static final int SERIAL_FROM_END = 20;
+    /** DNAMEs followed from a name, at most, as the lookup follows them (RFC 6672 §2.3: one per label at most). */
+    private static final int MAX_SYNTHESES = 8;
 
     private final CompiledZone previous;
     private final LayoutPatch layout;
@@ -60,6 +64,11 @@ public final class AnswerPatch {
     private final Set<ByteBuffer> wildcardParents = new HashSet<>();
     /** The lengths of the names in {@link #changed} and {@link #wildcardParents}: most names are none of them. */
     private final boolean[] lengths = new boolean[MAX_NAME_LENGTH + 1];
+    /**
+     * The previous compile's DNAME owners and their targets, lowercased: a name below one answers
+     * with the name it is synthesized to (RFC 6672 §2.3), and reads that.
+     */
+    private final Map<ByteBuffer, byte[]> dnames = new HashMap<>();
     /** Zone cuts at or above a changed name: the names below them answer with their referral. */
     private final Set<ByteBuffer> cuts = new HashSet<>();
     /** The types of the zone's RRsets, or more (those of the previous compile's too). */
@@ -204,6 +213,9 @@ public final class AnswerPatch {
                 seen[type] = true;
                 reads |= targetAt(type) >= 0;
                 cname |= type == TYPE_CNAME;
+                if (type == TYPE_DNAME) {
+                    noteDname(node, rrset);
+                }
             }
             compile[i] = layout.replaces(node) || (!cuts.isEmpty() && belowCut(node));
             if (reads) {
@@ -225,6 +237,17 @@ public final class AnswerPatch {
                 types.add(type);
             }
         }
+        if (!dnames.isEmpty()) {
+            // The readers were asked before every DNAME was known; and a name below a DNAME reads
+            // the name it is synthesized to.
+            more = true;
+            for (int n = 0; n < nodes.length; n++) {
+                if (!compile[n] && belowDname(nodes[n]) && changedAt(previous.copyNameLower(previous.key(nodes[n]), name, 0))) {
+                    compile[n] = true;
+                    noteChanged(changed, 0, previous.copyNameLower(previous.key(nodes[n]), name, 0));
+                }
+            }
+        }
         while (more) {
             more = false;
             for (int reader : readers) {
@@ -232,6 +255,26 @@ public final class AnswerPatch {
             }
         }
         return soa == null ? new int[0] : soa.kept();
+    }
+
+    /** Notes the DNAME RRset {@code rrset} of {@code node}: its owner and target, lowercased. */
+    private void noteDname(long node, long rrset) {
+        byte[] owner = new byte[MAX_NAME_LENGTH];
+        int length = previous.copyNameLower(previous.key(node), owner, 0);
+        byte[] target = new byte[MAX_NAME_LENGTH];
+        int targetLength = previous.copyNameLower(previous.records(rrset) + 2, target, 0);
+        dnames.put(ByteBuffer.wrap(owner, 0, length).slice(), Arrays.copyOf(target, targetLength));
+    }
+
+    private boolean belowDname(long node) {
+        int length = previous.copyNameLower(previous.key(node), name, 0);
+        int depth = depth();
+        for (int i = 1; i < depth; i++) {
+            if (dnames.containsKey(suffix.limit(length).position(labels[i]))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -292,21 +335,46 @@ public final class AnswerPatch {
     /**
      * Whether the lowercased name in {@link #name} ({@code length} octets), when in the zone, is a
      * changed name, or below one short of the apex, or at or below a name whose wildcard child
-     * changed.
+     * changed, or is below a DNAME and synthesized to such a name.
      */
     private boolean changedAt(int length) {
-        int depth = WireNames.labelStarts(name, 0, labels) - previous.originLabels();
-        if (depth < 0 || !Arrays.equals(name, labels[depth], length, origin, 0, origin.length)) {
+        return changedAt(name, labels, suffix, length, MAX_SYNTHESES);
+    }
+
+    /**
+     * {@link #changedAt(int)} for the name in {@code key} ({@code length} octets), whose label
+     * starts go to {@code starts} and whose suffixes {@code suffixes} (over {@code key}) stands
+     * for, following at most {@code syntheses} more DNAMEs.
+     */
+    private boolean changedAt(byte[] key, int[] starts, ByteBuffer suffixes, int length, int syntheses) {
+        int depth = WireNames.labelStarts(key, 0, starts) - previous.originLabels();
+        if (depth < 0 || !Arrays.equals(key, starts[depth], length, origin, 0, origin.length)) {
             return false;
         }
         for (int i = 0; i <= depth; i++) {
-            if (!lengths[length - labels[i]]) {
+            if (!lengths[length - starts[i]]) {
                 continue;
             }
-            suffix.limit(length).position(labels[i]);
+            suffixes.limit(length).position(starts[i]);
             // The apex is an ancestor of every name, and what of it a name below reads (its SOA) is seen to apart.
-            if (((i < depth || depth == 0) && changed.contains(suffix)) || wildcardParents.contains(suffix)) {
+            if (((i < depth || depth == 0) && changed.contains(suffixes)) || wildcardParents.contains(suffixes)) {
                 return true;
+            }
+        }
+        if (dnames.isEmpty() || syntheses == 0) {
+            return false;
+        }
+        // The DNAME nearest the apex redirects the name (RFC 6672 §2.3: the lookup meets it first).
+        for (int i = depth - 1; i >= 1; i--) {
+            byte[] target = dnames.get(suffixes.limit(length).position(starts[i]));
+            if (target != null) {
+                if (starts[i] + target.length > MAX_NAME_LENGTH) {
+                    return false;
+                }
+                byte[] synthesized = Arrays.copyOf(key, MAX_NAME_LENGTH);
+                System.arraycopy(target, 0, synthesized, starts[i], target.length);
+                return changedAt(synthesized, new int[starts.length], ByteBuffer.wrap(synthesized),
+                        starts[i] + target.length, syntheses - 1);
             }
         }
         return false;

@@ -128,6 +128,8 @@ class ZonePatchTest {
         edits.put("an owner's letter case", text -> text.replace("\nH11-Upper A", "\nh11-UPPER A"));
         edits.put("a delegation at a new name", text -> text + "newcut NS ns.newcut\nns.newcut A 192.0.2.9\n");
         edits.put("a DNAME target's address", text -> text.replace("\nt7 A 10.0.0.7\n", "\nt7 A 192.0.2.107\n"));
+        edits.put("names a DNAME synthesizes added", text -> text + "occluded.t7 A 192.0.2.78\ny.t7 A 192.0.2.79\n");
+        edits.put("a DNAME's target", text -> text.replace("\nh7 DNAME t7.gen.test.\n", "\nh7 DNAME x.t7.gen.test.\n"));
         edits.put("a comment", text -> text.replace("\nh16 A", "\n; a comment\nh16 A"));
         edits.put("two edits far apart", text -> text.replace("\nh64 A 10.0.0.64\n", "\nh64 A 192.0.2.64\n")
                 .replace("\nh19200 A 10.0.75.0\n", "\nh19200 A 192.0.2.192\n"));
@@ -169,7 +171,8 @@ class ZonePatchTest {
 
         assertSameZone(what, afresh, patched);
         Set<String> names = new LinkedHashSet<>(List.of("gen.test.", "zz.gen.test.", "h18.gen.test.", "h9.gen.test.",
-                "h8.gen.test.", "h2.gen.test.", "h5.gen.test.", "ns.h5.gen.test.", "zz.wild.gen.test."));
+                "h8.gen.test.", "h2.gen.test.", "h5.gen.test.", "ns.h5.gen.test.", "zz.wild.gen.test.",
+                "occluded.h7.gen.test.", "toward-dname.gen.test.", "y.h7.gen.test."));
         for (ZonePatch.Change change : patch.changes()) {
             String owner = WireNames.toString(change.node().owner(), 0);
             names.add(owner);
@@ -209,10 +212,14 @@ class ZonePatchTest {
         return QueryBattery.processors(new ServingStateHolder(ServingState.of(List.of(zone))), true);
     }
 
+    /**
+     * The battery's generated zone, and names whose answers a DNAME redirects (RFC 6672 §2.3): one
+     * below the DNAME at h7 (occluded, its queries answered by synthesis) and a CNAME to another.
+     */
     private String generated() throws IOException {
         Path file = dir.resolve("generated.zone");
         QueryBattery.writeGeneratedZone(file, GENERATED_NAMES);
-        return Files.readString(file);
+        return Files.readString(file) + "occluded.h7 A 192.0.2.77\ntoward-dname CNAME y.h7\n";
     }
 
     private Path write(String text) throws IOException {
