@@ -37,6 +37,12 @@ import org.xbill.DNS.Name;
 public final class ZonePatch {
     /** How many times the part read is widened by a checkpoint at each end before the whole file is read. */
     private static final int MAX_WIDENING = 3;
+    /** Octets compared at a time for the end both versions share. */
+    private static final int SUFFIX_BLOCK = 4096;
+    /** Octets of a span looked for in the new version, to find where an edit moved it. */
+    private static final int PROBE = 256;
+    /** How far from where it was expected a span is looked for: the most an edit may move it by, else the parts merge. */
+    private static final int SEARCH = 16 * 1024;
 
     /**
      * A node of the new zone that the previous compile does not have: it replaces
@@ -63,6 +69,8 @@ public final class ZonePatch {
     private final byte[] before;
     private final byte[] after;
     private final List<ScanState> checkpoints;
+    /** Why the part read was last widened. */
+    private String widenFor;
 
     private ZonePatch(CompiledZone previous, ZoneSource source, Path file, byte[] text) {
         this.previous = previous;
@@ -88,6 +96,12 @@ public final class ZonePatch {
         if (!checkpointsHold()) {
             return new Whole("the kept source's checkpoints do not fit it");
         }
+        // First the parts that differ, each between the checkpoints around it; when a changed
+        // name reaches past them, one part from the first difference to the last, widened.
+        Outcome outcome = read(edits());
+        if (outcome != null) {
+            return outcome;
+        }
         int prefix = Arrays.mismatch(before, after);
         if (prefix < 0) {
             prefix = before.length;
@@ -102,16 +116,104 @@ public final class ZonePatch {
             last++;
         }
         for (int widened = 0; ; widened++) {
-            Outcome outcome = read(first, last);
+            outcome = read(List.of(new Part(first, last, 0, after.length - before.length)));
             if (outcome != null) {
                 return outcome;
             }
             if (widened == MAX_WIDENING || (first == 0 && last == checkpoints.size())) {
-                return new Whole("a changed name has records away from the edit");
+                return new Whole(widenFor);
             }
             first = Math.max(0, first - 1);
             last = Math.min(checkpoints.size(), last + 1);
         }
+    }
+
+    /**
+     * A part of the file read again: from checkpoint {@code first} up to checkpoint {@code last}
+     * (the end of the file when there is none), the new version's octets {@code shiftBefore}
+     * further on than the previous version's before it and {@code shiftAfter} after it.
+     */
+    private record Part(int first, int last, int shiftBefore, int shiftAfter) {}
+
+    /**
+     * The parts of the file that differ, found a checkpoint's span at a time: a span the same in
+     * both versions (at the offset the edits before it moved it to) is skipped; one that differs
+     * starts a part, which ends at the first checkpoint after which the next span is found the
+     * same again, at the offset it moved to ({@link #shiftOf}).
+     */
+    private List<Part> edits() {
+        List<Part> parts = new ArrayList<>();
+        int shift = 0;
+        int i = 0;
+        while (i < checkpoints.size()) {
+            if (spanSame(i, shift)) {
+                i++;
+                continue;
+            }
+            int j = i + 1;
+            int shiftAfter = after.length - before.length;
+            for (; j < checkpoints.size(); j++) {
+                Integer found = shiftOf(j, shift);
+                if (found != null && checkpoints.get(j).offset() + found >= checkpoints.get(i).offset() + shift) {
+                    shiftAfter = found;
+                    break;
+                }
+            }
+            parts.add(new Part(i, j, shift, shiftAfter));
+            shift = shiftAfter;
+            i = j;
+        }
+        return parts;
+    }
+
+    /**
+     * Whether checkpoint {@code i}'s span of the previous version (to the next checkpoint, or to
+     * the end) is in the new version, {@code shift} octets further on; the last span must end the
+     * new version too.
+     */
+    private boolean spanSame(int i, int shift) {
+        int from = checkpoints.get(i).offset();
+        int to = i + 1 < checkpoints.size() ? checkpoints.get(i + 1).offset() : before.length;
+        if (from + shift < 0 || to + shift > after.length
+                || (i + 1 == checkpoints.size() && to + shift != after.length)) {
+            return false;
+        }
+        return Arrays.mismatch(before, from, to, after, from + shift, to + shift) < 0;
+    }
+
+    /**
+     * The shift at which checkpoint {@code j}'s span is in the new version, tried at the shift
+     * before the edit (an edit that kept the length), at the shift of the files' ends (the last
+     * edit) and where its first octets are found within {@link #SEARCH} octets of those; null when
+     * none.
+     */
+    private Integer shiftOf(int j, int shift) {
+        int end = after.length - before.length;
+        if (spanSame(j, shift)) {
+            return shift;
+        }
+        if (spanSame(j, end)) {
+            return end;
+        }
+        int from = checkpoints.get(j).offset();
+        int probe = Math.min(PROBE, (j + 1 < checkpoints.size() ? checkpoints.get(j + 1).offset() : before.length) - from);
+        for (int guess : new int[] {shift, end}) {
+            int lowest = Math.max(0, from + guess - SEARCH);
+            int highest = Math.min(after.length - probe, from + guess + SEARCH);
+            for (int at = lowest; at <= highest; at++) {
+                if (after[at] == before[from] && Arrays.mismatch(before, from, from + probe, after, at, at + probe) < 0
+                        && spanSame(j, at - from)) {
+                    return at - from;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Null, the part read to be widened for {@code reason}, which stands if it cannot be. */
+    private Outcome wider(String reason) {
+        widenFor = reason;
+        return null;
     }
 
     private boolean checkpointsHold() {
@@ -127,48 +229,73 @@ public final class ZonePatch {
         return true;
     }
 
-    /** Octets both versions end with, at most {@code most}. */
+    /**
+     * Octets both versions end with, at most {@code most}: compared a block at a time from the
+     * end (a vectorised comparison), then octet by octet in the block that differs.
+     */
     private int commonSuffix(int most) {
-        int n = 0;
-        while (n < most && before[before.length - 1 - n] == after[after.length - 1 - n]) {
-            n++;
+        int same = 0;
+        while (same < most) {
+            int block = Math.min(SUFFIX_BLOCK, most - same);
+            int b = before.length - same - block;
+            int a = after.length - same - block;
+            if (Arrays.mismatch(before, b, b + block, after, a, a + block) >= 0) {
+                int k = block - 1;
+                while (before[b + k] == after[a + k]) {
+                    k--;
+                }
+                return same + block - 1 - k;
+            }
+            same += block;
         }
-        return n;
+        return same;
     }
 
     /**
-     * Reads the part from checkpoint {@code first} up to checkpoint {@code last} (the end of the
-     * file when there is none) in both versions; null when a changed name has records outside it.
+     * Reads {@code parts} in both versions; null ({@link #wider}) when a changed name has records
+     * outside them, or the part after one reads otherwise.
      */
-    private Outcome read(int first, int last) {
-        ScanState from = checkpoints.get(first);
-        ScanState stop = last < checkpoints.size() ? checkpoints.get(last) : null;
-        int delta = after.length - before.length;
+    private Outcome read(List<Part> parts) {
+        if (parts.isEmpty()) {
+            return new Whole("the file's octets are unchanged");
+        }
         ZoneBuilder old = new ZoneBuilder(origin, file.toString(), new ArrayList<>(), 64, previous);
-        ZoneFileScanner.RangeEnd oldEnd = ZoneFileScanner.scanRange(file, before, from,
-                stop == null ? Integer.MAX_VALUE : stop.offset(), old, Integer.MAX_VALUE, null);
         List<ZoneProblem> problems = new ArrayList<>();
         ZoneBuilder edited = new ZoneBuilder(origin, file.toString(), problems, 64, previous);
-        List<ScanState> states = new ArrayList<>(checkpoints.subList(0, first));
-        ZoneFileScanner.RangeEnd newEnd = ZoneFileScanner.scanRange(file, after, from,
-                stop == null ? Integer.MAX_VALUE : stop.offset() + delta, edited, ZoneSource.CHECKPOINT_EVERY,
-                states::add);
-        if (oldEnd.includeMet() || newEnd.includeMet()) {
-            return new Whole("the edited part holds an $INCLUDE");
+        List<ScanState> states = new ArrayList<>();
+        int lines = 0;
+        int next = 0;
+        for (Part part : parts) {
+            for (; next < part.first(); next++) {
+                states.add(checkpoints.get(next).movedBy(part.shiftBefore(), lines));
+            }
+            ScanState from = checkpoints.get(part.first());
+            ScanState stop = part.last() < checkpoints.size() ? checkpoints.get(part.last()) : null;
+            ZoneFileScanner.RangeEnd oldEnd = ZoneFileScanner.scanRange(file, before, from,
+                    stop == null ? Integer.MAX_VALUE : stop.offset(), old, Integer.MAX_VALUE, null);
+            ZoneFileScanner.RangeEnd newEnd = ZoneFileScanner.scanRange(file, after,
+                    from.movedBy(part.shiftBefore(), lines),
+                    stop == null ? Integer.MAX_VALUE : stop.offset() + part.shiftAfter(), edited,
+                    ZoneSource.CHECKPOINT_EVERY, states::add);
+            if (oldEnd.includeMet() || newEnd.includeMet()) {
+                return new Whole("the edited part holds an $INCLUDE");
+            }
+            if (stop != null) {
+                ScanState end = newEnd.state();
+                if (oldEnd.state().offset() != stop.offset()) {
+                    return new Whole("the kept source's checkpoints do not fit it");
+                }
+                if (end.offset() != stop.offset() + part.shiftAfter() || !end.readsLike(stop)) {
+                    return wider("the edit changes how the rest of the file reads ($ORIGIN, $TTL or an owner"
+                            + " carried over)");
+                }
+                lines = end.line() - stop.line();
+            }
+            next = part.last();
         }
-        if (stop != null) {
-            ScanState end = newEnd.state();
-            if (oldEnd.state().offset() != stop.offset()) {
-                return new Whole("the kept source's checkpoints do not fit it");
-            }
-            if (end.offset() != stop.offset() + delta || !end.readsLike(stop)) {
-                return new Whole("the edit changes how the rest of the file reads ($ORIGIN, $TTL or an owner"
-                        + " carried over)");
-            }
-            int lines = end.line() - stop.line();
-            for (ScanState state : checkpoints.subList(last, checkpoints.size())) {
-                states.add(state.movedBy(delta, lines));
-            }
+        int shift = parts.getLast().shiftAfter();
+        for (; next < checkpoints.size(); next++) {
+            states.add(checkpoints.get(next).movedBy(shift, lines));
         }
         Map<ByteBuffer, Node> was = new HashMap<>();
         for (PendingNode pending : old.owners()) {
@@ -185,7 +312,7 @@ public final class ZonePatch {
             long node = previous.node(pending.key, 0, pending.key.length);
             if (node != CompiledZone.NONE && !previous.isEmptyNonTerminal(node)
                     && (then == null || !sameNode(node, then))) {
-                return null;
+                return wider("a changed name has records away from the edit");
             }
             if (then != null && (node == CompiledZone.NONE || previous.isEmptyNonTerminal(node))) {
                 return new Whole("the kept source does not match the zone's image");
@@ -196,7 +323,7 @@ public final class ZonePatch {
             byte[] key = gone.getKey().array();
             long node = previous.node(key, 0, key.length);
             if (node == CompiledZone.NONE || !sameNode(node, gone.getValue())) {
-                return null;
+                return wider("a changed name has records away from the edit");
             }
         }
         if (!was.isEmpty()) {

@@ -28,8 +28,10 @@ public record ScanState(int offset, int line, byte[] origin, long defaultTtl, lo
      * octets after both are the same: everything but where they are.
      */
     public boolean readsLike(ScanState other) {
-        return defaultTtl == other.defaultTtl && lastTtl == other.lastTtl && ownerKnown == other.ownerKnown
-                && Arrays.equals(origin, other.origin) && Arrays.equals(owner, other.owner);
+        // The previous record's TTL is only taken when there is no $TTL.
+        return defaultTtl == other.defaultTtl && (defaultTtl >= 0 || lastTtl == other.lastTtl)
+                && ownerKnown == other.ownerKnown && Arrays.equals(origin, other.origin)
+                && Arrays.equals(owner, other.owner);
     }
 
     /** The same state {@code octets} further on and {@code lines} lines later. */

@@ -133,6 +133,10 @@ class ZonePatchTest {
         edits.put("a comment", text -> text.replace("\nh16 A", "\n; a comment\nh16 A"));
         edits.put("two edits far apart", text -> text.replace("\nh64 A 10.0.0.64\n", "\nh64 A 192.0.2.64\n")
                 .replace("\nh19200 A 10.0.75.0\n", "\nh19200 A 192.0.2.192\n"));
+        edits.put("the serial, a name in the middle and one at the end, each moving what follows",
+                text -> text.replace(" 7200 3600 1209600 300", "1 7200 3600 1209600 300")
+                        .replace("\nh10000 A 10.0.39.16\n", "\nh10000 A 192.0.2.100\nh10000 TXT \"moved\"\n")
+                        .replace("\ntoward-dname CNAME y.h7\n", "\ntoward-dname CNAME y.h7\nlast TXT \"end\"\n"));
         return edits;
     }
 
