@@ -217,7 +217,7 @@ public final class AnswerPatch {
                     noteDname(node, rrset);
                 }
             }
-            compile[i] = layout.replaces(node) || (!cuts.isEmpty() && belowCut(node));
+            compile[i] = layout.replaces(node) || (!cuts.isEmpty() && below(node, cuts));
             if (reads) {
                 readers.add(i);
                 more |= markIfReadsChanged(i);
@@ -242,9 +242,13 @@ public final class AnswerPatch {
             // the name it is synthesized to.
             more = true;
             for (int n = 0; n < nodes.length; n++) {
-                if (!compile[n] && belowDname(nodes[n]) && changedAt(previous.copyNameLower(previous.key(nodes[n]), name, 0))) {
+                if (compile[n] || !below(nodes[n], dnames.keySet())) {
+                    continue;
+                }
+                int length = previous.copyNameLower(previous.key(nodes[n]), name, 0);
+                if (changedAt(length)) {
                     compile[n] = true;
-                    noteChanged(changed, 0, previous.copyNameLower(previous.key(nodes[n]), name, 0));
+                    noteChanged(changed, 0, length);
                 }
             }
         }
@@ -266,17 +270,6 @@ public final class AnswerPatch {
         dnames.put(ByteBuffer.wrap(owner, 0, length).slice(), Arrays.copyOf(target, targetLength));
     }
 
-    private boolean belowDname(long node) {
-        int length = previous.copyNameLower(previous.key(node), name, 0);
-        int depth = depth();
-        for (int i = 1; i < depth; i++) {
-            if (dnames.containsKey(suffix.limit(length).position(labels[i]))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Marks node {@code i} when a name it reads changed; returns whether that added a CNAME owner
      * to the changed names (the readers are then asked again).
@@ -293,11 +286,12 @@ public final class AnswerPatch {
         return true;
     }
 
-    private boolean belowCut(long node) {
+    /** Whether a name strictly between the apex and the node is one of {@code names}. */
+    private boolean below(long node, Set<ByteBuffer> names) {
         int length = previous.copyNameLower(previous.key(node), name, 0);
         int depth = depth();
         for (int i = 1; i < depth; i++) {
-            if (cuts.contains(suffix.limit(length).position(labels[i]))) {
+            if (names.contains(suffix.limit(length).position(labels[i]))) {
                 return true;
             }
         }
