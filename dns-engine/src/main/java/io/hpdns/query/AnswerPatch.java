@@ -308,7 +308,10 @@ public final class AnswerPatch {
         };
     }
 
-    /** Whether a name the node's CNAME, NS, MX or SRV records name is changed, below a changed name, or under a changed wildcard. */
+    /**
+     * Whether a name the node's CNAME, NS, MX or SRV records name is changed, below a changed
+     * name, or under a changed wildcard.
+     */
     private boolean namesChanged(long node) {
         long rrset = previous.firstRRset(node);
         for (int i = previous.rrsetCount(node); i > 0; i--, rrset = previous.nextRRset(rrset)) {
@@ -392,9 +395,10 @@ public final class AnswerPatch {
         long before = previous.soa();
         long after = zone.soa();
         int length = previous.recordsLength(before);
+        long was = previous.records(before);
         if (length == zone.recordsLength(after) && previous.ttl(before) == zone.ttl(after)
-                && MemorySegment.mismatch(previous.layout(), previous.records(before), previous.records(before) + length,
-                        zone.layout(), zone.records(after), zone.records(after) + length) < 0) {
+                && MemorySegment.mismatch(previous.layout(), was, was + length, zone.layout(), zone.records(after),
+                        zone.records(after) + length) < 0) {
             return null;
         }
         boolean serialOnly = previous.size(before) == 1 && length == zone.recordsLength(after)

@@ -15,8 +15,9 @@ import java.util.List;
  * Writes a zone's layout as its previous compile's with the nodes of a {@link ZonePatch} in place
  * of the ones they replace and the new ones after the others, followed by the previous compile's
  * answers, as they were (the SOA's serial aside): the nodes that did not change are copied in
- * runs, offsets moved along, and keep their answers where they stand. The answers of the nodes written, and of the nodes
- * whose answers depend on them, are compiled after it ({@code AnswerPatch.patchImage}).
+ * runs, offsets moved along, and keep their answers where they stand. The answers of the nodes
+ * written, and of the nodes whose answers depend on them, are compiled after it
+ * ({@code AnswerPatch.patchImage}).
  */
 public final class LayoutPatch {
     /** Octets of answers rewritten at a time. */
@@ -114,7 +115,8 @@ public final class LayoutPatch {
             records -= recordsOf(change.previous());
         }
         for (int i = 0; i < written.length; i++) {
-            for (RRset rrset : (i < replaced.size() ? replaced.get(i) : added.get(i - replaced.size())).node().rrsets()) {
+            Node node = (i < replaced.size() ? replaced.get(i) : added.get(i - replaced.size())).node();
+            for (RRset rrset : node.rrsets()) {
                 records += rrset.size();
             }
         }

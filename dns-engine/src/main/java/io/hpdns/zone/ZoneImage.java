@@ -399,7 +399,6 @@ public final class ZoneImage {
         return bytes;
     }
 
-    /** The checksum of a segment of any size, a buffer's worth at a time. */
     /**
      * Adds the file's octets {@code [from, to)} to the checksum, read a megabyte at a time into
      * native memory of its own. Read rather than mapped: pages a process maps are faulted in one

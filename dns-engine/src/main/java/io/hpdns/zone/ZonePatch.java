@@ -41,7 +41,10 @@ public final class ZonePatch {
     private static final int SUFFIX_BLOCK = 4096;
     /** Octets of a span looked for in the new version, to find where an edit moved it. */
     private static final int PROBE = 256;
-    /** How far from where it was expected a span is looked for: the most an edit may move it by, else the parts merge. */
+    /**
+     * How far from where it was expected a span is looked for: the most an edit may move what
+     * follows it by and stay a part of its own.
+     */
     private static final int SEARCH = 16 * 1024;
 
     /**
@@ -196,7 +199,8 @@ public final class ZonePatch {
             return end;
         }
         int from = checkpoints.get(j).offset();
-        int probe = Math.min(PROBE, (j + 1 < checkpoints.size() ? checkpoints.get(j + 1).offset() : before.length) - from);
+        int to = j + 1 < checkpoints.size() ? checkpoints.get(j + 1).offset() : before.length;
+        int probe = Math.min(PROBE, to - from);
         for (int guess : new int[] {shift, end}) {
             int lowest = Math.max(0, from + guess - SEARCH);
             int highest = Math.min(after.length - probe, from + guess + SEARCH);

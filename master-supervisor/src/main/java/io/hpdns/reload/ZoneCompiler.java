@@ -359,7 +359,8 @@ public final class ZoneCompiler {
                 source.unusedAnswers() + result.unusedAnswers()));
         long done = System.nanoTime();
         log.info("zone {} patched from {} into {} in {} ms (read {} ms, compiled {} ms; {} names changed, answers of"
-                + " {} names compiled)", config.name(), config.file(), image.getFileName(), (done - started) / 1_000_000,
+                + " {} names compiled)", config.name(), config.file(), image.getFileName(),
+                (done - started) / 1_000_000,
                 (read - started) / 1_000_000, (done - read) / 1_000_000, patch.changes().size(), result.compiled());
         return new Compiled(ZoneImages.Entry.served(config.name(), config.file(), image, patch.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, patch.serial(), patch.problems()), List.of());
