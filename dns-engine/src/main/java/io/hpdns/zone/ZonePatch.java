@@ -61,7 +61,13 @@ public final class ZonePatch {
      * the new file ({@link ZoneSource}) and the zone's serial after the edit.
      */
     public record Patch(List<Change> changes, List<ZoneProblem> problems, List<ScanState> checkpoints, long serial)
-            implements Outcome {}
+            implements Outcome {
+
+        /** The names the patch writes anew, lowercased, in wire format ({@link ZoneChanges}). */
+        public List<byte[]> names() {
+            return changes.stream().map(change -> change.node().key()).toList();
+        }
+    }
 
     /** An edit that is not read as a patch: the whole file is read, for the reason given. */
     public record Whole(String reason) implements Outcome {}

@@ -1,23 +1,14 @@
 package io.hpdns.zone;
 
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.WRITE;
-
 import io.hpdns.zonefile.ScanState;
-import io.hpdns.zonefile.ZoneFileScanner;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * What a zone's image was compiled from, kept beside it in a file of its own ({@link #fileOf}) so
@@ -27,35 +18,30 @@ import java.util.zip.CRC32C;
  * of the image's answers no node uses any more (an image patched leaves the answers it replaced).
  * Kept only for a zone read from its master file alone (no {@code $INCLUDE}).
  *
- * <p>Format: "HPDNSZS1", u32 version, u32 flags (1: every record once), u64 unused answer
- * octets, u32 checkpoints and each checkpoint (u32 offset, u32 line, i64 $TTL, i64 previous TTL,
- * u8 whether there is a previous owner, u8 origin length and the origin, u8 previous owner length
- * (0: none) and the owner), u32 length and the text, then the CRC32C of everything before it.
- * Written to a temporary file and renamed: a reader finds it whole or not at all; a damaged one
- * is ignored, and the zone compiled whole.
+ * <p>Format ({@link ImageSideFile}): "HPDNSZS1", u32 flags (1: every record once), u64 unused
+ * answer octets, u32 checkpoints and each checkpoint (u32 offset, u32 line, i64 $TTL, i64 previous
+ * TTL, u8 whether there is a previous owner, u8 origin length and the origin, u8 previous owner
+ * length (0: none) and the owner), u32 length and the text, then the CRC32C. One that is missing
+ * or damaged is ignored, and the zone compiled whole.
  */
 public record ZoneSource(byte[] text, List<ScanState> checkpoints, boolean everyRecordOnce, long unusedAnswers) {
     /** Octets of master file between two checkpoints: what an edit costs to read again, at most twice. */
     public static final int CHECKPOINT_EVERY = 64 * 1024;
 
+    /** The magic and format version: "HPDNSZS" and "1". */
     private static final byte[] MAGIC = "HPDNSZS1".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
     private static final int EVERY_RECORD_ONCE = 1;
     private static final String SUFFIX = ".src";
-    /** Octets per write call: a channel writes a heap buffer through a native copy of that size, kept per thread. */
-    private static final int WRITE_CHUNK = 1 << 20;
 
     /** The source file of {@code image}. */
     public static Path fileOf(Path image) {
-        return image.resolveSibling(image.getFileName() + SUFFIX);
+        return ImageSideFile.of(image, SUFFIX);
     }
 
     /** Writes this source beside {@code image}, replacing any. */
     public void writeFor(Path image) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(head);
-        out.write(MAGIC);
-        out.writeInt(VERSION);
         out.writeInt(everyRecordOnce ? EVERY_RECORD_ONCE : 0);
         out.writeLong(unusedAnswers);
         out.writeInt(checkpoints.size());
@@ -73,28 +59,7 @@ public record ZoneSource(byte[] text, List<ScanState> checkpoints, boolean every
             }
         }
         out.writeInt(text.length);
-        byte[] prefix = head.toByteArray();
-        CRC32C crc = new CRC32C();
-        crc.update(prefix);
-        crc.update(text);
-        Path file = fileOf(image);
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temporary);
-        try (FileChannel channel = FileChannel.open(temporary, CREATE_NEW, WRITE)) {
-            write(channel, prefix);
-            write(channel, text);
-            write(channel, ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        } catch (IOException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void write(FileChannel channel, byte[] bytes) throws IOException {
-        for (int at = 0; at < bytes.length; ) {
-            at += channel.write(ByteBuffer.wrap(bytes, at, Math.min(WRITE_CHUNK, bytes.length - at)));
-        }
+        ImageSideFile.write(fileOf(image), MAGIC, head.toByteArray(), text);
     }
 
     /**
@@ -104,21 +69,8 @@ public record ZoneSource(byte[] text, List<ScanState> checkpoints, boolean every
      */
     public static ZoneSource readFor(Path image) throws IOException {
         Path file = fileOf(image);
-        byte[] all = ZoneFileScanner.readMasterFile(file);
-        if (all.length < MAGIC.length + 28 || !Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            throw new IOException(file + ": not a zone source file");
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(all, 0, all.length - 4);
-        ByteBuffer in = ByteBuffer.wrap(all);
-        if (in.getInt(all.length - 4) != (int) crc.getValue()) {
-            throw new IOException(file + ": checksum mismatch");
-        }
+        ByteBuffer in = ImageSideFile.read(file, MAGIC);
         try {
-            in.position(MAGIC.length);
-            if (in.getInt() != VERSION) {
-                throw new IOException(file + ": another version");
-            }
             boolean once = (in.getInt() & EVERY_RECORD_ONCE) != 0;
             long unused = in.getLong();
             int count = in.getInt();

@@ -52,6 +52,28 @@ public record ZoneDelta(SOARecord from, SOARecord to, List<Record> deleted, List
     }
 
     /**
+     * The same difference between two versions of a zone that hold the same records at every name
+     * but {@code names} (lowercased, in wire format): an image patched from another and the names
+     * the patch wrote ({@code ZoneChanges}), compared at those names alone.
+     */
+    public static ZoneDelta between(CompiledZone older, CompiledZone newer, List<byte[]> names) {
+        byte[] key = new byte[DnsConstants.MAX_NAME_LENGTH];
+        List<Record> deleted = new ArrayList<>();
+        List<Record> added = new ArrayList<>();
+        for (byte[] name : names) {
+            long was = older.node(name, 0, name.length);
+            if (was != CompiledZone.NONE) {
+                notIn(older, was, newer, key, deleted);
+            }
+            long now = newer.node(name, 0, name.length);
+            if (now != CompiledZone.NONE) {
+                notIn(newer, now, older, key, added);
+            }
+        }
+        return new ZoneDelta((SOARecord) ZoneRecords.soa(older), (SOARecord) ZoneRecords.soa(newer), deleted, added);
+    }
+
+    /**
      * Adds to {@code out} the records of {@code node} (of {@code zone}) that {@code other} does not
      * have at the same owner with the same TTL; the apex SOA is left out.
      */

@@ -2,9 +2,11 @@ package io.hpdns.xfr;
 
 import io.hpdns.zone.CompiledZone;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.xbill.DNS.Name;
 
 /**
@@ -56,21 +58,33 @@ public final class ZoneJournals {
      * change; the same serial with other records, or an older serial, means the history kept no
      * longer leads to the zone served, so the journal starts over and clients get the whole zone
      * until the next change.
+     *
+     * @param changedNames asked for only when the zone's journal is kept: the names at which the
+     *     two versions may differ (lowercased wire names, when {@code newer} was patched from
+     *     {@code older}: {@code ZoneChanges}), the others holding the same records, so that the
+     *     difference is found at those alone ({@link ZoneDelta#between(CompiledZone, CompiledZone,
+     *     List)}); null when any name may differ
      */
-    public void replaced(CompiledZone older, CompiledZone newer) {
+    public void replaced(CompiledZone older, CompiledZone newer, Supplier<List<byte[]>> changedNames) {
         if (!kept.test(newer.origin())) {
             return;
         }
+        List<byte[]> names = changedNames.get();
         ZoneJournal journal = journal(newer.origin());
         ZoneJournal next;
         if (SerialNumber.newer(older.serial(), newer.serial())) {
-            next = journal.appended(ZoneDelta.between(older, newer));
-        } else if (older.serial() == newer.serial() && ZoneDelta.between(older, newer).unchanged()) {
+            next = journal.appended(delta(older, newer, names));
+        } else if (older.serial() == newer.serial() && delta(older, newer, names).unchanged()) {
             next = journal; // e.g. only comments changed in the file
         } else {
             next = ZoneJournal.empty(depth);
         }
         put(newer.origin(), next);
+    }
+
+    /** The difference, at {@code names} alone when they are known. */
+    private static ZoneDelta delta(CompiledZone older, CompiledZone newer, List<byte[]> names) {
+        return names == null ? ZoneDelta.between(older, newer) : ZoneDelta.between(older, newer, names);
     }
 
     /** Forgets a zone no longer served. */

@@ -6,6 +6,7 @@ import io.hpdns.conf.ZoneConfig;
 import io.hpdns.query.AnswerCompiler;
 import io.hpdns.query.AnswerPatch;
 import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.ZoneChanges;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
 import io.hpdns.zone.ZoneLoadResult;
@@ -357,6 +358,12 @@ public final class ZoneCompiler {
         logProblems(patch.problems());
         keepSource(config, image, new ZoneSource(text, patch.checkpoints(), true,
                 source.unusedAnswers() + result.unusedAnswers()));
+        try {
+            new ZoneChanges(before.image().getFileName().toString(), patch.names()).writeFor(image);
+        } catch (IOException e) {
+            log.warn("zone {}: cannot keep the names its edit changed beside its image ({}); workers compare the"
+                    + " two versions whole for the IXFR journal", config.name(), e.getMessage());
+        }
         long done = System.nanoTime();
         log.info("zone {} patched from {} into {} in {} ms (read {} ms, compiled {} ms; {} names changed, answers of"
                 + " {} names compiled)", config.name(), config.file(), image.getFileName(),

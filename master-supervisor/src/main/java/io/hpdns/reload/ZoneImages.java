@@ -1,6 +1,7 @@
 package io.hpdns.reload;
 
 import io.hpdns.conf.ZoneConfig;
+import io.hpdns.zone.ZoneChanges;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
 import io.hpdns.zone.ZoneSource;
@@ -234,6 +235,7 @@ public final class ZoneImages implements AutoCloseable {
                 if (!keep.contains(image.getFileName().toString())) {
                     Files.deleteIfExists(image);
                     Files.deleteIfExists(ZoneSource.fileOf(image));
+                    Files.deleteIfExists(ZoneChanges.fileOf(image));
                 }
             }
         }

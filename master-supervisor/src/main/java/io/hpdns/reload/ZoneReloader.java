@@ -8,6 +8,7 @@ import io.hpdns.xfr.ZoneJournals;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
 import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.ZoneChanges;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneLoadResult;
 import io.hpdns.zone.ZoneLoader;
@@ -141,6 +142,16 @@ public final class ZoneReloader {
     }
 
     /**
+     * The names at which the image {@code image} differs from {@code previous}, when it was patched
+     * from that very image ({@link ZoneChanges}); null otherwise.
+     */
+    private static List<byte[]> changedNames(Path image, Path previous) {
+        return ZoneChanges.readFor(image)
+                .filter(changes -> changes.previousImage().equals(previous.getFileName().toString()))
+                .map(ZoneChanges::names).orElse(null);
+    }
+
+    /**
      * A replaced zone's mapping is unmapped by the collector once no thread holds the zone
      * (docs/architecture.md, the grace period); one collection right after a follow that replaced
      * or removed a zone makes that prompt, on this cold path, instead of leaving the old image in
@@ -216,7 +227,7 @@ public final class ZoneReloader {
             if (old != null) {
                 // Cold path, before the publication below: a client notified of the new serial
                 // finds the change already in the journal.
-                journals.replaced(old.zone(), zone);
+                journals.replaced(old.zone(), zone, () -> changedNames(entry.image(), old.image()));
             }
             if (old == null || old.zone().serial() != zone.serial()) {
                 newSerials.add(loaded);
