@@ -57,11 +57,12 @@ public final class ZonePatch {
     public sealed interface Outcome permits Patch, Whole {}
 
     /**
-     * The nodes an edit changes, the warnings found in the part read, the scanner's states through
-     * the new file ({@link ZoneSource}) and the zone's serial after the edit.
+     * The nodes an edit changes, the warnings found in the parts read, the scanner's states through
+     * the new file ({@link ZoneSource}), whether the new file still holds every record once (the
+     * parts read hold no record twice), and the zone's serial after the edit.
      */
-    public record Patch(List<Change> changes, List<ZoneProblem> problems, List<ScanState> checkpoints, long serial)
-            implements Outcome {
+    public record Patch(List<Change> changes, List<ZoneProblem> problems, List<ScanState> checkpoints,
+                        boolean everyRecordOnce, long serial) implements Outcome {
 
         /** The names the patch writes anew, lowercased, in wire format ({@link ZoneChanges}). */
         public List<byte[]> names() {
@@ -345,12 +346,12 @@ public final class ZonePatch {
         if (nodes == null) {
             return new Whole("the edit has errors");
         }
-        return patch(nodes, changed, problems, states);
+        return patch(nodes, changed, problems, states, edited.duplicates() == 0);
     }
 
     /** The changes among {@code nodes}, the checked nodes of the part read and the names they need. */
     private Outcome patch(List<Node> nodes, Set<ByteBuffer> changed, List<ZoneProblem> problems,
-                          List<ScanState> states) {
+                          List<ScanState> states, boolean everyRecordOnce) {
         List<Change> changes = new ArrayList<>();
         long serial = previous.serial();
         int added = 0;
@@ -380,7 +381,7 @@ public final class ZonePatch {
         if (CompiledZoneWriter.slotCount(previous.nodeCount() + added) != previous.slotCount()) {
             return new Whole("the zone grew past its index");
         }
-        return new Patch(List.copyOf(changes), List.copyOf(problems), List.copyOf(states), serial);
+        return new Patch(List.copyOf(changes), List.copyOf(problems), List.copyOf(states), everyRecordOnce, serial);
     }
 
     private static long soaSerial(RRset soa) {

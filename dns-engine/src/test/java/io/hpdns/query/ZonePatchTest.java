@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,50 @@ class ZonePatchTest {
                     text.getBytes(StandardCharsets.UTF_8));
 
             assertThat(outcome).as(edit.getKey()).isInstanceOf(ZonePatch.Whole.class);
+        }
+    }
+
+    /**
+     * Random edits of lines anywhere in the file (new names and records, changed addresses, lines
+     * removed, broken or doubled), one to four at a time: each is read as a patch that compiles as
+     * the whole file does, or left to the whole file; none is patched that the whole file's load
+     * refuses.
+     */
+    @Test
+    void randomEditsArePatchedAsTheWholeFileOrReadWhole() throws IOException {
+        String base = generated();
+        Compiled before = compileWhole(base);
+        List<String> lines = List.of(base.split("\n"));
+        Random random = new Random(20261203);
+        int patched = 0;
+        for (int round = 0; round < 14; round++) {
+            List<String> edited = new ArrayList<>(lines);
+            for (int n = 1 + random.nextInt(4); n > 0; n--) {
+                editLine(edited, random);
+            }
+            String text = String.join("\n", edited) + "\n";
+            Path file = write(text);
+            ZonePatch.Outcome outcome = ZonePatch.read(before.zone(), before.source(), file,
+                    text.getBytes(StandardCharsets.UTF_8));
+            if (outcome instanceof ZonePatch.Patch) {
+                patchAndCompare("random edit " + round, before, text);
+                patched++;
+            }
+        }
+        assertThat(patched).as("random edits patched").isGreaterThanOrEqualTo(3);
+    }
+
+    /** One random edit of a line of the file's last 19,000 (the first hold the directives and the SOA). */
+    private static void editLine(List<String> lines, Random random) {
+        int at = lines.size() - 1 - random.nextInt(Math.min(19_000, lines.size() - 10));
+        String line = lines.get(at);
+        switch (random.nextInt(6)) {
+            case 0 -> lines.add(at, "rnd" + random.nextInt(1000) + " A 192.0.2." + random.nextInt(256));
+            case 1 -> lines.set(at, line.replaceAll(" A [0-9.]+$", " A 198.51.100." + random.nextInt(256)));
+            case 2 -> lines.remove(at);
+            case 3 -> lines.add(at, "broken A (");
+            case 4 -> lines.add(at + 1, line);
+            default -> lines.add(at + 1, line.split(" ")[0] + " TXT \"added\"");
         }
     }
 
@@ -183,7 +228,7 @@ class ZonePatchTest {
             names.add("zz." + owner);
         }
         battery.compare(names, "whole", processors(afresh), "patched", processors(patched));
-        return new Compiled(patched, image, file, new ZoneSource(octets, patch.checkpoints(), true, 0));
+        return new Compiled(patched, image, file, new ZoneSource(octets, patch.checkpoints(), patch.everyRecordOnce(), 0));
     }
 
     /** The same nodes, each with the same content and answers, and the same records and serial. */

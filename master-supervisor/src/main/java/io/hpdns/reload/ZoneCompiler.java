@@ -339,7 +339,12 @@ public final class ZoneCompiler {
             log.info("zone {}: its whole file is read, to compact answers that patches left unused", config.name());
             return null;
         }
-        ZonePatch.Outcome outcome = ZonePatch.read(previous, source, config.file(), text);
+        ZonePatch.Outcome outcome;
+        try {
+            outcome = ZonePatch.read(previous, source, config.file(), text);
+        } catch (RuntimeException e) {
+            return patchFailed(config, e);
+        }
         if (outcome instanceof ZonePatch.Whole whole) {
             log.info("zone {}: its whole file is read: {}", config.name(), whole.reason());
             return null;
@@ -354,9 +359,11 @@ public final class ZoneCompiler {
         } catch (IOException e) {
             log.warn("zone {}: cannot patch its image ({}); its whole file is read", config.name(), e.getMessage());
             return null;
+        } catch (RuntimeException e) {
+            return patchFailed(config, e);
         }
         logProblems(patch.problems());
-        keepSource(config, image, new ZoneSource(text, patch.checkpoints(), true,
+        keepSource(config, image, new ZoneSource(text, patch.checkpoints(), patch.everyRecordOnce(),
                 source.unusedAnswers() + result.unusedAnswers()));
         try {
             new ZoneChanges(before.image().getFileName().toString(), patch.names()).writeFor(image);
@@ -371,6 +378,15 @@ public final class ZoneCompiler {
                 (read - started) / 1_000_000, (done - read) / 1_000_000, patch.changes().size(), result.compiled());
         return new Compiled(ZoneImages.Entry.served(config.name(), config.file(), image, patch.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, patch.serial(), patch.problems()), List.of());
+    }
+
+    /**
+     * A patch that failed where it should not (a bug): the whole file is read instead, so that a
+     * reload never depends on the patch. Null.
+     */
+    private static Compiled patchFailed(ZoneConfig config, RuntimeException e) {
+        log.error("zone {}: patching its image failed unexpectedly; its whole file is read", config.name(), e);
+        return null;
     }
 
     /**
