@@ -47,6 +47,8 @@ public final class AnswerPatch {
 
     private final CompiledZone previous;
     private final LayoutPatch layout;
+    /** The previous compile's nodes the new zone does not have. */
+    private final List<ZonePatch.Removal> removals;
     private final CompiledZone zone;
     /** The nodes written anew, where they are in the new layout. */
     private final long[] written;
@@ -83,8 +85,10 @@ public final class AnswerPatch {
     /** What patching an image did: how many nodes' answers it compiled, and how many answer octets it left unused. */
     public record Result(int compiled, long unusedAnswers) {}
 
-    private AnswerPatch(CompiledZone previous, LayoutPatch layout, LayoutPatch.Written written) {
+    private AnswerPatch(CompiledZone previous, LayoutPatch layout, LayoutPatch.Written written,
+                        List<ZonePatch.Removal> removals) {
         this.previous = previous;
+        this.removals = removals;
         this.layout = layout;
         this.zone = written.zone();
         this.written = written.nodes();
@@ -102,12 +106,13 @@ public final class AnswerPatch {
      */
     public static Result patchImage(CompiledZone previous, Path previousImage, ZonePatch.Patch patch,
                                     ZoneFingerprint fingerprint, Path file) throws IOException {
-        LayoutPatch layout = new LayoutPatch(previous, patch.changes());
+        LayoutPatch layout = new LayoutPatch(previous, patch.changes(), patch.removals());
         long previousAnswers = layout.previousAnswers();
         try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, layout.plainSize() + previousAnswers);
              FileChannel old = FileChannel.open(previousImage, StandardOpenOption.READ)) {
             LayoutPatch.Target target = draft.patchedFrom(old);
-            AnswerPatch answers = new AnswerPatch(previous, layout, layout.write(draft.layout(), target));
+            AnswerPatch answers = new AnswerPatch(previous, layout, layout.write(draft.layout(), target),
+                    patch.removals());
             byte[] serial = new byte[4];
             layout.writeAnswers(target, answers.mark(serial), serial);
             return answers.compile(draft, previousAnswers);
@@ -124,12 +129,13 @@ public final class AnswerPatch {
         long unused = 0;
         List<Long> compiled = new ArrayList<>();
         for (int i = 0; i < nodes.length; i++) {
-            if (compile[i]) {
+            boolean removed = layout.removes(nodes[i]);
+            if (compile[i] || removed) {
                 int before = previous.answersAt(nodes[i]);
                 if (before != PrecompiledAnswers.NOT_COMPILED) {
                     unused += previous.answers().length(before);
                 }
-                if (!layout.replaces(nodes[i])) {
+                if (!removed && !layout.replaces(nodes[i])) {
                     compiled.add(layout.moved(nodes[i]));
                 }
             }
@@ -154,29 +160,40 @@ public final class AnswerPatch {
         return new Result(at.length, unused);
     }
 
-    /** Notes the names written anew, their wildcards' parents and the zone cuts at or above them. */
+    /**
+     * Notes the names written anew or removed, their wildcards' parents and the zone cuts at or
+     * above them (in the previous compile for a name removed, in the new one for the others).
+     */
     private void markChanged() {
+        for (ZonePatch.Removal removal : removals) {
+            int length = previous.copyNameLower(previous.key(removal.previous()), name, 0);
+            markChanged(previous, removal.previous(), length);
+        }
         for (long node : written) {
-            int length = zone.copyNameLower(zone.key(node), name, 0);
-            noteChanged(changed, 0, length);
-            if (name[0] == 1 && name[1] == '*') {
-                noteChanged(wildcardParents, 2, length - 2);
-            }
-            if (zone.isZoneCut(node)) {
-                cuts.add(key(0, length));
-            }
-            int depth = depth();
-            for (int i = 1; i < depth; i++) {
-                long ancestor = zone.node(name, labels[i], length - labels[i]);
-                if (ancestor != CompiledZone.NONE && zone.isZoneCut(ancestor)) {
-                    cuts.add(key(labels[i], length - labels[i]));
-                }
-            }
+            markChanged(zone, node, zone.copyNameLower(zone.key(node), name, 0));
         }
         // A CNAME to a zone cut answers with its referral, which reads the names below it.
         for (ByteBuffer cut : cuts) {
             changed.add(cut);
             lengths[cut.remaining()] = true;
+        }
+    }
+
+    /** Notes {@code node} of {@code in}, whose name is in {@link #name} ({@code length} octets). */
+    private void markChanged(CompiledZone in, long node, int length) {
+        noteChanged(changed, 0, length);
+        if (name[0] == 1 && name[1] == '*') {
+            noteChanged(wildcardParents, 2, length - 2);
+        }
+        if (in.isZoneCut(node)) {
+            cuts.add(key(0, length));
+        }
+        int depth = depth();
+        for (int i = 1; i < depth; i++) {
+            long ancestor = in.node(name, labels[i], length - labels[i]);
+            if (ancestor != CompiledZone.NONE && in.isZoneCut(ancestor)) {
+                cuts.add(key(labels[i], length - labels[i]));
+            }
         }
     }
 
@@ -205,6 +222,9 @@ public final class AnswerPatch {
         int i = 0;
         for (long node = previous.firstNode(); node < previous.nodesEnd(); node = previous.nextNode(node), i++) {
             nodes[i] = node;
+            if (layout.removes(node)) {
+                continue;
+            }
             boolean reads = false;
             boolean cname = false;
             long rrset = previous.firstRRset(node);
@@ -242,7 +262,7 @@ public final class AnswerPatch {
             // the name it is synthesized to.
             more = true;
             for (int n = 0; n < nodes.length; n++) {
-                if (compile[n] || !below(nodes[n], dnames.keySet())) {
+                if (compile[n] || layout.removes(nodes[n]) || !below(nodes[n], dnames.keySet())) {
                     continue;
                 }
                 int length = previous.copyNameLower(previous.key(nodes[n]), name, 0);

@@ -3,6 +3,7 @@ package io.hpdns.zone;
 import static io.hpdns.zone.CompiledZone.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import io.hpdns.wire.DnsConstants;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a zone's layout as its previous compile's with the nodes of a {@link ZonePatch} in place
@@ -27,25 +30,41 @@ public final class LayoutPatch {
     /** The changes that replace a node, by the replaced node's offset. */
     private final List<ZonePatch.Change> replaced = new ArrayList<>();
     private final List<ZonePatch.Change> added = new ArrayList<>();
-    /** Where each replaced node was, and how far the nodes after it move. */
+    private final List<ZonePatch.Removal> removals;
+    /**
+     * Where each node replaced or removed was, in order; what replaces it (null: nothing); and how
+     * far the nodes after it move.
+     */
     private final long[] at;
+    private final ZonePatch.Change[] by;
     private final long[] shiftAfter;
     private final long plainSize;
 
-    public LayoutPatch(CompiledZone previous, List<ZonePatch.Change> changes) {
+    public LayoutPatch(CompiledZone previous, List<ZonePatch.Change> changes, List<ZonePatch.Removal> removals) {
         this.previous = previous;
+        this.removals = removals;
         for (ZonePatch.Change change : changes) {
             (change.previous() == NONE ? added : replaced).add(change);
         }
         replaced.sort(Comparator.comparingLong(ZonePatch.Change::previous));
-        at = new long[replaced.size()];
-        shiftAfter = new long[replaced.size()];
+        TreeMap<Long, ZonePatch.Change> edits = new TreeMap<>();
+        for (ZonePatch.Removal removal : removals) {
+            edits.put(removal.previous(), null);
+        }
+        for (ZonePatch.Change change : replaced) {
+            edits.put(change.previous(), change);
+        }
+        at = new long[edits.size()];
+        by = new ZonePatch.Change[edits.size()];
+        shiftAfter = new long[edits.size()];
         long shift = 0;
-        for (int i = 0; i < at.length; i++) {
-            ZonePatch.Change change = replaced.get(i);
-            at[i] = change.previous();
-            shift += CompiledZoneWriter.nodeSize(change.node()) - (previous.nextNode(at[i]) - at[i]);
-            shiftAfter[i] = shift;
+        int i = 0;
+        for (Map.Entry<Long, ZonePatch.Change> edit : edits.entrySet()) {
+            at[i] = edit.getKey();
+            by[i] = edit.getValue();
+            long size = by[i] == null ? 0 : CompiledZoneWriter.nodeSize(by[i].node());
+            shift += size - (previous.nextNode(at[i]) - at[i]);
+            shiftAfter[i++] = shift;
         }
         long size = previous.nodesEnd() + shift;
         for (ZonePatch.Change change : added) {
@@ -95,13 +114,15 @@ public final class LayoutPatch {
         int count = 0;
         long from = nodesAt;
         long to = nodesAt;
-        for (ZonePatch.Change change : replaced) {
-            long run = change.previous() - from;
+        for (int i = 0; i < at.length; i++) {
+            long run = at[i] - from;
             target.copy(from, to, run);
             to += run;
-            written[count++] = to;
-            to = writeNode(layout, to, change);
-            from = previous.nextNode(change.previous());
+            if (by[i] != null) {
+                written[count++] = to;
+                to = writeNode(layout, to, by[i]);
+            }
+            from = previous.nextNode(at[i]);
         }
         target.copy(from, to, previous.nodesEnd() - from);
         to += previous.nodesEnd() - from;
@@ -111,8 +132,8 @@ public final class LayoutPatch {
         }
         long slotsAt = to;
         long records = previous.recordCount();
-        for (ZonePatch.Change change : replaced) {
-            records -= recordsOf(change.previous());
+        for (long node : at) {
+            records -= recordsOf(node);
         }
         for (int i = 0; i < written.length; i++) {
             Node node = (i < replaced.size() ? replaced.get(i) : added.get(i - replaced.size())).node();
@@ -121,7 +142,7 @@ public final class LayoutPatch {
             }
         }
         writeSlots(target, slotsAt, written);
-        layout.set(U32, NODE_COUNT, previous.nodeCount() + added.size());
+        layout.set(U32, NODE_COUNT, previous.nodeCount() + added.size() - removals.size());
         layout.set(U32, RECORD_COUNT, (int) records);
         layout.set(U64, SLOTS, slotsAt);
         layout.set(U64, APEX, moved(previous.apex()));
@@ -173,12 +194,18 @@ public final class LayoutPatch {
         }
     }
 
-    /** The previous slots with their offsets moved along, and the nodes added entered. */
+    /**
+     * The previous slots without the nodes removed, their offsets moved along, and the nodes added
+     * entered.
+     */
     private void writeSlots(Target target, long slotsAt, long[] written) throws IOException {
         int slotCount = previous.slotCount();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment slots = arena.allocate(8L * slotCount, 8);
             MemorySegment.copy(previous.layout(), previous.nodesEnd(), slots, 0, slots.byteSize());
+            for (ZonePatch.Removal removal : removals) {
+                unindex(slots, slotCount, removal.key(), removal.previous());
+            }
             for (long slot = 0; slot < slots.byteSize(); slot += 8) {
                 long s = slots.get(U64, slot);
                 if (s != 0) {
@@ -192,6 +219,41 @@ public final class LayoutPatch {
         }
     }
 
+    /**
+     * Takes the node at {@code node} of the previous layout, of the lowercased name {@code key},
+     * out of {@code slots}, moving each slot after it in its probe run back into the gap when its
+     * home slot allows (deletion from linear probing: no tombstone, and every other name is still
+     * found from its home slot).
+     */
+    private void unindex(MemorySegment slots, int slotCount, byte[] key, long node) {
+        long mask = slotCount - 1;
+        long gap = home(key, key.length, slotCount);
+        while ((slots.get(U64, gap << 3) & OFFSET_MASK) != node) {
+            gap = (gap + 1) & mask;
+        }
+        byte[] name = new byte[DnsConstants.MAX_NAME_LENGTH];
+        for (long next = (gap + 1) & mask; ; next = (next + 1) & mask) {
+            long s = slots.get(U64, next << 3);
+            if (s == 0) {
+                break;
+            }
+            long wanted = home(name, previous.copyName(previous.key(s & OFFSET_MASK), name, 0), slotCount);
+            // The slot stays when its home lies cyclically after the gap, up to it.
+            boolean stays = gap <= next ? gap < wanted && wanted <= next : gap < wanted || wanted <= next;
+            if (!stays) {
+                slots.set(U64, gap << 3, s);
+                gap = next;
+            }
+        }
+        slots.set(U64, gap << 3, 0);
+    }
+
+    /** The home slot of the lowercased name {@code key[0, length)} among {@code slotCount}. */
+    private static long home(byte[] key, int length, int slotCount) {
+        int hash = NameTable.hash(key, 0, length);
+        return (hash * 0x9E3779B9) >>> (Integer.numberOfLeadingZeros(slotCount) + 1);
+    }
+
     /** A patched layout: the zone over it, and the nodes written anew. */
     public record Written(CompiledZone zone, long[] nodes) {}
 
@@ -201,7 +263,14 @@ public final class LayoutPatch {
 
     /** Whether the previous compile's node at {@code node} is replaced by one written anew. */
     public boolean replaces(long node) {
-        return Arrays.binarySearch(at, node) >= 0;
+        int i = Arrays.binarySearch(at, node);
+        return i >= 0 && by[i] != null;
+    }
+
+    /** Whether the previous compile's node at {@code node} is removed. */
+    public boolean removes(long node) {
+        int i = Arrays.binarySearch(at, node);
+        return i >= 0 && by[i] == null;
     }
 
     /** Writes the change's node at {@code to}; returns where the next starts. */

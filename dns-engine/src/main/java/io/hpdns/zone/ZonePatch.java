@@ -27,12 +27,15 @@ import org.xbill.DNS.Name;
  *
  * <p>A name is only changed this way when all its records lie in the part read (its node in the
  * previous compile is what the previous version's part holds of it); else the part is widened,
- * and then the whole file is read. So is it when the edit removes a name, makes or removes a zone
- * cut or a DNAME at a name that exists (the names below it would answer otherwise, and the layout
- * has no order to find them by), changes the apex beyond its SOA, changes how the rest of the file
- * reads ({@code $ORIGIN}, {@code $TTL}, an owner carried over), holds an {@code $INCLUDE} or an
- * error (the whole file's read reports every error of the file), or when the file held a record
- * twice (the part read could hold a record that another copy keeps).
+ * and then the whole file is read. A name whose every record is removed goes, or stays as an empty
+ * non-terminal when names below it stay, and so do the empty non-terminals above it (one pass over
+ * the previous compile's names finds what stays below them). The whole file is read when the edit
+ * makes or removes a zone cut or a DNAME at a name that stays (the names below it would answer
+ * otherwise, and the layout has no order to find them by), changes the apex beyond its SOA,
+ * changes how the rest of the file reads ({@code $ORIGIN}, {@code $TTL}, an owner carried over),
+ * holds an {@code $INCLUDE} or an error (the whole file's read reports every error of the file),
+ * or when the file held a record twice (the part read could hold a record that another copy
+ * keeps).
  */
 public final class ZonePatch {
     /** How many times the part read is widened by a checkpoint at each end before the whole file is read. */
@@ -53,6 +56,15 @@ public final class ZonePatch {
      */
     public record Change(long previous, Node node) {}
 
+    /**
+     * A node of the previous compile that the new zone does not have: a name whose records the
+     * edit removed, or an empty non-terminal that only such a name kept.
+     *
+     * @param previous the node, in the previous compile
+     * @param key its name, lowercased, in wire format
+     */
+    public record Removal(long previous, byte[] key) {}
+
     /** What an edit is read as. */
     public sealed interface Outcome permits Patch, Whole {}
 
@@ -61,12 +73,15 @@ public final class ZonePatch {
      * the new file ({@link ZoneSource}), whether the new file still holds every record once (the
      * parts read hold no record twice), and the zone's serial after the edit.
      */
-    public record Patch(List<Change> changes, List<ZoneProblem> problems, List<ScanState> checkpoints,
-                        boolean everyRecordOnce, long serial) implements Outcome {
+    public record Patch(List<Change> changes, List<Removal> removals, List<ZoneProblem> problems,
+                        List<ScanState> checkpoints, boolean everyRecordOnce, long serial) implements Outcome {
 
-        /** The names the patch writes anew, lowercased, in wire format ({@link ZoneChanges}). */
+        /** The names the patch writes anew or removes, lowercased, in wire format ({@link ZoneChanges}). */
         public List<byte[]> names() {
-            return changes.stream().map(change -> change.node().key()).toList();
+            List<byte[]> names = new ArrayList<>(changes.size() + removals.size());
+            changes.forEach(change -> names.add(change.node().key()));
+            removals.forEach(removal -> names.add(removal.key()));
+            return names;
         }
     }
 
@@ -337,22 +352,91 @@ public final class ZonePatch {
                 return wider("a changed name has records away from the edit");
             }
         }
-        if (!was.isEmpty()) {
-            byte[] key = was.keySet().iterator().next().array();
-            return new Whole("the edit removes " + WireNames.toString(key, 0) + " and every record it had");
-        }
         // The apex is checked as a whole zone's when it changes, and then all of it was read.
         List<Node> nodes = edited.buildChanged(changed.contains(ByteBuffer.wrap(previous.originKey())));
         if (nodes == null) {
             return new Whole("the edit has errors");
         }
-        return patch(nodes, changed, problems, states, edited.duplicates() == 0);
+        List<Change> changes = new ArrayList<>();
+        List<Removal> removals = new ArrayList<>();
+        Outcome gone = removed(was.keySet(), nodes, changes, removals);
+        if (gone != null) {
+            return gone;
+        }
+        return patch(nodes, changed, changes, removals, problems, states, edited.duplicates() == 0);
     }
 
-    /** The changes among {@code nodes}, the checked nodes of the part read and the names they need. */
-    private Outcome patch(List<Node> nodes, Set<ByteBuffer> changed, List<ZoneProblem> problems,
-                          List<ScanState> states, boolean everyRecordOnce) {
-        List<Change> changes = new ArrayList<>();
+    /**
+     * The names whose every record the edit removed ({@code gone}): each goes, as a
+     * {@link Removal}, or stays as an empty non-terminal (RFC 8020 §2), as a {@link Change}, when
+     * a name below it stays, among the previous compile's names or {@code written}; and so does
+     * each empty non-terminal above it that only such names kept. Null, or {@link Whole} when a
+     * zone cut or DNAME goes at a name that stays.
+     */
+    private Outcome removed(Set<ByteBuffer> gone, List<Node> written, List<Change> changes, List<Removal> removals) {
+        if (gone.isEmpty()) {
+            return null;
+        }
+        Set<ByteBuffer> writing = new HashSet<>();
+        for (Node node : written) {
+            writing.add(ByteBuffer.wrap(node.key()));
+        }
+        // Each name that may go, and whether a name below it stays.
+        Map<ByteBuffer, Boolean> stays = new HashMap<>();
+        for (ByteBuffer name : gone) {
+            stays.put(name, false);
+            byte[] key = name.array();
+            int below = WireNames.labelCount(key, 0) - previous.originLabels();
+            for (int off = key[0] + 1; --below > 0; off += key[off] + 1) {
+                ByteBuffer ancestor = ByteBuffer.wrap(Arrays.copyOfRange(key, off, key.length));
+                long node = previous.node(key, off, key.length - off);
+                if (node == CompiledZone.NONE || !previous.isEmptyNonTerminal(node) || writing.contains(ancestor)
+                        || stays.containsKey(ancestor)) {
+                    break;
+                }
+                stays.put(ancestor, false);
+            }
+        }
+        byte[] key = new byte[DnsConstants.MAX_NAME_LENGTH];
+        for (long node = previous.firstNode(); node < previous.nodesEnd(); node = previous.nextNode(node)) {
+            int length = previous.copyNameLower(previous.key(node), key, 0);
+            if (!stays.containsKey(ByteBuffer.wrap(key, 0, length))) {
+                keeps(key, length, stays);
+            }
+        }
+        for (Node node : written) {
+            keeps(node.key(), node.key().length, stays);
+        }
+        for (Map.Entry<ByteBuffer, Boolean> name : stays.entrySet()) {
+            byte[] owner = name.getKey().array();
+            long node = previous.node(owner, 0, owner.length);
+            if (!name.getValue()) {
+                removals.add(new Removal(node, owner));
+            } else if (gone.contains(name.getKey())) {
+                if (previous.isZoneCut(node) || previous.rrset(node, DnsConstants.TYPE_DNAME) != CompiledZone.NONE) {
+                    return new Whole("a zone cut or DNAME goes at " + WireNames.toString(owner, 0)
+                            + ", and names below it stay");
+                }
+                changes.add(new Change(node, new Node(owner, owner, null, false)));
+            }
+        }
+        return null;
+    }
+
+    /** Notes that the names above the name {@code key[0, length)} that may go stay: it is below them. */
+    private void keeps(byte[] key, int length, Map<ByteBuffer, Boolean> stays) {
+        int below = WireNames.labelCount(key, 0) - previous.originLabels();
+        for (int off = key[0] + 1; --below > 0; off += key[off] + 1) {
+            ByteBuffer ancestor = ByteBuffer.wrap(key, off, length - off);
+            if (stays.containsKey(ancestor)) {
+                stays.put(ByteBuffer.wrap(Arrays.copyOfRange(key, off, length)), true);
+            }
+        }
+    }
+
+    /** The changes among {@code nodes}, the checked nodes of the parts read and the names they need. */
+    private Outcome patch(List<Node> nodes, Set<ByteBuffer> changed, List<Change> changes, List<Removal> removals,
+                          List<ZoneProblem> problems, List<ScanState> states, boolean everyRecordOnce) {
         long serial = previous.serial();
         int added = 0;
         for (Node node : nodes) {
@@ -378,10 +462,11 @@ public final class ZonePatch {
             }
             changes.add(new Change(was, node));
         }
-        if (CompiledZoneWriter.slotCount(previous.nodeCount() + added) != previous.slotCount()) {
-            return new Whole("the zone grew past its index");
+        if (CompiledZoneWriter.slotCount(previous.nodeCount() + added - removals.size()) != previous.slotCount()) {
+            return new Whole("the zone grew or shrank past its index's size");
         }
-        return new Patch(List.copyOf(changes), List.copyOf(problems), List.copyOf(states), everyRecordOnce, serial);
+        return new Patch(List.copyOf(changes), List.copyOf(removals), List.copyOf(problems), List.copyOf(states),
+                everyRecordOnce, serial);
     }
 
     private static long soaSerial(RRset soa) {
