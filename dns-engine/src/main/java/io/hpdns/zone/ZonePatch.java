@@ -397,15 +397,20 @@ public final class ZonePatch {
                 stays.put(ancestor, false);
             }
         }
+        // Most names are of no length a name that may go has: those are passed over unhashed.
+        boolean[] lengths = new boolean[DnsConstants.MAX_NAME_LENGTH + 1];
+        for (ByteBuffer name : stays.keySet()) {
+            lengths[name.remaining()] = true;
+        }
         byte[] key = new byte[DnsConstants.MAX_NAME_LENGTH];
         for (long node = previous.firstNode(); node < previous.nodesEnd(); node = previous.nextNode(node)) {
             int length = previous.copyNameLower(previous.key(node), key, 0);
-            if (!stays.containsKey(ByteBuffer.wrap(key, 0, length))) {
-                keeps(key, length, stays);
+            if (!lengths[length] || !stays.containsKey(ByteBuffer.wrap(key, 0, length))) {
+                keeps(key, length, stays, lengths);
             }
         }
         for (Node node : written) {
-            keeps(node.key(), node.key().length, stays);
+            keeps(node.key(), node.key().length, stays, lengths);
         }
         for (Map.Entry<ByteBuffer, Boolean> name : stays.entrySet()) {
             byte[] owner = name.getKey().array();
@@ -423,10 +428,16 @@ public final class ZonePatch {
         return null;
     }
 
-    /** Notes that the names above the name {@code key[0, length)} that may go stay: it is below them. */
-    private void keeps(byte[] key, int length, Map<ByteBuffer, Boolean> stays) {
+    /**
+     * Notes that the names above the name {@code key[0, length)} that may go stay: it is below
+     * them. {@code lengths}: the lengths of the names that may go.
+     */
+    private void keeps(byte[] key, int length, Map<ByteBuffer, Boolean> stays, boolean[] lengths) {
         int below = WireNames.labelCount(key, 0) - previous.originLabels();
         for (int off = key[0] + 1; --below > 0; off += key[off] + 1) {
+            if (!lengths[length - off]) {
+                continue;
+            }
             ByteBuffer ancestor = ByteBuffer.wrap(key, off, length - off);
             if (stays.containsKey(ancestor)) {
                 stays.put(ByteBuffer.wrap(Arrays.copyOfRange(key, off, length)), true);
