@@ -99,7 +99,8 @@ class ZonePatchTest {
 
     /**
      * Random edits of lines anywhere in the file (new names and records, changed addresses, lines
-     * removed, broken or doubled), one to four at a time: each is read as a patch that compiles as
+     * removed, broken or doubled, a parenthesis, quote, semicolon, backslash or blank put in), one
+     * to four at a time: each is read as a patch that compiles as
      * the whole file does, or left to the whole file; none is patched that the whole file's load
      * refuses.
      */
@@ -137,6 +138,12 @@ class ZonePatchTest {
             case 2 -> lines.add(at, "broken A (");
             case 3 -> lines.add(at + 1, line);
             case 4 -> lines.add(at + 1, line.split(" ")[0] + " TXT \"added\"");
+            case 5 -> {
+                // A character the lexer reads apart (RFC 1035 §5.1), anywhere in the line.
+                int where = random.nextInt(line.length() + 1);
+                char c = "()\";\\ \t".charAt(random.nextInt(7));
+                lines.set(at, line.substring(0, where) + c + line.substring(where));
+            }
             default -> lines.set(at, line.replaceAll(" A [0-9.]+$", " A 198.51.100." + random.nextInt(256)));
         }
     }
