@@ -19,15 +19,16 @@ import org.xbill.DNS.Name;
 /**
  * An edit of a zone's master file read as the nodes it changes, from the octets around the edit
  * alone (docs/architecture.md, "Incremental compile"). The file's previous octets and the
- * scanner's states through them ({@link ZoneSource}) tell where the edit is: the octets both
- * versions start and end with are the same, so the records there are the same. The part between,
- * widened to the nearest kept scanner states before and after it, is read in both versions; a
- * name whose records differ there is changed, and is built anew from the new version's records,
- * checked against the rest of the zone as the whole file's load would check it.
+ * scanner's states through them ({@link ZoneSource}) tell where the edits are: the previous
+ * version is compared with the new one a checkpoint's span at a time, at the offset the edits
+ * before it moved it to, and a span found the same holds the same records. Each part that
+ * differs, between the kept scanner states around it, is read in both versions; a name whose
+ * records differ there is changed, and is built anew from the new version's records, checked
+ * against the rest of the zone as the whole file's load would check it.
  *
- * <p>A name is only changed this way when all its records lie in the part read (its node in the
- * previous compile is what the previous version's part holds of it); else the part is widened,
- * and then the whole file is read. A name whose every record is removed goes, or stays as an empty
+ * <p>A name is only changed this way when all its records lie in the parts read (its node in the
+ * previous compile is what the previous version's parts hold of it); else one part from the first
+ * difference to the last is read, widened, and then the whole file is read. A name whose every record is removed goes, or stays as an empty
  * non-terminal when names below it stay, and so do the empty non-terminals above it (one pass over
  * the previous compile's names finds what stays below them). The whole file is read when the edit
  * makes or removes a zone cut or a DNAME at a name that stays (the names below it would answer
