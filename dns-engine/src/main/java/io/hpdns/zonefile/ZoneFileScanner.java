@@ -3,6 +3,7 @@ package io.hpdns.zonefile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ public final class ZoneFileScanner {
         try {
             real = file.toRealPath();
         } catch (IOException e) {
-            sink.problem(file.toString(), 0, "cannot read zone file: " + e);
+            sink.problem(file.toString(), 0, "cannot read zone file: " + why(e));
             return;
         }
         scanner.chain.add(file);
@@ -160,7 +161,7 @@ public final class ZoneFileScanner {
             problem(from, line, "cannot read included file " + Printable.of(path.toString()) + ": no such file");
             return false;
         } catch (IOException e) {
-            problem(from, line, "cannot read " + Printable.of(path.toString()) + ": " + e);
+            problem(from, line, "cannot read " + Printable.of(path.toString()) + ": " + why(e));
             return false;
         }
         chain.add(path);
@@ -203,6 +204,14 @@ public final class ZoneFileScanner {
                 length += n;
             }
         }
+    }
+
+    /**
+     * Why a file could not be read, printable: the file system's reason without the path, which
+     * the message names already and which may hold any octet.
+     */
+    private static String why(IOException e) {
+        return Printable.of(e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString());
     }
 
     private static String describe(List<Path> files, Path next) {

@@ -107,6 +107,21 @@ class ScannerFaultsTest {
     }
 
     @Test
+    void includedFileTheFileSystemRefusesIsAFaultInPrintableText(@TempDir Path dir) {
+        // Longer than a file name may be (255 octets), with a control octet in it.
+        String name = "x".repeat(300) + "\u0001";
+        Path file = Scans.write(dir, "long.zone", HEAD + "$INCLUDE " + name + "\na A 192.0.2.1\n");
+
+        Scans.Result result = Scans.scan(file, "example.org.");
+
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.message()).contains("File name too long").doesNotContainPattern("[\\x00-\\x1f\\x7f]");
+        });
+        assertThat(result.records()).hasSize(1);
+    }
+
+    @Test
     void includedFileNameThatNoPathCanHoldIsAFault(@TempDir Path dir) {
         Path file = Scans.write(dir, "nulpath.zone", HEAD + "$INCLUDE \"in\0c.zone\"\na A 192.0.2.1\n");
 
