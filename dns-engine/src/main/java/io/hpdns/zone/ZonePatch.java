@@ -41,6 +41,8 @@ import org.xbill.DNS.Name;
 public final class ZonePatch {
     /** How many times the part read is widened by a checkpoint at each end before the whole file is read. */
     private static final int MAX_WIDENING = 3;
+    /** A file this small is read in parts however much of it an edit touches. */
+    private static final int SMALL_FILE = 16 * ZoneSource.CHECKPOINT_EVERY;
     /** Octets compared at a time for the end both versions share. */
     private static final int SUFFIX_BLOCK = 4096;
     /** Octets of a span looked for in the new version, to find where an edit moved it. */
@@ -124,7 +126,11 @@ public final class ZonePatch {
         }
         // First the parts that differ, each between the checkpoints around it; when a changed
         // name reaches past them, one part from the first difference to the last, widened.
-        Outcome outcome = read(edits());
+        List<Part> parts = edits();
+        if (tooMuch(parts)) {
+            return new Whole("the edit touches most of the file");
+        }
+        Outcome outcome = read(parts);
         if (outcome != null) {
             return outcome;
         }
@@ -142,7 +148,11 @@ public final class ZonePatch {
             last++;
         }
         for (int widened = 0; ; widened++) {
-            outcome = read(List.of(new Part(first, last, 0, after.length - before.length)));
+            Part part = new Part(first, last, 0, after.length - before.length);
+            if (tooMuch(List.of(part))) {
+                return new Whole(widenFor);
+            }
+            outcome = read(List.of(part));
             if (outcome != null) {
                 return outcome;
             }
@@ -160,6 +170,20 @@ public final class ZonePatch {
      * further on than the previous version's before it and {@code shiftAfter} after it.
      */
     private record Part(int first, int last, int shiftBefore, int shiftAfter) {}
+
+    /**
+     * Whether reading {@code parts} costs more than reading the whole file: they are read in both
+     * versions and their names built twice, so more than half a large file is left to the whole
+     * read (a small one costs little either way).
+     */
+    private boolean tooMuch(List<Part> parts) {
+        long octets = 0;
+        for (Part part : parts) {
+            int to = part.last() < checkpoints.size() ? checkpoints.get(part.last()).offset() : before.length;
+            octets += to - checkpoints.get(part.first()).offset();
+        }
+        return before.length > SMALL_FILE && octets > before.length / 2;
+    }
 
     /**
      * The parts of the file that differ, found a checkpoint's span at a time: a span the same in

@@ -86,6 +86,7 @@ class ZonePatchTest {
         edits.put("an error", text -> text.replace("\nh16 A 10.0.0.16\n", "\nh16 A 10.0.0.256\n"));
         edits.put("a record far from its name's others", text -> text + "h16 AAAA 2001:db8::16\n");
         edits.put("an $INCLUDE", text -> text + "$INCLUDE other.zone\n");
+        edits.put("most of the file rewritten", text -> text.replace(" A ", "  A "));
         for (Map.Entry<String, UnaryOperator<String>> edit : edits.entrySet()) {
             String text = edit.getValue().apply(base);
             assertThat(text).as("%s applies", edit.getKey()).isNotEqualTo(base);
