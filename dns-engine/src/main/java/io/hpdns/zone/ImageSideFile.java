@@ -19,9 +19,6 @@ import java.util.zip.CRC32C;
  * and renamed, so that a reader finds it whole or not at all; a damaged one is refused.
  */
 final class ImageSideFile {
-    /** Octets per write call: a channel writes a heap buffer through a native copy of that size, kept per thread. */
-    private static final int WRITE_CHUNK = 1 << 20;
-
     private ImageSideFile() {}
 
     /** The side file of {@code image} with {@code suffix}. */
@@ -39,11 +36,11 @@ final class ImageSideFile {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
         try (FileChannel channel = FileChannel.open(temporary, CREATE_NEW, WRITE)) {
-            write(channel, magic);
+            long at = append(channel, magic, 0);
             for (byte[] part : parts) {
-                write(channel, part);
+                at = append(channel, part, at);
             }
-            write(channel, ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+            append(channel, ByteBuffer.allocate(4).putInt((int) crc.getValue()).array(), at);
         } catch (IOException e) {
             Files.deleteIfExists(temporary);
             throw e;
@@ -51,10 +48,10 @@ final class ImageSideFile {
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static void write(FileChannel channel, byte[] bytes) throws IOException {
-        for (int at = 0; at < bytes.length; ) {
-            at += channel.write(ByteBuffer.wrap(bytes, at, Math.min(WRITE_CHUNK, bytes.length - at)));
-        }
+    /** Writes {@code bytes} at {@code at} as {@link ZoneImage#writeFully} does; returns where they end. */
+    private static long append(FileChannel channel, byte[] bytes, long at) throws IOException {
+        ZoneImage.writeFully(channel, ByteBuffer.wrap(bytes), at);
+        return at + bytes.length;
     }
 
     /**

@@ -27,7 +27,7 @@ public final class Zone {
         this.apex = apex;
         this.soa = apex.rrset(org.xbill.DNS.Type.SOA);
         byte[] soaRdata = soa.data();
-        int fixed = RRset.FIRST_RDATA + RRset.rdataLength(soaRdata, 0) - 20;
+        int fixed = soaFixedFields(soa);
         this.serial = u32(soaRdata, fixed);
         long minimum = u32(soaRdata, fixed + 16);
         // RFC 2308 §3: the TTL of the SOA in a negative answer is min(SOA TTL, SOA MINIMUM).
@@ -35,6 +35,16 @@ public final class Zone {
         this.recordCount = recordCount;
     }
 
+
+    /** The serial of an SOA RRset (RFC 1035 §3.3.13). */
+    static long serialOf(RRset soa) {
+        return u32(soa.data(), soaFixedFields(soa));
+    }
+
+    /** Where the five 32-bit fields of an SOA RRset's record start: after its two names. */
+    private static int soaFixedFields(RRset soa) {
+        return RRset.FIRST_RDATA + RRset.rdataLength(soa.data(), 0) - 20;
+    }
 
     private static long u32(byte[] b, int p) {
         return ((long) (b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);

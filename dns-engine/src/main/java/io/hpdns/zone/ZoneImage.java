@@ -426,7 +426,7 @@ public final class ZoneImage {
      * the next write, so the compiler would otherwise hold a native copy of a zone's whole
      * answers (some 50 MB for a million names) for as long as it runs.
      */
-    private static void writeFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
+    static void writeFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
         long position = at;
         int end = buffer.limit();
         while (buffer.position() < end) {

@@ -493,7 +493,7 @@ public final class ZonePatch {
                     if (!sameBesideSoa(was, node)) {
                         return new Whole("the apex changes beyond its SOA");
                     }
-                    serial = soaSerial(node.rrset(DnsConstants.TYPE_SOA));
+                    serial = Zone.serialOf(node.rrset(DnsConstants.TYPE_SOA));
                 }
             }
             changes.add(new Change(was, node));
@@ -503,12 +503,6 @@ public final class ZonePatch {
         }
         return new Patch(List.copyOf(changes), List.copyOf(removals), List.copyOf(problems), List.copyOf(states),
                 everyRecordOnce, serial);
-    }
-
-    private static long soaSerial(RRset soa) {
-        byte[] data = soa.data();
-        int fixed = RRset.FIRST_RDATA + RRset.rdataLength(data, 0) - 20;
-        return Integer.toUnsignedLong(ByteBuffer.wrap(data).getInt(fixed));
     }
 
     /** Whether the previous apex {@code was} has {@code node}'s RRsets, its SOA aside. */

@@ -240,11 +240,13 @@ public final class ZoneCompiler {
         ZoneImages.Entry fallback = initial ? null : before;
         if (text == null) {
             // The loader says why the file cannot be read.
-            return compiled(config, fallback, before, ZoneLoader.load(config.name(), config.file()), null, digest,
+            return compiled(config, fallback, null, ZoneLoader.load(config.name(), config.file()), null, digest,
                     null, started);
         }
-        if (builtFromItsFile(before, config)) {
-            Compiled patched = patched(config, before, text, digest, started);
+        // Mapped once: patched, or the answers of its unchanged nodes kept by a whole compile.
+        CompiledZone previous = previousCompile(config, before);
+        if (previous != null) {
+            Compiled patched = patched(config, before, previous, text, digest, started);
             if (patched != null) {
                 return patched;
             }
@@ -252,7 +254,7 @@ public final class ZoneCompiler {
         List<ScanState> checkpoints = new ArrayList<>();
         ZoneLoadResult result = ZoneLoader.load(config.name(), config.file(), text, ZoneSource.CHECKPOINT_EVERY,
                 checkpoints::add);
-        return compiled(config, fallback, before, result, text, digest, checkpoints, started);
+        return compiled(config, fallback, previous, result, text, digest, checkpoints, started);
     }
 
     /** The master file's octets; null when it cannot be read (the loader then says why). */
@@ -267,9 +269,10 @@ public final class ZoneCompiler {
     /**
      * The zone loaded as {@code result}, compiled into a new image, with its source kept beside it
      * ({@link ZoneSource}) when it was read from its master file alone, whose octets were
-     * {@code text} (null: no source is kept).
+     * {@code text} (null: no source is kept); the unchanged nodes of {@code previous}, the zone's
+     * previous compile (null: none), keep their answers.
      */
-    private Compiled compiled(ZoneConfig config, ZoneImages.Entry fallback, ZoneImages.Entry before,
+    private Compiled compiled(ZoneConfig config, ZoneImages.Entry fallback, CompiledZone previous,
                               ZoneLoadResult result, byte[] text, byte[] digest, List<ScanState> checkpoints,
                               long started) {
         logProblems(result.problems());
@@ -284,7 +287,7 @@ public final class ZoneCompiler {
         try {
             // Its structure is checked before it becomes an image (ZoneImage.Draft); from then on
             // its checksums vouch for it.
-            kept = AnswerCompiler.compileImage(zone, previousCompile(config, before), fingerprint, image);
+            kept = AnswerCompiler.compileImage(zone, previous, fingerprint, image);
         } catch (IOException e) {
             return failed(config, fallback, List.of(imageProblem(e)));
         }
@@ -318,16 +321,15 @@ public final class ZoneCompiler {
     }
 
     /**
-     * The zone's edit since {@code before} made into a new image from the octets around the edit
-     * ({@link ZonePatch}, {@link AnswerPatch}); null, having published nothing, when the whole file
-     * is to be read (the reason is logged).
+     * The zone's edit since {@code before}, whose image is mapped as {@code previous}, made into a
+     * new image from the octets around the edit ({@link ZonePatch}, {@link AnswerPatch}); null,
+     * having published nothing, when the whole file is to be read (the reason is logged).
      */
-    private Compiled patched(ZoneConfig config, ZoneImages.Entry before, byte[] text, byte[] digest, long started) {
+    private Compiled patched(ZoneConfig config, ZoneImages.Entry before, CompiledZone previous, byte[] text,
+                             byte[] digest, long started) {
         ZoneSource source;
-        CompiledZone previous;
         try {
             source = ZoneSource.readFor(before.image());
-            previous = ZoneImage.map(before.image(), config.name());
         } catch (NoSuchFileException e) {
             // No source was kept (a zone with $INCLUDE): there is nothing to patch from.
             return null;
