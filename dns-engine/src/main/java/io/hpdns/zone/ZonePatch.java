@@ -43,8 +43,6 @@ public final class ZonePatch {
     private static final int MAX_WIDENING = 3;
     /** A file this small is read in parts however much of it an edit touches. */
     private static final int SMALL_FILE = 16 * ZoneSource.CHECKPOINT_EVERY;
-    /** Octets compared at a time for the end both versions share. */
-    private static final int SUFFIX_BLOCK = 4096;
     /** Octets of a span looked for in the new version, to find where an edit moved it. */
     private static final int PROBE = 256;
     /**
@@ -134,19 +132,8 @@ public final class ZonePatch {
         if (outcome != null) {
             return outcome;
         }
-        int prefix = Arrays.mismatch(before, after);
-        if (prefix < 0) {
-            prefix = before.length;
-        }
-        int suffix = commonSuffix(Math.min(before.length, after.length) - prefix);
-        int first = 0;
-        while (first + 1 < checkpoints.size() && checkpoints.get(first + 1).offset() <= prefix) {
-            first++;
-        }
-        int last = first;
-        while (last < checkpoints.size() && checkpoints.get(last).offset() < before.length - suffix) {
-            last++;
-        }
+        int first = parts.getFirst().first();
+        int last = parts.getLast().last();
         for (int widened = 0; ; widened++) {
             Part part = new Part(first, last, 0, after.length - before.length);
             if (tooMuch(List.of(part))) {
@@ -278,28 +265,6 @@ public final class ZonePatch {
             }
         }
         return true;
-    }
-
-    /**
-     * Octets both versions end with, at most {@code most}: compared a block at a time from the
-     * end (a vectorised comparison), then octet by octet in the block that differs.
-     */
-    private int commonSuffix(int most) {
-        int same = 0;
-        while (same < most) {
-            int block = Math.min(SUFFIX_BLOCK, most - same);
-            int b = before.length - same - block;
-            int a = after.length - same - block;
-            if (Arrays.mismatch(before, b, b + block, after, a, a + block) >= 0) {
-                int k = block - 1;
-                while (before[b + k] == after[a + k]) {
-                    k--;
-                }
-                return same + block - 1 - k;
-            }
-            same += block;
-        }
-        return same;
     }
 
     /**
