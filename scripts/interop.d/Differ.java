@@ -510,12 +510,15 @@ public final class Differ {
         }
 
         /** RRsets (owner, class, type) with their records, over every section but OPT. */
+        /** The records by RRset: owner, class and type, and for RRSIG the type covered. */
         Map<String, List<String>> rrsets() {
             Map<String, List<String>> sets = new TreeMap<>();
             for (List<String> rrs : sections.values()) {
                 for (String rr : rrs) {
-                    String[] f = rr.split(" ", 5);
-                    sets.computeIfAbsent(f[0] + " " + f[2] + " " + f[3], k -> new ArrayList<>()).add(rr);
+                    String[] f = rr.split(" ", 6);
+                    // RFC 4034 §3: the RRSIGs covering one type are the set a signed RRset comes with.
+                    String set = f[0] + " " + f[2] + " " + f[3] + (f[3].equals("RRSIG") ? " " + f[4] : "");
+                    sets.computeIfAbsent(set, k -> new ArrayList<>()).add(rr);
                 }
             }
             sets.values().forEach(l -> l.sort(null));

@@ -35,6 +35,11 @@ public final class Answer {
         public int rdataLen;
         /** RFC 9471 §3: glue the referral cannot do without; if it doesn't fit, the response is truncated. */
         public boolean required;
+        /**
+         * The RRSIGs of the entry before it, with its owner: written with it or not at all (RFC 4035
+         * §3.1.1: a signature is never split from its RRset).
+         */
+        public boolean signs;
     }
 
     private final Entry[][] entries = new Entry[3][INITIAL_ENTRIES];
@@ -83,7 +88,29 @@ public final class Answer {
         e.rrset = rrset;
         e.rdata = null;
         e.required = required;
+        e.signs = false;
         return true;
+    }
+
+    /**
+     * Adds the RRSIG RRset {@code rrsig}, the signatures of the section's last entry, with that
+     * entry's owner.
+     */
+    void addSignatures(int section, long rrsig, long ttl) {
+        if (contains(section, rrsig) || !room(section)) {
+            return;
+        }
+        Entry signed = entries[section][counts[section] - 1];
+        Entry e = entries[section][counts[section]++];
+        e.ownerNode = signed.ownerNode;
+        e.owner = signed.owner;
+        e.ownerOff = signed.ownerOff;
+        e.type = DnsConstants.TYPE_RRSIG;
+        e.ttl = ttl;
+        e.rrset = rrsig;
+        e.rdata = null;
+        e.required = false;
+        e.signs = true;
     }
 
     /** Adds a synthesized record whose rdata is {@code rdata[off..off+len)}. */
@@ -102,6 +129,7 @@ public final class Answer {
         e.rdataOff = off;
         e.rdataLen = len;
         e.required = false;
+        e.signs = false;
         return true;
     }
 

@@ -3,13 +3,16 @@ package io.hpdns.lookup;
 import static io.hpdns.wire.DnsConstants.*;
 
 import io.hpdns.wire.WireNames;
+import io.hpdns.zone.CanonicalOrder;
 import io.hpdns.zone.CompiledZone;
 
 /**
  * The authoritative part of the RFC 1034 §4.3.2 algorithm over one zone, with wildcards (RFC 4592)
  * and DNAME (RFC 6672): finds the node for the name, or the zone cut or DNAME above it, or the
  * closest encloser and its wildcard, and records the answer in an {@link Answer}. CNAMEs and
- * DNAMEs are followed while the target stays inside the zone.
+ * DNAMEs are followed while the target stays inside the zone. For a client that set DO in a signed
+ * zone, each authoritative RRset comes with its RRSIGs and each denial with its NSEC proof
+ * (RFC 4035 §3.1).
  *
  * <p>One instance per thread; it keeps the current name, and the names it copies out of the zone
  * or synthesizes, in scratch arrays and allocates nothing. Nodes and RRsets are the zone's offsets
@@ -44,10 +47,16 @@ public final class Lookup {
     private final int[] keyStarts = new int[MAX_NAME_LENGTH / 2 + 2];
     private final long[] visited = new long[MAX_CHAIN + 1];
     private int visitedCount;
+    private final int[] wildcardStarts = new int[MAX_NAME_LENGTH / 2 + 2];
+    private final CanonicalOrder canonical = new CanonicalOrder();
 
     private CompiledZone zone;
     private int qtype;
     private boolean tcp;
+    /** RRSIGs with the RRsets: the client set DO and the zone is signed. */
+    private boolean dnssec;
+    /** NSEC proofs with the denials: {@link #dnssec}, and the zone's denial is NSEC. */
+    private boolean nsec;
     private Answer answer;
 
     /**
@@ -56,12 +65,15 @@ public final class Lookup {
      *
      * @param labelStarts offsets of the name's labels, entry {@code labelCount} the root label
      * @param tcp whether the full ANY answer may be given (RFC 8482 §4.1)
+     * @param dnssecOk whether the query set DO (RFC 3225): RRSIGs and denial proofs wanted
      */
     public void lookup(CompiledZone zone, byte[] qname, int qnameLen, int[] labelStarts, int labelCount, int qtype,
-                       boolean tcp, Answer answer) {
+                       boolean tcp, boolean dnssecOk, Answer answer) {
         this.zone = zone;
         this.qtype = qtype;
         this.tcp = tcp;
+        this.dnssec = dnssecOk && zone.signed();
+        this.nsec = dnssec && zone.nsecCount() > 0;
         this.answer = answer;
         answer.reset();
         synthesizedUsed = 0;
@@ -120,24 +132,34 @@ public final class Lookup {
             }
         }
         if (encloserIndex == 0) {
-            return answerAt(encloser);
+            return answerAt(encloser, false);
         }
         long source = wildcardOf(encloserIndex);
         if (source != CompiledZone.NONE) {
             // RFC 4592 §3.3.1: the answer is synthesized from the source of synthesis, with the
             // query name as owner.
-            return answerAt(source);
+            return answerAt(source, true);
         }
         answer.rcode(RCODE_NXDOMAIN);
         negative();
+        if (nsec) {
+            // RFC 4035 §3.1.3.2: the name does not exist, nor the wildcard that could have made it.
+            addNsec(coveringNsec(name, starts, labels));
+            addNsec(coveringNsec(wildcard, wildcardStarts, WireNames.labelStarts(wildcard, 0, wildcardStarts)));
+        }
         return false;
     }
 
-    /** The wildcard child {@code *.<closest encloser>} (RFC 4592 §3.3.1), or {@link CompiledZone#NONE}. */
+    /**
+     * The wildcard child {@code *.<closest encloser>} (RFC 4592 §3.3.1), or {@link CompiledZone#NONE};
+     * its name is left in {@link #wildcard} when it fits in a name.
+     */
     private long wildcardOf(int encloserIndex) {
         int off = starts[encloserIndex];
         int len = nameLen - off;
         if (len + 2 > MAX_NAME_LENGTH) {
+            // No such name can exist; the closest encloser's own name stands in for the proof.
+            System.arraycopy(name, off, wildcard, 0, len);
             return CompiledZone.NONE;
         }
         wildcard[0] = 1;
@@ -146,21 +168,32 @@ public final class Lookup {
         return zone.node(wildcard, 0, len + 2);
     }
 
-    /** The current name (or the wildcard standing in for it) exists as {@code node}. */
-    private boolean answerAt(long node) {
+    /**
+     * The current name exists as {@code node}, or {@code wildcard}: the wildcard {@code node}
+     * stands in for it (RFC 4592 §3.3.1).
+     */
+    private boolean answerAt(long node, boolean wildcard) {
         if (qtype == TYPE_ANY && !zone.isEmptyNonTerminal(node)) {
             anyAnswer(node);
+            proveSynthesis(wildcard);
+            return false;
+        }
+        if (qtype == TYPE_RRSIG && zone.rrset(node, TYPE_RRSIG) != CompiledZone.NONE) {
+            rrsigAnswer(node);
+            proveSynthesis(wildcard);
             return false;
         }
         long match = zone.rrset(node, qtype);
         if (match != CompiledZone.NONE) {
-            answer.add(Answer.ANSWER, owner, ownerOff, match, qtype, zone.ttl(match), false);
+            add(Answer.ANSWER, owner, ownerOff, node, match, qtype, zone.ttl(match));
             additionalFor(match, CompiledZone.NONE);
+            proveSynthesis(wildcard);
             return false;
         }
         long cname = zone.rrset(node, TYPE_CNAME);
         if (cname != CompiledZone.NONE) {
-            answer.add(Answer.ANSWER, owner, ownerOff, cname, TYPE_CNAME, zone.ttl(cname), false);
+            add(Answer.ANSWER, owner, ownerOff, node, cname, TYPE_CNAME, zone.ttl(cname));
+            proveSynthesis(wildcard);
             // The target, as written, is the owner of what follows: copied out of the zone.
             long target = zone.records(cname) + 2;
             int targetLen = zone.nameLength(target);
@@ -172,20 +205,97 @@ public final class Lookup {
             return follow(node, synthesized, at);
         }
         negative();
+        if (nsec) {
+            if (wildcard) {
+                // RFC 4035 §3.1.3.4: the name does not exist, and the wildcard has no such type.
+                addNsec(coveringNsec(name, starts, labels));
+                addNsec(node);
+            } else if (zone.isEmptyNonTerminal(node)) {
+                // An empty non-terminal owns no NSEC: the one before it, whose next name is below
+                // it, proves it exists without data.
+                addNsec(coveringNsec(name, starts, labels));
+            } else {
+                // RFC 4035 §3.1.3.1: the name's own NSEC, whose bitmap lacks the type.
+                addNsec(node);
+            }
+        }
         return false;
     }
 
     /**
+     * RFC 4035 §3.1.3.3: an answer synthesized from a wildcard carries the NSEC proving that the
+     * name asked for does not exist (its RRSIGs' labels field tells the expansion).
+     */
+    private void proveSynthesis(boolean wildcard) {
+        if (wildcard && nsec) {
+            addNsec(coveringNsec(name, starts, labels));
+        }
+    }
+
+    /**
      * ANY: every RRset over TCP; over UDP the minimal answer of RFC 8482 §4.1: one RRset of the
-     * name, the one with the lowest type, as Knot DNS does.
+     * name, the one with the lowest type, as Knot DNS does (with its RRSIGs for DO).
      */
     private void anyAnswer(long node) {
-        int n = tcp ? zone.rrsetCount(node) : 1;
+        int wanted = tcp ? Integer.MAX_VALUE : 1;
         long rrset = zone.firstRRset(node);
-        for (int i = 0; i < n; i++, rrset = zone.nextRRset(rrset)) {
-            answer.add(Answer.ANSWER, owner, ownerOff, rrset, zone.type(rrset), zone.ttl(rrset), false);
-            additionalFor(rrset, CompiledZone.NONE);
+        for (int i = zone.rrsetCount(node); i > 0 && wanted > 0; i--, rrset = zone.nextRRset(rrset)) {
+            int type = zone.type(rrset);
+            // For DO each RRset brings its own signatures.
+            if (!(dnssec && type == TYPE_RRSIG)) {
+                add(Answer.ANSWER, owner, ownerOff, node, rrset, type, zone.ttl(rrset));
+                additionalFor(rrset, CompiledZone.NONE);
+                wanted--;
+            }
         }
+    }
+
+    /** A question for RRSIG: the signatures of every type, each RRset with its own TTL, as data. */
+    private void rrsigAnswer(long node) {
+        for (long r = zone.rrset(node, TYPE_RRSIG); r < zone.nextNode(node) && zone.type(r) == TYPE_RRSIG;
+                r = zone.nextRRset(r)) {
+            answer.add(Answer.ANSWER, owner, ownerOff, r, TYPE_RRSIG, zone.ttl(r), false);
+        }
+    }
+
+    /** Adds a zone RRset of {@code node} owned by {@code owner[ownerOff..]} (-1: the question name), with its RRSIGs. */
+    private void add(int section, byte[] owner, int ownerOff, long node, long rrset, int type, long ttl) {
+        if (answer.add(section, owner, ownerOff, rrset, type, ttl, false)) {
+            sign(section, node, type, ttl);
+        }
+    }
+
+    /** Adds a zone RRset owned by {@code node}, with its RRSIGs. */
+    private void add(int section, long node, long rrset, int type, long ttl, boolean required) {
+        if (answer.add(section, node, rrset, type, ttl, required)) {
+            sign(section, node, type, ttl);
+        }
+    }
+
+    /**
+     * For a client that set DO, the RRSIGs covering the RRset just added (RFC 4035 §3.1.1), at most
+     * as long-lived as it was written: the SOA of a negative answer has the negative TTL, and so do
+     * its signatures. Glue and the NS RRset of a zone cut are not signed, so they have none.
+     */
+    private void sign(int section, long node, int type, long ttl) {
+        if (!dnssec || type == TYPE_RRSIG) {
+            return;
+        }
+        long rrsig = zone.signatures(node, type);
+        if (rrsig != CompiledZone.NONE) {
+            answer.addSignatures(section, rrsig, Math.min(zone.ttl(rrsig), ttl));
+        }
+    }
+
+    /** The NSEC RRset of the chain's {@code node} in authority, with its RRSIGs; once, if already there. */
+    private void addNsec(long node) {
+        long nsecRRset = zone.rrset(node, TYPE_NSEC);
+        add(Answer.AUTHORITY, node, nsecRRset, TYPE_NSEC, zone.ttl(nsecRRset), false);
+    }
+
+    /** The owner of the NSEC that covers (or matches) the lowercased name with these labels. */
+    private long coveringNsec(byte[] lower, int[] labelStarts, int labelCount) {
+        return zone.nsecCovering(lower, labelStarts, labelCount, canonical);
     }
 
     /**
@@ -194,7 +304,8 @@ public final class Lookup {
      */
     private boolean substitute(long node, long dname, int index) {
         long ttl = zone.ttl(dname);
-        answer.add(Answer.ANSWER, node, dname, TYPE_DNAME, ttl, false);
+        // RFC 6672 §5.3.1: the DNAME with its RRSIGs; the CNAME made from it is not signed.
+        add(Answer.ANSWER, node, dname, TYPE_DNAME, ttl, false);
         long target = zone.records(dname) + 2;
         int prefixLen = starts[index];
         int targetLen = zone.nameLength(target);
@@ -255,6 +366,16 @@ public final class Lookup {
         }
         long ns = zone.rrset(cut, TYPE_NS);
         answer.add(Answer.AUTHORITY, cut, ns, TYPE_NS, zone.ttl(ns), false);
+        if (dnssec) {
+            // RFC 4035 §3.1.4: the DS RRset of a signed child with its RRSIGs, or the NSEC proving
+            // there is none.
+            long ds = zone.rrset(cut, TYPE_DS);
+            if (ds != CompiledZone.NONE) {
+                add(Answer.AUTHORITY, cut, ds, TYPE_DS, zone.ttl(ds), false);
+            } else if (nsec) {
+                addNsec(cut);
+            }
+        }
         additionalFor(ns, cut);
     }
 
@@ -267,7 +388,7 @@ public final class Lookup {
 
     /** RFC 2308 §3/§5: NXDOMAIN and NODATA carry the zone's SOA with the negative TTL. */
     private void negative() {
-        answer.add(Answer.AUTHORITY, zone.apex(), zone.soa(), TYPE_SOA, zone.negativeTtl(), false);
+        add(Answer.AUTHORITY, zone.apex(), zone.soa(), TYPE_SOA, zone.negativeTtl(), false);
     }
 
     /**
@@ -312,10 +433,10 @@ public final class Lookup {
             long a = zone.rrset(target, TYPE_A);
             long aaaa = zone.rrset(target, TYPE_AAAA);
             if (a != CompiledZone.NONE) {
-                answer.add(Answer.ADDITIONAL, target, a, TYPE_A, zone.ttl(a), glue);
+                add(Answer.ADDITIONAL, target, a, TYPE_A, zone.ttl(a), glue);
             }
             if (aaaa != CompiledZone.NONE) {
-                answer.add(Answer.ADDITIONAL, target, aaaa, TYPE_AAAA, zone.ttl(aaaa), glue);
+                add(Answer.ADDITIONAL, target, aaaa, TYPE_AAAA, zone.ttl(aaaa), glue);
             }
         }
     }

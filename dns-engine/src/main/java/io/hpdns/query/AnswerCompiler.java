@@ -386,11 +386,17 @@ public final class AnswerCompiler {
         Response other = shaped(respond(owner, probe), owner);
         int[] candidates;
         if (other.negative() && other.rcode() == RCODE_NOERROR) {
-            candidates = new int[zone.rrsetCount(node)];
+            // Each type once: RRSIG makes an RRset per type covered.
+            int[] found = new int[zone.rrsetCount(node)];
+            int distinct = 0;
             long rrset = zone.firstRRset(node);
-            for (int i = 0; i < candidates.length; i++, rrset = zone.nextRRset(rrset)) {
-                candidates[i] = zone.type(rrset);
+            for (int i = 0; i < found.length; i++, rrset = zone.nextRRset(rrset)) {
+                int type = zone.type(rrset);
+                if (distinct == 0 || found[distinct - 1] != type) {
+                    found[distinct++] = type;
+                }
             }
+            candidates = Arrays.copyOf(found, distinct);
         } else if (other.compiled() && !other.authoritative()) {
             candidates = new int[] {TYPE_DS};
         } else {

@@ -237,16 +237,18 @@ public final class QueryProcessor implements QueryHandler {
                     : error(RCODE_SERVFAIL, edns, EDE_NOT_READY);
         }
         byte[] nsid = nsidFor(edns);
-        // ANY depends on the transport (RFC 8482 §4.1) and is never compiled.
-        if (usePrecompiled && query.qtype() != TYPE_ANY) {
+        // ANY depends on the transport (RFC 8482 §4.1) and is never compiled; nor are the answers
+        // of a signed zone with their RRSIGs and proofs, for DO.
+        boolean compiled = usePrecompiled && !(query.dnssecOk() && zone.signed());
+        if (compiled && query.qtype() != TYPE_ANY) {
             int length = answerPrecompiled(zone, edns, nsid);
             if (length >= 0) {
                 return length;
             }
         }
         lookup.lookup(zone, query.qnameLower(), query.qnameLength(), query.labelStarts(), query.labelCount(),
-                query.qtype(), protocol == Protocol.TCP, answer);
-        if (usePrecompiled && isNegativeOnly(zone)) {
+                query.qtype(), protocol == Protocol.TCP, query.dnssecOk(), answer);
+        if (compiled && isNegativeOnly(zone)) {
             int length = answerNegative(zone, answer.rcode(), edns, nsid);
             if (length >= 0) {
                 return length;
@@ -359,10 +361,13 @@ public final class QueryProcessor implements QueryHandler {
         return state.findAuthority(qname, len, starts, labels, 0);
     }
 
-    /** Writes the answer or authority section; false when an RRset did not fit, which truncates. */
+    /**
+     * Writes the answer or authority section; false when an RRset, or its signatures, did not fit,
+     * which truncates (RFC 4035 §3.1.1: an RRset is written with its RRSIGs or not at all).
+     */
     private boolean writeSection(CompiledZone zone, int section) {
-        for (int i = 0; i < answer.count(section); i++) {
-            if (!write(zone, section, answer.entry(section, i))) {
+        for (int i = 0; i < answer.count(section); i = next(section, i)) {
+            if (!writeSigned(zone, section, i)) {
                 return false;
             }
         }
@@ -375,13 +380,31 @@ public final class QueryProcessor implements QueryHandler {
      */
     private boolean writeAdditional(CompiledZone zone) {
         boolean complete = true;
-        for (int i = 0; i < answer.count(Answer.ADDITIONAL); i++) {
-            Answer.Entry e = answer.entry(Answer.ADDITIONAL, i);
-            if (!write(zone, Answer.ADDITIONAL, e) && e.required) {
+        for (int i = 0; i < answer.count(Answer.ADDITIONAL); i = next(Answer.ADDITIONAL, i)) {
+            if (!writeSigned(zone, Answer.ADDITIONAL, i) && answer.entry(Answer.ADDITIONAL, i).required) {
                 complete = false;
             }
         }
         return complete;
+    }
+
+    /** The entry after entry {@code i} and its signatures. */
+    private int next(int section, int i) {
+        return i + 1 < answer.count(section) && answer.entry(section, i + 1).signs ? i + 2 : i + 1;
+    }
+
+    /** Writes entry {@code i} and its signatures when they follow it, both or neither. */
+    private boolean writeSigned(CompiledZone zone, int section, int i) {
+        Answer.Entry e = answer.entry(section, i);
+        long mark = writer.mark();
+        if (!write(zone, section, e)) {
+            return false;
+        }
+        if (next(section, i) == i + 2 && !write(zone, section, answer.entry(section, i + 1))) {
+            writer.rewind(mark, section, e.rrset == CompiledZone.NONE ? 1 : zone.size(e.rrset));
+            return false;
+        }
+        return true;
     }
 
     /** Writes one entry; a zone's owner name and records are copied out of its layout first. */

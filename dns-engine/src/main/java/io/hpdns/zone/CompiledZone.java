@@ -1,9 +1,14 @@
 package io.hpdns.zone;
 
+import static io.hpdns.wire.DnsConstants.TYPE_RRSIG;
+import static io.hpdns.wire.DnsConstants.TYPE_SOA;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import static io.hpdns.wire.DnsConstants.TYPE_RRSIG;
+import static io.hpdns.wire.DnsConstants.TYPE_SOA;
 
 import io.hpdns.wire.WireNames;
 import java.io.IOException;
@@ -37,16 +42,21 @@ import org.xbill.DNS.Name;
  *   64  precompiled answers       u64 (offset), 72 their length u64 ({@link PrecompiledAnswers})
  *   80  origin                    u64 (offset of the origin in wire format, as configured)
  *   88  negative answer           u64 (offset), 96 its length u32 (0: none; {@link NegativeAnswer})
- *   100 reserved                  28 octets, zero
+ *   100 NSEC chain                u64 (offset), 108 its length in entries u32 (0: none)
+ *   112 reserved                  16 octets, zero
  * node
  *   flags u8 (1 zone cut, 2 owner written in its own letter case), key length u8, RRset count u16,
  *   answers at i32 (-1: none), the key (the owner lowercased, wire format), the owner as written
- *   (flag 2 only), then its RRsets ordered by type
+ *   (flag 2 only), then its RRsets ordered by type; RRSIGs make one RRset per type they cover, with
+ *   its own TTL, ordered by that type ({@link RRset#order})
  * RRset
  *   type u16, TTL u32, record count u32, data length u32, data: per record its length u16 and rdata
  * hash slot
  *   u64: 0 when empty, else the node's offset in the low {@value #OFFSET_BITS} bits and a tag of its
  *   key's hash above them (open addressing, linear probing)
+ * NSEC chain, after the slots
+ *   u64 per node that owns an NSEC RRset, its offset, in the canonical order of the owners
+ *   (RFC 4034 §6.1): the NSEC that covers a name that does not exist is found by binary search
  * </pre>
  */
 public final class CompiledZone implements Authority {
@@ -55,7 +65,7 @@ public final class CompiledZone implements Authority {
 
     /** "HPDNSZC1". */
     static final long MAGIC = 0x4850444E535A4331L;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int HEADER = 128;
     static final int OFFSET_BITS = 40;
     static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
@@ -73,6 +83,8 @@ public final class CompiledZone implements Authority {
     static final int ORIGIN = 80;
     static final int NEGATIVE = 88;
     static final int NEGATIVE_LENGTH = 96;
+    static final int NSEC_CHAIN = 100;
+    static final int NSEC_CHAIN_LENGTH = 108;
 
     static final int ZONE_CUT = 1;
     static final int OWN_CASE = 2;
@@ -100,6 +112,9 @@ public final class CompiledZone implements Authority {
     private final int slotShift;
     private final int nodeCount;
     private final int recordCount;
+    private final long nsecChain;
+    private final int nsecCount;
+    private final boolean signed;
     private final PrecompiledAnswers answers;
 
     /**
@@ -119,6 +134,9 @@ public final class CompiledZone implements Authority {
         this.slotShift = Integer.numberOfLeadingZeros(slotCount) + 1;
         this.nodeCount = layout.get(U32, NODE_COUNT);
         this.recordCount = layout.get(U32, RECORD_COUNT);
+        this.nsecChain = layout.get(U64, NSEC_CHAIN);
+        this.nsecCount = layout.get(U32, NSEC_CHAIN_LENGTH);
+        this.signed = signatures(apex, TYPE_SOA) != NONE;
         long soaRdata = records(soa) + 2;
         long fixed = soaRdata + rdataLength(records(soa)) - 20;
         this.serial = Integer.toUnsignedLong(layout.get(U32, fixed));
@@ -197,6 +215,42 @@ public final class CompiledZone implements Authority {
 
     /** Records, after duplicates were collapsed. */
     public int recordCount() { return recordCount; }
+
+    /**
+     * Whether the zone is signed: its SOA has RRSIGs. A client that sets DO then gets the RRSIGs of
+     * what it is answered (RFC 4035 §3.1.1).
+     */
+    public boolean signed() { return signed; }
+
+    /** Names owning an NSEC RRset: 0 unless the zone's denial of existence is NSEC (RFC 4035 §3.1.3). */
+    public int nsecCount() { return nsecCount; }
+
+    /**
+     * The node owning the NSEC that covers or matches the lowercased wire name {@code name} (labels
+     * at {@code starts[0..labels)}): the last owner of the chain that sorts before it or is it
+     * (RFC 4034 §6.1), or the last of the chain, whose NSEC covers the names after it up to the apex
+     * (RFC 4034 §4.1.1). The zone's {@link #nsecCount} must not be 0.
+     */
+    public long nsecCovering(byte[] name, int[] starts, int labels, CanonicalOrder order) {
+        int low = 0;
+        int high = nsecCount - 1;
+        long found = layout.get(U64, nsecChain + 8L * high);
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long node = layout.get(U64, nsecChain + 8L * mid);
+            int c = order.compare(name, starts, labels, layout, key(node));
+            if (c == 0) {
+                return node;
+            }
+            if (c > 0) {
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        // Every owner from low on sorts after the name: the one before low covers it.
+        return low == 0 ? found : layout.get(U64, nsecChain + 8L * (low - 1));
+    }
 
     /** The precompiled answers; {@link PrecompiledAnswers#NONE} until compiled. */
     public PrecompiledAnswers answers() { return answers; }
@@ -321,6 +375,37 @@ public final class CompiledZone implements Authority {
             }
         }
         return NONE;
+    }
+
+    /**
+     * The RRSIG RRset at the node whose signatures cover {@code covered} (RFC 4035 §3.1.1: what is
+     * written beside that RRset for a client that set DO), or {@link #NONE}.
+     */
+    public long signatures(long node, int covered) {
+        long r = rrset(node, TYPE_RRSIG);
+        if (r == NONE) {
+            return NONE;
+        }
+        for (long end = nextNode(node); r < end && type(r) == TYPE_RRSIG; r = nextRRset(r)) {
+            int c = covered(r);
+            if (c == covered) {
+                return r;
+            }
+            if (c > covered) {
+                break; // ordered by the type covered
+            }
+        }
+        return NONE;
+    }
+
+    /** The RRset of the given type at the node, for RRSIG the one covering {@code covered}, or {@link #NONE}. */
+    public long rrset(long node, int type, int covered) {
+        return type == TYPE_RRSIG ? signatures(node, covered) : rrset(node, type);
+    }
+
+    /** For an RRSIG RRset, the type its signatures cover; 0 for any other. */
+    public int covered(long rrset) {
+        return type(rrset) == TYPE_RRSIG ? layout.get(U16, records(rrset) + 2) & 0xffff : 0;
     }
 
     /**

@@ -6,7 +6,11 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import io.hpdns.wire.DnsConstants;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a zone in the {@link CompiledZone} layout. Cold path: run where a zone is compiled. Two
@@ -24,12 +28,15 @@ public final class CompiledZoneWriter {
 
     /**
      * The octets the layout of {@code zone} takes before its answers: the header, the origin, the
-     * nodes and the hash index.
+     * nodes, the hash index and the NSEC chain.
      */
     public static long plainSize(Zone zone) {
         long size = HEADER + zone.origin().toWire().length;
         for (Node node : zone.nodes()) {
             size += nodeSize(node);
+            if (ownsNsec(node)) {
+                size += 8;
+            }
         }
         size += (long) slotCount(zone) * 8;
         if (size - 1 > OFFSET_MASK) {
@@ -60,7 +67,9 @@ public final class CompiledZoneWriter {
         byte[] origin = zone.origin().toWire();
         long nodesAt = HEADER + origin.length;
         int slotCount = slotCount(zone);
-        long slotsAt = size - (long) slotCount * 8;
+        List<Node> chain = nsecChain(nodes);
+        long chainAt = size - 8L * chain.size();
+        long slotsAt = chainAt - (long) slotCount * 8;
         layout.set(U64, 0, MAGIC);
         layout.set(U32, 8, VERSION);
         layout.set(U32, NODE_COUNT, nodes.size());
@@ -72,8 +81,14 @@ public final class CompiledZoneWriter {
         layout.set(U64, ANSWERS, size);
         layout.set(U64, ORIGIN, HEADER);
         layout.set(U64, NEGATIVE, size);
+        layout.set(U64, NSEC_CHAIN, chainAt);
+        layout.set(U32, NSEC_CHAIN_LENGTH, chain.size());
         // The answers are compiled on this layout, then written after it (withAnswers).
         MemorySegment.copy(origin, 0, layout, JAVA_BYTE, HEADER, origin.length);
+        Map<Node, Long> chainAtNode = new IdentityHashMap<>();
+        for (Node node : chain) {
+            chainAtNode.put(node, 0L);
+        }
         long at = nodesAt;
         for (Node node : nodes) {
             if (node == zone.apex()) {
@@ -81,9 +96,42 @@ public final class CompiledZoneWriter {
             }
             long next = writeNode(layout, at, node, node == zone.apex());
             index(layout, slotsAt, slotCount, node.key(), at);
+            if (chainAtNode.containsKey(node)) {
+                chainAtNode.put(node, at);
+            }
             at = next;
         }
+        for (Node node : chain) {
+            layout.set(U64, chainAt, chainAtNode.get(node));
+            chainAt += 8;
+        }
         return new CompiledZone(layout);
+    }
+
+    private static boolean ownsNsec(Node node) {
+        return node.rrset(DnsConstants.TYPE_NSEC) != null;
+    }
+
+    /** The nodes that own an NSEC RRset, in the canonical order of their names (RFC 4034 §6.1). */
+    private static List<Node> nsecChain(List<Node> nodes) {
+        List<Node> chain = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
+        for (Node node : nodes) {
+            if (ownsNsec(node)) {
+                chain.add(node);
+                keys.add(CanonicalOrder.sortKey(node.key(), 0));
+            }
+        }
+        Integer[] order = new Integer[chain.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
+        List<Node> sorted = new ArrayList<>(order.length);
+        for (int i : order) {
+            sorted.add(chain.get(i));
+        }
+        return sorted;
     }
 
     /**

@@ -4,7 +4,9 @@ import static io.hpdns.zone.CompiledZone.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import io.hpdns.wire.DnsConstants;
+import io.hpdns.wire.WireNames;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The structural check of a {@link CompiledZone} layout read from a file ({@link CompiledZone#check}):
@@ -60,6 +62,30 @@ final class LayoutCheck {
             throw malformed(SOA, "the SOA at " + soa + " is not an SOA RRset of the apex");
         }
         checkIndex(nodes, slots, slotCount);
+        checkNsecChain(nodes);
+    }
+
+    /**
+     * The NSEC chain: nodes that own an NSEC RRset, each once, in canonical order, which the
+     * binary search for the NSEC covering a name relies on.
+     */
+    private void checkNsecChain(long[] nodes) {
+        CompiledZone zone = new CompiledZone(layout);
+        CanonicalOrder order = new CanonicalOrder();
+        byte[] previous = new byte[255];
+        int[] starts = new int[128];
+        int previousLabels = -1;
+        for (int i = 0; i < nsecCount; i++) {
+            long at = nsecChain + 8L * i;
+            long node = layout.get(U64, at);
+            require(Arrays.binarySearch(nodes, node) >= 0, at, "an NSEC chain entry that is not a node");
+            require(zone.rrset(node, DnsConstants.TYPE_NSEC) != CompiledZone.NONE, at,
+                    "an NSEC chain entry without an NSEC RRset");
+            require(previousLabels < 0 || order.compare(previous, starts, previousLabels, layout, zone.key(node)) < 0,
+                    at, "the NSEC chain is not in canonical order");
+            zone.copyName(zone.key(node), previous, 0);
+            previousLabels = WireNames.labelStarts(previous, 0, starts);
+        }
     }
 
     /**
@@ -82,6 +108,8 @@ final class LayoutCheck {
             node(node, slots, answersLength);
         }
         findable(written, slots, slotCount);
+        // A patch moves nodes: a zone with an NSEC chain is compiled whole (ZonePatch).
+        require(nsecCount == 0, NSEC_CHAIN, "a patched layout with an NSEC chain");
     }
 
     private long firstNode;
@@ -89,6 +117,8 @@ final class LayoutCheck {
     private int slotCount;
     private long answersLength;
     private int nodeCount;
+    private long nsecChain;
+    private int nsecCount;
 
     /** Checks the header: every part where it says and as long as it says. */
     private void checkHeader() {
@@ -118,7 +148,11 @@ final class LayoutCheck {
         if (slotCount <= 0 || Integer.bitCount(slotCount) != 1) {
             throw malformed(SLOT_COUNT, "slot count " + slotCount);
         }
-        require(slots + 8L * slotCount == answers, SLOTS, "slots do not end where the answers start");
+        nsecChain = layout.get(U64, NSEC_CHAIN);
+        nsecCount = layout.get(U32, NSEC_CHAIN_LENGTH);
+        require(slots + 8L * slotCount == nsecChain, SLOTS, "slots do not end where the NSEC chain starts");
+        require(nsecCount >= 0 && nsecChain + 8L * nsecCount == answers, NSEC_CHAIN,
+                "the NSEC chain does not end where the answers start");
         if (answersLength < 0 || answers + answersLength != negative) {
             throw malformed(ANSWERS, "answers of " + answersLength);
         }
@@ -156,23 +190,33 @@ final class LayoutCheck {
             throw malformed(at + 4, "answers at " + answersAt);
         }
         int rrsets = layout.get(U16, at + 2) & 0xffff;
-        int previousType = -1;
+        long previousOrder = -1;
         for (int i = 0; i < rrsets; i++) {
             require(p + RRSET_FIXED <= end, p, "RRset header past the nodes");
             int type = layout.get(U16, p) & 0xffff;
-            require(type > previousType, p, "RRsets not ordered by type");
-            previousType = type;
             int count = layout.get(U32, p + 6);
             long dataLength = Integer.toUnsignedLong(layout.get(U32, p + 10));
             long data = p + RRSET_FIXED;
             if (count <= 0 || data + dataLength > end) {
                 throw malformed(p, "RRset of " + count + " records, " + dataLength + " octets");
             }
+            int covered = -1;
             long r = data;
             for (int k = 0; k < count; k++) {
                 require(r + 2 <= data + dataLength, r, "record length past its RRset");
-                r += 2 + (layout.get(U16, r) & 0xffff);
+                int length = layout.get(U16, r) & 0xffff;
+                if (type == DnsConstants.TYPE_RRSIG) {
+                    // One RRSIG RRset per type covered: CompiledZone#signatures relies on it.
+                    require(length >= 2 && r + 4 <= data + dataLength, r, "RRSIG record without a type covered");
+                    int c = layout.get(U16, r + 2) & 0xffff;
+                    require(covered < 0 || c == covered, r, "RRSIG RRset covering two types");
+                    covered = c;
+                }
+                r += 2 + length;
             }
+            long order = RRset.order(type, Math.max(covered, 0));
+            require(order > previousOrder, p, "RRsets not ordered by type");
+            previousOrder = order;
             require(r == data + dataLength, r, "records do not add up to their RRset's length");
             p = r;
         }

@@ -149,6 +149,8 @@ public final class LayoutPatch {
         if (!replacesApex()) {
             layout.set(U64, SOA, moved(previous.soa()));
         }
+        layout.set(U64, NSEC_CHAIN, plainSize);
+        layout.set(U32, NSEC_CHAIN_LENGTH, 0);
         layout.set(U64, ANSWERS, plainSize);
         layout.set(U64, ANSWERS_LENGTH, 0);
         layout.set(U64, NEGATIVE, plainSize);

@@ -30,13 +30,19 @@ final class PendingNode {
         return rrsets[i];
     }
 
-    PendingRRset find(int type) {
+    /** The RRset of this type; for RRSIG, the one that covers {@code covered}. */
+    PendingRRset find(int type, int covered) {
         for (int i = 0; i < count; i++) {
-            if (rrsets[i].type == type) {
+            if (rrsets[i].type == type && rrsets[i].covered == covered) {
                 return rrsets[i];
             }
         }
         return null;
+    }
+
+    /** The RRset of this type, not RRSIG. */
+    PendingRRset find(int type) {
+        return find(type, 0);
     }
 
     PendingRRset add(PendingRRset rrset) {
@@ -50,7 +56,7 @@ final class PendingNode {
         return rrset;
     }
 
-    /** The node to serve; its RRsets ordered by type. */
+    /** The node to serve; its RRsets ordered by type, RRSIGs by the type they cover ({@link RRset#order}). */
     Node build() {
         if (count == 0) {
             return new Node(owner, key, null, false);
@@ -60,13 +66,17 @@ final class PendingNode {
             RRset r = rrsets[i].build();
             // Insertion sort: a name owns a handful of RRsets.
             int j = i;
-            while (j > 0 && built[j - 1].type() > r.type()) {
+            while (j > 0 && order(built[j - 1]) > order(r)) {
                 built[j] = built[j - 1];
                 j--;
             }
             built[j] = r;
         }
         return new Node(owner, key, built, zoneCut);
+    }
+
+    private static long order(RRset r) {
+        return RRset.order(r.type(), r.covered());
     }
 
     @Override

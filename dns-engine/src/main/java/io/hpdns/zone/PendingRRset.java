@@ -16,6 +16,8 @@ import org.xbill.DNS.Type;
  */
 final class PendingRRset {
     final int type;
+    /** For RRSIG, the type covered ({@link RRset#covered()}); else 0. */
+    final int covered;
     final long ttl;
     final String file;
     final int firstLine;
@@ -36,8 +38,9 @@ final class PendingRRset {
     private byte[] canonical;
     private int canonicalUsed;
 
-    PendingRRset(int type, long ttl, String file, int line) {
+    PendingRRset(int type, int covered, long ttl, String file, int line) {
         this.type = type;
+        this.covered = covered;
         this.ttl = ttl;
         this.file = file;
         this.firstLine = line;
@@ -57,10 +60,9 @@ final class PendingRRset {
             problems.add(warning(rec.file(), rec.line(), "duplicate record ignored: " + text(rec)));
             return false;
         }
-        // RFC 4034 §3: RRSIGs at one name cover RRsets of different TTLs, so theirs may differ.
-        if (rec.ttl() != ttl && type != Type.RRSIG) {
+        if (rec.ttl() != ttl) {
             problems.add(warning(rec.file(), rec.line(), "TTL " + rec.ttl() + " differs from the TTL " + ttl
-                    + " of the " + Type.string(type) + " RRset at " + WireNames.toString(rec.owner(), 0) + "; using "
+                    + " of the " + kind() + " RRset at " + WireNames.toString(rec.owner(), 0) + "; using "
                     + ttl + " (RFC 2181 §5.2)"));
         }
         if (size == 1) {
@@ -78,6 +80,11 @@ final class PendingRRset {
         }
         size++;
         return true;
+    }
+
+    /** "MX", or "RRSIG MX" for the signatures covering MX. */
+    private String kind() {
+        return type == Type.RRSIG ? "RRSIG " + Type.string(covered) : Type.string(type);
     }
 
     /** The record in presentation form, for a message (cold path: dnsjava formats it). */

@@ -103,9 +103,10 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         if (lastNode == null) {
             lastNode = owners.intern(owner, 0);
         }
-        PendingRRset rrset = lastNode.find(type);
+        int covered = type == Type.RRSIG ? RRset.coveredBy(rec.data(), 0) : 0;
+        PendingRRset rrset = lastNode.find(type, covered);
         if (rrset == null) {
-            rrset = lastNode.add(new PendingRRset(type, rec.ttl(), recFile, line));
+            rrset = lastNode.add(new PendingRRset(type, covered, rec.ttl(), recFile, line));
             // Owners of NS RRsets below the apex are the delegation points (RFC 1034 §4.2.1).
             lastNode.zoneCut |= type == Type.NS && !Arrays.equals(lastNode.key, apexKey);
         }
@@ -236,7 +237,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
             mirror.zoneCut = base.isZoneCut(node);
             long rrset = base.firstRRset(node);
             for (int i = base.rrsetCount(node); i > 0; i--, rrset = base.nextRRset(rrset)) {
-                mirror.add(new PendingRRset(base.type(rrset), base.ttl(rrset), file, 0));
+                mirror.add(new PendingRRset(base.type(rrset), base.covered(rrset), base.ttl(rrset), file, 0));
             }
             return mirror;
         });

@@ -115,6 +115,10 @@ public final class ZonePatch {
         if (!source.everyRecordOnce()) {
             return new Whole("the file held a record twice");
         }
+        if (previous.nsecCount() > 0) {
+            // The chain's entries are node offsets, which a patch moves.
+            return new Whole("the zone has an NSEC chain");
+        }
         return new ZonePatch(previous, source, file, text).read();
     }
 
@@ -445,6 +449,9 @@ public final class ZonePatch {
             long was = previous.node(key, 0, key.length);
             if (!changed.contains(ByteBuffer.wrap(key)) && !(node.isEmptyNonTerminal() && was == CompiledZone.NONE)) {
                 continue;
+            }
+            if (node.rrset(DnsConstants.TYPE_NSEC) != null) {
+                return new Whole("an NSEC chain appears");
             }
             if (was == CompiledZone.NONE) {
                 added++;

@@ -119,6 +119,7 @@ public final class EngineFixture {
                 "negttl.example.", "huge.example.")) {
             zones.put(origin, zoneFile(origin + "zone"));
         }
+        zones.put("signed.example.", zoneFile("signed/signed.example.zone"));
         return zones;
     }
 

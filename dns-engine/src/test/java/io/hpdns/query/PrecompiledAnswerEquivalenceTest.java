@@ -48,6 +48,7 @@ class PrecompiledAnswerEquivalenceTest {
             EngineFixture.zone("loop.example.", "loop.example.zone"),
             EngineFixture.zone("negttl.example.", "negttl.example.zone"),
             EngineFixture.zone("huge.example.", "huge.example.zone"),
+            Rfc4035DnssecTest.ZONE,
         };
 
         Coverage coverage = compare(zones);

@@ -50,6 +50,8 @@ public final class DnsConstants {
     public static final int TYPE_OPT = 41;
     public static final int TYPE_DS = 43;
     public static final int TYPE_RRSIG = 46;
+    public static final int TYPE_NSEC = 47;
+    public static final int TYPE_DNSKEY = 48;
     public static final int TYPE_TSIG = 250;
     public static final int TYPE_IXFR = 251;
     public static final int TYPE_AXFR = 252;

@@ -145,6 +145,21 @@ public final class ResponseWriter {
         return true;
     }
 
+    /** Where the message ends now, for {@link #rewind}. */
+    public long mark() {
+        return (long) compressor.mark() << 32 | pos;
+    }
+
+    /**
+     * Takes back what was written since {@code mark}: {@code records} records of {@code section}
+     * (an RRset whose signatures did not fit after it, RFC 4035 §3.1.1).
+     */
+    public void rewind(long mark, int section, int records) {
+        pos = (int) mark;
+        compressor.rollback((int) (mark >>> 32));
+        counts[section] -= records;
+    }
+
     /** Writes one record, or nothing when it does not fit. */
     public boolean record(int section, byte[] owner, int ownerOff, int type, int rrclass, long ttl,
                           byte[] rdata, int rdataOff, int rdataLen) {

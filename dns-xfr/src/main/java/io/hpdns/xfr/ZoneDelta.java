@@ -90,7 +90,8 @@ public record ZoneDelta(SOARecord from, SOARecord to, List<Record> deleted, List
             if (type == Type.SOA && node == zone.apex()) {
                 continue;
             }
-            long theirs = counterpart == CompiledZone.NONE ? CompiledZone.NONE : other.rrset(counterpart, type);
+            long theirs = counterpart == CompiledZone.NONE ? CompiledZone.NONE
+                    : other.rrset(counterpart, type, zone.covered(rrset));
             boolean sameTtl = theirs != CompiledZone.NONE && other.ttl(theirs) == zone.ttl(rrset);
             if (sameTtl && sameRecords(zone, rrset, other, theirs)) {
                 continue;
