@@ -3,7 +3,6 @@ package io.hpdns.lookup;
 import static io.hpdns.wire.DnsConstants.*;
 
 import io.hpdns.wire.WireNames;
-import io.hpdns.zone.CanonicalOrder;
 import io.hpdns.zone.CompiledZone;
 
 /**
@@ -47,16 +46,20 @@ public final class Lookup {
     private final int[] keyStarts = new int[MAX_NAME_LENGTH / 2 + 2];
     private final long[] visited = new long[MAX_CHAIN + 1];
     private int visitedCount;
-    private final int[] wildcardStarts = new int[MAX_NAME_LENGTH / 2 + 2];
-    private final CanonicalOrder canonical = new CanonicalOrder();
+    private final Denial denial = new Denial();
 
     private CompiledZone zone;
     private int qtype;
     private boolean tcp;
     /** RRSIGs with the RRsets: the client set DO and the zone is signed. */
     private boolean dnssec;
-    /** NSEC proofs with the denials: {@link #dnssec}, and the zone's denial is NSEC. */
-    private boolean nsec;
+    /** NSEC or NSEC3 proofs with the denials: {@link #dnssec}, and the zone has a chain of either. */
+    private boolean proofs;
+    /** Whether the zone is signed with NSEC3, whose owner names are not names of the zone. */
+    private boolean hashedOwners;
+    /** While a wildcard answers: the closest encloser it is the child of, and its label in the name. */
+    private long encloser;
+    private int encloserIndex;
     private Answer answer;
 
     /**
@@ -73,7 +76,11 @@ public final class Lookup {
         this.qtype = qtype;
         this.tcp = tcp;
         this.dnssec = dnssecOk && zone.signed();
-        this.nsec = dnssec && zone.nsecCount() > 0;
+        this.hashedOwners = zone.nsec3() != null;
+        this.proofs = dnssec && zone.denialCount() > 0;
+        if (proofs) {
+            denial.reset(zone);
+        }
         this.answer = answer;
         answer.reset();
         synthesizedUsed = 0;
@@ -115,7 +122,8 @@ public final class Lookup {
         }
         for (int i = below - 1; i >= 0; i--) {
             long node = zone.node(name, starts[i], nameLen - starts[i]);
-            if (node == CompiledZone.NONE) {
+            if (node == CompiledZone.NONE || hashedOwners && zone.isNsec3Only(node)) {
+                // RFC 5155 §7.2.9: an NSEC3's owner name is answered as if it did not exist.
                 break;
             }
             encloser = node;
@@ -123,7 +131,7 @@ public final class Lookup {
             // RFC 4035 §3.1.4.1: DS lives on the parent side of the cut, so a DS query for the cut
             // itself is answered here, not referred.
             if (zone.isZoneCut(node) && !(i == 0 && qtype == TYPE_DS)) {
-                referral(node, hop);
+                referral(node, i, hop);
                 return false;
             }
             long dname = i > 0 ? zone.rrset(node, TYPE_DNAME) : CompiledZone.NONE;
@@ -138,28 +146,24 @@ public final class Lookup {
         if (source != CompiledZone.NONE) {
             // RFC 4592 §3.3.1: the answer is synthesized from the source of synthesis, with the
             // query name as owner.
+            this.encloser = encloser;
+            this.encloserIndex = encloserIndex;
             return answerAt(source, true);
         }
         answer.rcode(RCODE_NXDOMAIN);
         negative();
-        if (nsec) {
-            // RFC 4035 §3.1.3.2: the name does not exist, nor the wildcard that could have made it.
-            addNsec(coveringNsec(name, starts, labels));
-            addNsec(coveringNsec(wildcard, wildcardStarts, WireNames.labelStarts(wildcard, 0, wildcardStarts)));
+        if (proofs) {
+            denial.nameError(name, starts, labels, encloserIndex, encloser);
+            addProofs();
         }
         return false;
     }
 
-    /**
-     * The wildcard child {@code *.<closest encloser>} (RFC 4592 §3.3.1), or {@link CompiledZone#NONE};
-     * its name is left in {@link #wildcard} when it fits in a name.
-     */
+    /** The wildcard child {@code *.<closest encloser>} (RFC 4592 §3.3.1), or {@link CompiledZone#NONE}. */
     private long wildcardOf(int encloserIndex) {
         int off = starts[encloserIndex];
         int len = nameLen - off;
         if (len + 2 > MAX_NAME_LENGTH) {
-            // No such name can exist; the closest encloser's own name stands in for the proof.
-            System.arraycopy(name, off, wildcard, 0, len);
             return CompiledZone.NONE;
         }
         wildcard[0] = 1;
@@ -205,30 +209,25 @@ public final class Lookup {
             return follow(node, synthesized, at);
         }
         negative();
-        if (nsec) {
+        if (proofs) {
             if (wildcard) {
-                // RFC 4035 §3.1.3.4: the name does not exist, and the wildcard has no such type.
-                addNsec(coveringNsec(name, starts, labels));
-                addNsec(node);
-            } else if (zone.isEmptyNonTerminal(node)) {
-                // An empty non-terminal owns no NSEC: the one before it, whose next name is below
-                // it, proves it exists without data.
-                addNsec(coveringNsec(name, starts, labels));
+                denial.wildcardNoData(name, starts, labels, encloserIndex, encloser, node);
             } else {
-                // RFC 4035 §3.1.3.1: the name's own NSEC, whose bitmap lacks the type.
-                addNsec(node);
+                denial.noData(name, starts, labels, node);
             }
+            addProofs();
         }
         return false;
     }
 
     /**
-     * RFC 4035 §3.1.3.3: an answer synthesized from a wildcard carries the NSEC proving that the
-     * name asked for does not exist (its RRSIGs' labels field tells the expansion).
+     * An answer synthesized from a wildcard carries the proof that no name closer to the question
+     * exists (its RRSIGs' labels field tells the expansion; RFC 4035 §3.1.3.3, RFC 5155 §7.2.6).
      */
     private void proveSynthesis(boolean wildcard) {
-        if (wildcard && nsec) {
-            addNsec(coveringNsec(name, starts, labels));
+        if (wildcard && proofs) {
+            denial.wildcardAnswer(name, starts, labels, encloserIndex);
+            addProofs();
         }
     }
 
@@ -287,15 +286,15 @@ public final class Lookup {
         }
     }
 
-    /** The NSEC RRset of the chain's {@code node} in authority, with its RRSIGs; once, if already there. */
-    private void addNsec(long node) {
-        long nsecRRset = zone.rrset(node, TYPE_NSEC);
-        add(Answer.AUTHORITY, node, nsecRRset, TYPE_NSEC, zone.ttl(nsecRRset), false);
-    }
-
-    /** The owner of the NSEC that covers (or matches) the lowercased name with these labels. */
-    private long coveringNsec(byte[] lower, int[] labelStarts, int labelCount) {
-        return zone.nsecCovering(lower, labelStarts, labelCount, canonical);
+    /** The NSEC or NSEC3 RRsets the {@link #denial} found, in authority with their RRSIGs; each once. */
+    private void addProofs() {
+        int type = denial.nsec3() ? TYPE_NSEC3 : TYPE_NSEC;
+        for (int i = 0; i < denial.count(); i++) {
+            long owner = denial.owner(i);
+            long rrset = zone.rrset(owner, type);
+            add(Answer.AUTHORITY, owner, rrset, type, zone.ttl(rrset), false);
+        }
+        denial.reset(zone);
     }
 
     /**
@@ -360,7 +359,7 @@ public final class Lookup {
      * NS RRset in authority and the addresses of in-zone name servers in additional; glue below the
      * cut is required (RFC 9471 §3).
      */
-    private void referral(long cut, int hop) {
+    private void referral(long cut, int cutIndex, int hop) {
         if (hop == 0) {
             answer.authoritative(false);
         }
@@ -372,8 +371,9 @@ public final class Lookup {
             long ds = zone.rrset(cut, TYPE_DS);
             if (ds != CompiledZone.NONE) {
                 add(Answer.AUTHORITY, cut, ds, TYPE_DS, zone.ttl(ds), false);
-            } else if (nsec) {
-                addNsec(cut);
+            } else if (proofs) {
+                denial.noDs(name, starts, cutIndex, cut);
+                addProofs();
             }
         }
         additionalFor(ns, cut);

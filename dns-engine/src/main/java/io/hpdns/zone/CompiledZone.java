@@ -1,5 +1,7 @@
 package io.hpdns.zone;
 
+import static io.hpdns.wire.DnsConstants.TYPE_NSEC3;
+import static io.hpdns.wire.DnsConstants.TYPE_NSEC3PARAM;
 import static io.hpdns.wire.DnsConstants.TYPE_RRSIG;
 import static io.hpdns.wire.DnsConstants.TYPE_SOA;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -7,6 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
+import static io.hpdns.wire.DnsConstants.TYPE_NSEC3;
+import static io.hpdns.wire.DnsConstants.TYPE_NSEC3PARAM;
 import static io.hpdns.wire.DnsConstants.TYPE_RRSIG;
 import static io.hpdns.wire.DnsConstants.TYPE_SOA;
 
@@ -42,8 +46,9 @@ import org.xbill.DNS.Name;
  *   64  precompiled answers       u64 (offset), 72 their length u64 ({@link PrecompiledAnswers})
  *   80  origin                    u64 (offset of the origin in wire format, as configured)
  *   88  negative answer           u64 (offset), 96 its length u32 (0: none; {@link NegativeAnswer})
- *   100 NSEC chain                u64 (offset), 108 its length in entries u32 (0: none)
- *   112 reserved                  16 octets, zero
+ *   100 denial chain              u64 (offset), 108 its length in entries u32 (0: none)
+ *   112 NSEC3 of the nodes        u64 (offset), 120 its length in entries u32 (0: none, else one per node)
+ *   124 reserved                  4 octets, zero
  * node
  *   flags u8 (1 zone cut, 2 owner written in its own letter case), key length u8, RRset count u16,
  *   answers at i32 (-1: none), the key (the owner lowercased, wire format), the owner as written
@@ -54,9 +59,16 @@ import org.xbill.DNS.Name;
  * hash slot
  *   u64: 0 when empty, else the node's offset in the low {@value #OFFSET_BITS} bits and a tag of its
  *   key's hash above them (open addressing, linear probing)
- * NSEC chain, after the slots
- *   u64 per node that owns an NSEC RRset, its offset, in the canonical order of the owners
- *   (RFC 4034 §6.1): the NSEC that covers a name that does not exist is found by binary search
+ * denial chain, after the slots
+ *   u64 per node that owns an NSEC RRset, or in a zone with an NSEC3PARAM an NSEC3 RRset of its
+ *   parameters, its offset, in the canonical order of the owners (RFC 4034 §6.1; for NSEC3 that is
+ *   the order of the hashes, {@link Nsec3Hash}): the record that covers a name is found by binary
+ *   search
+ * NSEC3 of the nodes, after the denial chain, in an NSEC3 zone
+ *   per node in layout order: the node u64; the NSEC3 owner whose hash is its name's, or, with the
+ *   top bit set, the one that covers its hash (opt-out: none matches) u64; the one that covers or
+ *   matches the hash of its wildcard child (*.name) u64: every hash a proof needs of a name that
+ *   exists, computed when the zone is compiled (RFC 5155 §7.2)
  * </pre>
  */
 public final class CompiledZone implements Authority {
@@ -83,8 +95,14 @@ public final class CompiledZone implements Authority {
     static final int ORIGIN = 80;
     static final int NEGATIVE = 88;
     static final int NEGATIVE_LENGTH = 96;
-    static final int NSEC_CHAIN = 100;
-    static final int NSEC_CHAIN_LENGTH = 108;
+    static final int DENIAL_CHAIN = 100;
+    static final int DENIAL_CHAIN_LENGTH = 108;
+    static final int NSEC3_NODES = 112;
+    static final int NSEC3_NODES_LENGTH = 120;
+    /** An entry of the NSEC3 of the nodes: the node, its NSEC3, its wildcard's. */
+    static final int NSEC3_ENTRY = 24;
+    /** The bit of an NSEC3 entry's second field saying the NSEC3 covers the hash rather than matches it. */
+    static final long COVERS = 1L << 63;
 
     static final int ZONE_CUT = 1;
     static final int OWN_CASE = 2;
@@ -112,8 +130,12 @@ public final class CompiledZone implements Authority {
     private final int slotShift;
     private final int nodeCount;
     private final int recordCount;
-    private final long nsecChain;
-    private final int nsecCount;
+    private final long denialChain;
+    private final int denialCount;
+    private final long nsec3Nodes;
+    private final int nsec3Count;
+    /** The NSEC3PARAM's parameters in an NSEC3 zone; null otherwise. */
+    private final Nsec3Hash.Parameters nsec3;
     private final boolean signed;
     private final PrecompiledAnswers answers;
 
@@ -134,8 +156,11 @@ public final class CompiledZone implements Authority {
         this.slotShift = Integer.numberOfLeadingZeros(slotCount) + 1;
         this.nodeCount = layout.get(U32, NODE_COUNT);
         this.recordCount = layout.get(U32, RECORD_COUNT);
-        this.nsecChain = layout.get(U64, NSEC_CHAIN);
-        this.nsecCount = layout.get(U32, NSEC_CHAIN_LENGTH);
+        this.denialChain = layout.get(U64, DENIAL_CHAIN);
+        this.denialCount = layout.get(U32, DENIAL_CHAIN_LENGTH);
+        this.nsec3Nodes = layout.get(U64, NSEC3_NODES);
+        this.nsec3Count = layout.get(U32, NSEC3_NODES_LENGTH);
+        this.nsec3 = nsec3Count == 0 ? null : nsec3ParametersOf(layout, apex);
         this.signed = signatures(apex, TYPE_SOA) != NONE;
         long soaRdata = records(soa) + 2;
         long fixed = soaRdata + rdataLength(records(soa)) - 20;
@@ -222,22 +247,43 @@ public final class CompiledZone implements Authority {
      */
     public boolean signed() { return signed; }
 
-    /** Names owning an NSEC RRset: 0 unless the zone's denial of existence is NSEC (RFC 4035 §3.1.3). */
-    public int nsecCount() { return nsecCount; }
+    /**
+     * Owners of the records that deny existence: of NSEC, or of NSEC3 in a zone with an NSEC3PARAM
+     * ({@link #nsec3()}); 0 when the zone has neither (RFC 4035 §3.1.3, RFC 5155 §7.2).
+     */
+    public int denialCount() { return denialCount; }
+
+    /** The NSEC3 parameters of an NSEC3 zone, which the NSEC3 of its nodes were compiled with; else null. */
+    public Nsec3Hash.Parameters nsec3() { return nsec3; }
+
+    private static Nsec3Hash.Parameters nsec3ParametersOf(MemorySegment layout, long apex) {
+        long r = firstRRsetOf(layout, apex);
+        for (int i = layout.get(U16, apex + 2) & 0xffff; i > 0; i--) {
+            int type = layout.get(U16, r) & 0xffff;
+            long records = r + RRSET_FIXED;
+            if (type == TYPE_NSEC3PARAM) {
+                int length = layout.get(U16, records) & 0xffff;
+                return Nsec3Hash.Parameters.of(layout.asSlice(records + 2, length).toArray(JAVA_BYTE));
+            }
+            r = records + Integer.toUnsignedLong(layout.get(U32, r + 10));
+        }
+        return null;
+    }
 
     /**
-     * The node owning the NSEC that covers or matches the lowercased wire name {@code name} (labels
-     * at {@code starts[0..labels)}): the last owner of the chain that sorts before it or is it
-     * (RFC 4034 §6.1), or the last of the chain, whose NSEC covers the names after it up to the apex
-     * (RFC 4034 §4.1.1). The zone's {@link #nsecCount} must not be 0.
+     * The node owning the NSEC or NSEC3 that covers or matches the lowercased wire name {@code name}
+     * (labels at {@code starts[0..labels)}): the last owner of the chain that sorts before it or is
+     * it (RFC 4034 §6.1), or the last of the chain, whose record covers the names after it up to the
+     * first (RFC 4034 §4.1.1, RFC 5155 §3.1.7). For NSEC3 the name is a hashed owner name. The
+     * zone's {@link #denialCount} must not be 0.
      */
-    public long nsecCovering(byte[] name, int[] starts, int labels, CanonicalOrder order) {
+    public long denialCovering(byte[] name, int[] starts, int labels, CanonicalOrder order) {
         int low = 0;
-        int high = nsecCount - 1;
-        long found = layout.get(U64, nsecChain + 8L * high);
+        int high = denialCount - 1;
+        long found = layout.get(U64, denialChain + 8L * high);
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            long node = layout.get(U64, nsecChain + 8L * mid);
+            long node = layout.get(U64, denialChain + 8L * mid);
             int c = order.compare(name, starts, labels, layout, key(node));
             if (c == 0) {
                 return node;
@@ -249,7 +295,46 @@ public final class CompiledZone implements Authority {
             }
         }
         // Every owner from low on sorts after the name: the one before low covers it.
-        return low == 0 ? found : layout.get(U64, nsecChain + 8L * (low - 1));
+        return low == 0 ? found : layout.get(U64, denialChain + 8L * (low - 1));
+    }
+
+    /**
+     * The owner of the NSEC3 whose hash is that of {@code node}'s name (RFC 5155 §7.2.3), or
+     * {@link #NONE} when none is (a delegation without DS left out by opt-out, §6). An NSEC3 zone only.
+     */
+    public long nsec3Matching(long node) {
+        long nsec3Of = layout.get(U64, nsec3Entry(node) + 8);
+        return (nsec3Of & COVERS) != 0 ? NONE : nsec3Of;
+    }
+
+    /** The owner of the NSEC3 that covers the hash of {@code node}'s name, which none matches. */
+    public long nsec3Covering(long node) {
+        return layout.get(U64, nsec3Entry(node) + 8) & ~COVERS;
+    }
+
+    /** The owner of the NSEC3 that covers (or matches) the hash of {@code *.<node's name>} (RFC 5155 §7.2.2). */
+    public long nsec3OfWildcard(long node) {
+        return layout.get(U64, nsec3Entry(node) + 16);
+    }
+
+    /** The entry of the NSEC3 of the nodes for {@code node}: by binary search, the entries being in node order. */
+    private long nsec3Entry(long node) {
+        int low = 0;
+        int high = nsec3Count - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long at = nsec3Nodes + (long) NSEC3_ENTRY * mid;
+            long n = layout.get(U64, at);
+            if (n == node) {
+                return at;
+            }
+            if (n < node) {
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        throw new IllegalArgumentException("not a node: " + node);
     }
 
     /** The precompiled answers; {@link PrecompiledAnswers#NONE} until compiled. */
@@ -316,6 +401,22 @@ public final class CompiledZone implements Authority {
 
     public boolean isZoneCut(long node) { return (layout.get(JAVA_BYTE, node) & ZONE_CUT) != 0; }
 
+    /**
+     * Whether the node holds nothing but NSEC3 and the RRSIGs covering it: a hashed owner name,
+     * which is answered as if it did not exist (RFC 5155 §7.2.9).
+     */
+    public boolean isNsec3Only(long node) {
+        int n = rrsetCount(node);
+        long r = firstRRset(node);
+        for (; n > 0; n--, r = nextRRset(r)) {
+            int type = type(r);
+            if (type != TYPE_NSEC3 && !(type == TYPE_RRSIG && covered(r) == TYPE_NSEC3)) {
+                return false;
+            }
+        }
+        return rrsetCount(node) > 0;
+    }
+
     /** A node without RRsets: an empty non-terminal (RFC 8020 §2). */
     public boolean isEmptyNonTerminal(long node) { return rrsetCount(node) == 0; }
 
@@ -358,7 +459,11 @@ public final class CompiledZone implements Authority {
 
     /** The node's first RRset; meaningless when it has none. */
     public long firstRRset(long node) {
-        int len = ownerLength(node);
+        return firstRRsetOf(layout, node);
+    }
+
+    private static long firstRRsetOf(MemorySegment layout, long node) {
+        int len = layout.get(JAVA_BYTE, node + 1) & 0xff;
         return node + NODE_FIXED + ((layout.get(JAVA_BYTE, node) & OWN_CASE) != 0 ? 2 * len : len);
     }
 

@@ -6,11 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import io.hpdns.wire.DnsConstants;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes a zone in the {@link CompiledZone} layout. Cold path: run where a zone is compiled. Two
@@ -28,17 +24,18 @@ public final class CompiledZoneWriter {
 
     /**
      * The octets the layout of {@code zone} takes before its answers: the header, the origin, the
-     * nodes, the hash index and the NSEC chain.
+     * nodes, the hash index and the denial chain.
      */
     public static long plainSize(Zone zone) {
+        return plainSize(zone, DenialChain.of(zone));
+    }
+
+    private static long plainSize(Zone zone, DenialChain denial) {
         long size = HEADER + zone.origin().toWire().length;
         for (Node node : zone.nodes()) {
             size += nodeSize(node);
-            if (ownsNsec(node)) {
-                size += 8;
-            }
         }
-        size += (long) slotCount(zone) * 8;
+        size += (long) slotCount(zone) * 8 + denial.size();
         if (size - 1 > OFFSET_MASK) {
             throw new IllegalArgumentException("zone " + zone.origin() + " takes more than 1 TB compiled");
         }
@@ -59,7 +56,8 @@ public final class CompiledZoneWriter {
      * octets, all zero (fresh memory, or a new file's mapping), which the zone then reads.
      */
     public static CompiledZone write(Zone zone, MemorySegment layout) {
-        long size = plainSize(zone);
+        DenialChain denial = DenialChain.of(zone);
+        long size = plainSize(zone, denial);
         if (layout.byteSize() != size) {
             throw new IllegalArgumentException(layout.byteSize() + " octets for a layout of " + size);
         }
@@ -67,8 +65,7 @@ public final class CompiledZoneWriter {
         byte[] origin = zone.origin().toWire();
         long nodesAt = HEADER + origin.length;
         int slotCount = slotCount(zone);
-        List<Node> chain = nsecChain(nodes);
-        long chainAt = size - 8L * chain.size();
+        long chainAt = size - denial.size();
         long slotsAt = chainAt - (long) slotCount * 8;
         layout.set(U64, 0, MAGIC);
         layout.set(U32, 8, VERSION);
@@ -81,57 +78,22 @@ public final class CompiledZoneWriter {
         layout.set(U64, ANSWERS, size);
         layout.set(U64, ORIGIN, HEADER);
         layout.set(U64, NEGATIVE, size);
-        layout.set(U64, NSEC_CHAIN, chainAt);
-        layout.set(U32, NSEC_CHAIN_LENGTH, chain.size());
         // The answers are compiled on this layout, then written after it (withAnswers).
         MemorySegment.copy(origin, 0, layout, JAVA_BYTE, HEADER, origin.length);
-        Map<Node, Long> chainAtNode = new IdentityHashMap<>();
-        for (Node node : chain) {
-            chainAtNode.put(node, 0L);
-        }
+        long[] nodeAt = new long[nodes.size()];
         long at = nodesAt;
-        for (Node node : nodes) {
+        for (int i = 0; i < nodeAt.length; i++) {
+            Node node = nodes.get(i);
             if (node == zone.apex()) {
                 layout.set(U64, APEX, at);
             }
+            nodeAt[i] = at;
             long next = writeNode(layout, at, node, node == zone.apex());
             index(layout, slotsAt, slotCount, node.key(), at);
-            if (chainAtNode.containsKey(node)) {
-                chainAtNode.put(node, at);
-            }
             at = next;
         }
-        for (Node node : chain) {
-            layout.set(U64, chainAt, chainAtNode.get(node));
-            chainAt += 8;
-        }
+        denial.write(layout, chainAt, nodes, nodeAt);
         return new CompiledZone(layout);
-    }
-
-    private static boolean ownsNsec(Node node) {
-        return node.rrset(DnsConstants.TYPE_NSEC) != null;
-    }
-
-    /** The nodes that own an NSEC RRset, in the canonical order of their names (RFC 4034 §6.1). */
-    private static List<Node> nsecChain(List<Node> nodes) {
-        List<Node> chain = new ArrayList<>();
-        List<byte[]> keys = new ArrayList<>();
-        for (Node node : nodes) {
-            if (ownsNsec(node)) {
-                chain.add(node);
-                keys.add(CanonicalOrder.sortKey(node.key(), 0));
-            }
-        }
-        Integer[] order = new Integer[chain.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
-        List<Node> sorted = new ArrayList<>(order.length);
-        for (int i : order) {
-            sorted.add(chain.get(i));
-        }
-        return sorted;
     }
 
     /**

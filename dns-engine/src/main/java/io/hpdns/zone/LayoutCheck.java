@@ -62,29 +62,51 @@ final class LayoutCheck {
             throw malformed(SOA, "the SOA at " + soa + " is not an SOA RRset of the apex");
         }
         checkIndex(nodes, slots, slotCount);
-        checkNsecChain(nodes);
+        long[] chain = checkDenialChain(nodes);
+        checkNsec3Nodes(nodes, chain);
     }
 
     /**
-     * The NSEC chain: nodes that own an NSEC RRset, each once, in canonical order, which the
-     * binary search for the NSEC covering a name relies on.
+     * The denial chain: nodes that own an NSEC RRset (an NSEC3 RRset in an NSEC3 zone), each once,
+     * in canonical order, which the binary search for the record covering a name relies on.
+     *
+     * @return the chain's owners in layout order
      */
-    private void checkNsecChain(long[] nodes) {
+    private long[] checkDenialChain(long[] nodes) {
         CompiledZone zone = new CompiledZone(layout);
+        int type = nsec3Count > 0 ? DnsConstants.TYPE_NSEC3 : DnsConstants.TYPE_NSEC;
+        require(nsec3Count == 0 || zone.nsec3() != null, NSEC3_NODES, "NSEC3 of the nodes without an NSEC3PARAM");
         CanonicalOrder order = new CanonicalOrder();
         byte[] previous = new byte[255];
         int[] starts = new int[128];
         int previousLabels = -1;
-        for (int i = 0; i < nsecCount; i++) {
-            long at = nsecChain + 8L * i;
+        long[] owners = new long[denialCount];
+        for (int i = 0; i < denialCount; i++) {
+            long at = denialChain + 8L * i;
             long node = layout.get(U64, at);
-            require(Arrays.binarySearch(nodes, node) >= 0, at, "an NSEC chain entry that is not a node");
-            require(zone.rrset(node, DnsConstants.TYPE_NSEC) != CompiledZone.NONE, at,
-                    "an NSEC chain entry without an NSEC RRset");
+            require(Arrays.binarySearch(nodes, node) >= 0, at, "a denial chain entry that is not a node");
+            require(zone.rrset(node, type) != CompiledZone.NONE, at, "a denial chain entry without its NSEC or NSEC3");
             require(previousLabels < 0 || order.compare(previous, starts, previousLabels, layout, zone.key(node)) < 0,
-                    at, "the NSEC chain is not in canonical order");
+                    at, "the denial chain is not in canonical order");
             zone.copyName(zone.key(node), previous, 0);
             previousLabels = WireNames.labelStarts(previous, 0, starts);
+            owners[i] = node;
+        }
+        Arrays.sort(owners);
+        return owners;
+    }
+
+    /** The NSEC3 of the nodes: one entry per node, in layout order, each naming owners of the chain. */
+    private void checkNsec3Nodes(long[] nodes, long[] chain) {
+        if (nsec3Count == 0) {
+            return;
+        }
+        require(nsec3Count == nodes.length && denialCount > 0, NSEC3_NODES_LENGTH, "NSEC3 of the nodes not one per node");
+        for (int i = 0; i < nsec3Count; i++) {
+            long at = nsec3Nodes + (long) NSEC3_ENTRY * i;
+            require(layout.get(U64, at) == nodes[i], at, "NSEC3 of the nodes out of the nodes' order");
+            require(Arrays.binarySearch(chain, layout.get(U64, at + 8) & ~COVERS) >= 0
+                    && Arrays.binarySearch(chain, layout.get(U64, at + 16)) >= 0, at, "an NSEC3 not in the chain");
         }
     }
 
@@ -108,8 +130,8 @@ final class LayoutCheck {
             node(node, slots, answersLength);
         }
         findable(written, slots, slotCount);
-        // A patch moves nodes: a zone with an NSEC chain is compiled whole (ZonePatch).
-        require(nsecCount == 0, NSEC_CHAIN, "a patched layout with an NSEC chain");
+        // A patch moves nodes: a zone with a denial chain is compiled whole (ZonePatch).
+        require(denialCount == 0 && nsec3Count == 0, DENIAL_CHAIN, "a patched layout with a denial chain");
     }
 
     private long firstNode;
@@ -117,8 +139,10 @@ final class LayoutCheck {
     private int slotCount;
     private long answersLength;
     private int nodeCount;
-    private long nsecChain;
-    private int nsecCount;
+    private long denialChain;
+    private int denialCount;
+    private long nsec3Nodes;
+    private int nsec3Count;
 
     /** Checks the header: every part where it says and as long as it says. */
     private void checkHeader() {
@@ -148,11 +172,15 @@ final class LayoutCheck {
         if (slotCount <= 0 || Integer.bitCount(slotCount) != 1) {
             throw malformed(SLOT_COUNT, "slot count " + slotCount);
         }
-        nsecChain = layout.get(U64, NSEC_CHAIN);
-        nsecCount = layout.get(U32, NSEC_CHAIN_LENGTH);
-        require(slots + 8L * slotCount == nsecChain, SLOTS, "slots do not end where the NSEC chain starts");
-        require(nsecCount >= 0 && nsecChain + 8L * nsecCount == answers, NSEC_CHAIN,
-                "the NSEC chain does not end where the answers start");
+        denialChain = layout.get(U64, DENIAL_CHAIN);
+        denialCount = layout.get(U32, DENIAL_CHAIN_LENGTH);
+        nsec3Nodes = layout.get(U64, NSEC3_NODES);
+        nsec3Count = layout.get(U32, NSEC3_NODES_LENGTH);
+        require(slots + 8L * slotCount == denialChain, SLOTS, "slots do not end where the denial chain starts");
+        require(denialCount >= 0 && denialChain + 8L * denialCount == nsec3Nodes, DENIAL_CHAIN,
+                "the denial chain does not end where the NSEC3 of the nodes start");
+        require(nsec3Count >= 0 && nsec3Nodes + (long) NSEC3_ENTRY * nsec3Count == answers, NSEC3_NODES,
+                "the NSEC3 of the nodes do not end where the answers start");
         if (answersLength < 0 || answers + answersLength != negative) {
             throw malformed(ANSWERS, "answers of " + answersLength);
         }

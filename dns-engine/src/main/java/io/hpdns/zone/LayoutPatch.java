@@ -149,8 +149,10 @@ public final class LayoutPatch {
         if (!replacesApex()) {
             layout.set(U64, SOA, moved(previous.soa()));
         }
-        layout.set(U64, NSEC_CHAIN, plainSize);
-        layout.set(U32, NSEC_CHAIN_LENGTH, 0);
+        layout.set(U64, DENIAL_CHAIN, plainSize);
+        layout.set(U32, DENIAL_CHAIN_LENGTH, 0);
+        layout.set(U64, NSEC3_NODES, plainSize);
+        layout.set(U32, NSEC3_NODES_LENGTH, 0);
         layout.set(U64, ANSWERS, plainSize);
         layout.set(U64, ANSWERS_LENGTH, 0);
         layout.set(U64, NEGATIVE, plainSize);

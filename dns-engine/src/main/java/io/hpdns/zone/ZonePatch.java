@@ -115,9 +115,9 @@ public final class ZonePatch {
         if (!source.everyRecordOnce()) {
             return new Whole("the file held a record twice");
         }
-        if (previous.nsecCount() > 0) {
+        if (previous.denialCount() > 0) {
             // The chain's entries are node offsets, which a patch moves.
-            return new Whole("the zone has an NSEC chain");
+            return new Whole("the zone has an NSEC or NSEC3 chain");
         }
         return new ZonePatch(previous, source, file, text).read();
     }
@@ -450,8 +450,9 @@ public final class ZonePatch {
             if (!changed.contains(ByteBuffer.wrap(key)) && !(node.isEmptyNonTerminal() && was == CompiledZone.NONE)) {
                 continue;
             }
-            if (node.rrset(DnsConstants.TYPE_NSEC) != null) {
-                return new Whole("an NSEC chain appears");
+            if (node.rrset(DnsConstants.TYPE_NSEC) != null || node.rrset(DnsConstants.TYPE_NSEC3) != null
+                    || node.rrset(DnsConstants.TYPE_NSEC3PARAM) != null) {
+                return new Whole("an NSEC or NSEC3 chain appears");
             }
             if (was == CompiledZone.NONE) {
                 added++;

@@ -120,6 +120,8 @@ public final class EngineFixture {
             zones.put(origin, zoneFile(origin + "zone"));
         }
         zones.put("signed.example.", zoneFile("signed/signed.example.zone"));
+        zones.put("nsec3.example.", zoneFile("signed/nsec3.example.zone"));
+        zones.put("optout.example.", zoneFile("signed/optout.example.zone"));
         return zones;
     }
 

@@ -49,6 +49,8 @@ class PrecompiledAnswerEquivalenceTest {
             EngineFixture.zone("negttl.example.", "negttl.example.zone"),
             EngineFixture.zone("huge.example.", "huge.example.zone"),
             Rfc4035DnssecTest.ZONE,
+            Rfc5155Nsec3Test.ZONE,
+            Rfc5155Nsec3Test.OPT_OUT,
         };
 
         Coverage coverage = compare(zones);

@@ -44,7 +44,7 @@ public final class QueryBattery {
     private static final int CAA = 257;
     private static final int[] TYPES = {
         Type.A, Type.AAAA, Type.NS, Type.SOA, Type.MX, Type.TXT, Type.CNAME, Type.DS, Type.ANY, Type.SRV,
-        Type.DNAME, Type.RRSIG, Type.NSEC, Type.DNSKEY, CAA, 65280, 0xFFFE
+        Type.DNAME, Type.RRSIG, Type.NSEC, Type.DNSKEY, Type.NSEC3, Type.NSEC3PARAM, CAA, 65280, 0xFFFE
     };
     private static final byte[] NSID = "ns1.equivalence.test".getBytes(StandardCharsets.US_ASCII);
     private static final TsigKey KEY = new TsigKey(EngineFixture.name("transfer-key."), TSIG.HMAC_SHA256,

@@ -11,9 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hpdns.zone.CompiledZone;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,8 +19,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
-import org.xbill.DNS.Master;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
@@ -259,42 +255,13 @@ class Rfc4035DnssecTest {
                 });
     }
 
-    /** Every owner of the zone, and names below them that do not exist or are synthesized. */
     static Stream<Arguments> everyNameAndBufferSize() throws IOException {
-        Set<String> names = new LinkedHashSet<>();
-        try (Master master = new Master(EngineFixture.zoneFile("signed/signed.example.zone").toString())) {
-            for (Record record; (record = master.nextRecord()) != null; ) {
-                names.add(record.getName().toString());
-                names.add("below." + record.getName());
-            }
-        }
-        List<Arguments> cases = new ArrayList<>();
-        for (String qname : names) {
-            for (int size : new int[] {512, 700, 1232}) {
-                for (int type : new int[] {Type.A, Type.MX, Type.ANY, Type.DNSKEY, Type.DS, Type.NSEC}) {
-                    cases.add(Arguments.of(qname, type, size));
-                }
-            }
-        }
-        return cases.stream();
+        return SignedReplies.everyNameTypeAndBufferSize("signed/signed.example.zone");
     }
 
     @ParameterizedTest(name = "{0} {1} in {2} octets")
     @MethodSource("everyNameAndBufferSize")
     void signaturesAreNeverSplitFromTheirRRsets(String qname, int type, int size) {
-        // RFC 4035 §3.1.1: an RRset that fits without its RRSIGs is left out too, and TC set
-        Message query = withEdns(query(qname, type), size, 0, ExtendedFlags.DO);
-        Reply reply = engine.udp(query);
-        if (reply.flag(Flags.TC)) {
-            for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
-                for (RRset rrset : SignedReplies.rrsets(reply.records(section)).values()) {
-                    if (rrset.getType() != Type.NS && rrset.getType() != Type.CNAME) {
-                        assertThat(rrset.sigs()).as(rrset + " in " + reply).isNotEmpty();
-                    }
-                }
-            }
-            return;
-        }
-        validator.assertSigned(reply);
+        validator.assertSignedOrTruncated(engine.udp(withEdns(query(qname, type), size, 0, ExtendedFlags.DO)));
     }
 }

@@ -1,0 +1,154 @@
+package io.hpdns.zone;
+
+import static io.hpdns.zone.CompiledZone.*;
+
+import io.hpdns.wire.DnsConstants;
+import io.hpdns.wire.WireNames;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The parts of a {@link CompiledZone} layout that deny existence in a signed zone, as
+ * {@link CompiledZoneWriter} writes them after the hash slots: the chain of NSEC owners, or of
+ * NSEC3 owners of the zone's NSEC3PARAM parameters, in canonical order; and in an NSEC3 zone the
+ * NSEC3 of every node and of its wildcard child, hashed here so that no query hashes a name that
+ * exists (RFC 5155 §7.2). Cold path.
+ */
+final class DenialChain {
+    /** The owners, in the zone's order until {@link #write} sorts them. */
+    private final List<Node> chain;
+    private final Nsec3Hash.Parameters nsec3;
+    private final int nodeCount;
+
+    private DenialChain(List<Node> chain, Nsec3Hash.Parameters nsec3, int nodeCount) {
+        this.chain = chain;
+        this.nsec3 = nsec3;
+        this.nodeCount = nodeCount;
+    }
+
+    /**
+     * The zone's chain: NSEC3 when its apex has an NSEC3PARAM of a known hash algorithm (RFC 5155
+     * §4), NSEC otherwise; empty in an unsigned zone.
+     */
+    static DenialChain of(Zone zone) {
+        RRset param = zone.apex().rrset(DnsConstants.TYPE_NSEC3PARAM);
+        Nsec3Hash.Parameters nsec3 = param == null ? null
+                : Nsec3Hash.Parameters.of(Arrays.copyOfRange(param.data(), 2, 2 + RRset.rdataLength(param.data(), 0)));
+        List<Node> chain = new ArrayList<>();
+        for (Node node : zone.nodes()) {
+            if (nsec3 != null ? ownsNsec3Of(node, nsec3) : node.rrset(DnsConstants.TYPE_NSEC) != null) {
+                chain.add(node);
+            }
+        }
+        return new DenialChain(chain, chain.isEmpty() ? null : nsec3, zone.nodeCount());
+    }
+
+    /** The owners in the canonical order of their names (RFC 4034 §6.1). */
+    private List<Node> sorted() {
+        byte[][] keys = new byte[chain.size()][];
+        Integer[] order = new Integer[keys.length];
+        for (int i = 0; i < order.length; i++) {
+            keys[i] = CanonicalOrder.sortKey(chain.get(i).key(), 0);
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(keys[a], keys[b]));
+        List<Node> sorted = new ArrayList<>(order.length);
+        for (int i : order) {
+            sorted.add(chain.get(i));
+        }
+        return sorted;
+    }
+
+    /** Whether the node owns an NSEC3 RRset whose first record has these parameters (one chain, RFC 5155 §7.2). */
+    private static boolean ownsNsec3Of(Node node, Nsec3Hash.Parameters parameters) {
+        RRset rrset = node.rrset(DnsConstants.TYPE_NSEC3);
+        return rrset != null && parameters.match(MemorySegment.ofArray(rrset.data()), 2, RRset.rdataLength(rrset.data(), 0));
+    }
+
+    /** Octets after the slots: the chain, and the NSEC3 of the nodes. */
+    long size() {
+        return 8L * chain.size() + (nsec3 == null ? 0 : (long) NSEC3_ENTRY * nodeCount);
+    }
+
+    /**
+     * Writes the chain at {@code at} and the NSEC3 of the nodes after it into {@code layout}, whose
+     * header, nodes and slots are written.
+     *
+     * @param nodes the zone's nodes in layout order
+     * @param nodeAt the offset of each
+     */
+    void write(MemorySegment layout, long at, List<Node> nodes, long[] nodeAt) {
+        Map<Node, Long> offsets = new IdentityHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            offsets.put(nodes.get(i), nodeAt[i]);
+        }
+        layout.set(U64, DENIAL_CHAIN, at);
+        layout.set(U32, DENIAL_CHAIN_LENGTH, chain.size());
+        Set<Long> owners = new HashSet<>();
+        for (Node node : sorted()) {
+            long owner = offsets.get(node);
+            owners.add(owner);
+            layout.set(U64, at, owner);
+            at += 8;
+        }
+        layout.set(U64, NSEC3_NODES, at);
+        if (nsec3 == null) {
+            return;
+        }
+        layout.set(U32, NSEC3_NODES_LENGTH, nodeCount);
+        Hashed hashed = new Hashed(new CompiledZone(layout), nsec3, owners);
+        byte[] wildcard = new byte[DnsConstants.MAX_NAME_LENGTH + 2];
+        for (int i = 0; i < nodes.size(); i++) {
+            byte[] key = nodes.get(i).key();
+            long own = hashed.nsec3Of(key, key.length);
+            long ofWildcard = own & ~COVERS;
+            if (key.length + 2 <= DnsConstants.MAX_NAME_LENGTH) {
+                // A wildcard child this long cannot exist; no proof is asked about it.
+                wildcard[0] = 1;
+                wildcard[1] = '*';
+                System.arraycopy(key, 0, wildcard, 2, key.length);
+                ofWildcard = hashed.nsec3Of(wildcard, key.length + 2) & ~COVERS;
+            }
+            layout.set(U64, at, nodeAt[i]);
+            layout.set(U64, at + 8, own);
+            layout.set(U64, at + 16, ofWildcard);
+            at += NSEC3_ENTRY;
+        }
+    }
+
+    /** Hashes names and finds the NSEC3 that matches or covers the hash in a layout with its chain. */
+    private static final class Hashed {
+        private final CompiledZone zone;
+        private final Nsec3Hash.Parameters parameters;
+        private final Set<Long> owners;
+        private final Nsec3Hash hash = new Nsec3Hash();
+        private final CanonicalOrder order = new CanonicalOrder();
+        private final byte[] name = new byte[DnsConstants.MAX_NAME_LENGTH + Nsec3Hash.LABEL];
+        private final int[] starts = new int[DnsConstants.MAX_NAME_LENGTH / 2 + 2];
+        private final int originLength;
+
+        Hashed(CompiledZone zone, Nsec3Hash.Parameters parameters, Set<Long> owners) {
+            this.zone = zone;
+            this.parameters = parameters;
+            this.owners = owners;
+            this.originLength = zone.copyName(zone.key(zone.apex()), name, Nsec3Hash.LABEL);
+        }
+
+        /** The NSEC3 owner matching the hash of {@code key[0..length)}, else the covering one with {@link CompiledZone#COVERS}. */
+        long nsec3Of(byte[] key, int length) {
+            hash.label(key, 0, length, parameters, name, 0);
+            int nameLength = Nsec3Hash.LABEL + originLength;
+            long matching = zone.node(name, 0, nameLength);
+            if (matching != NONE && owners.contains(matching)) {
+                return matching;
+            }
+            return zone.denialCovering(name, starts, WireNames.labelStarts(name, 0, starts), order) | COVERS;
+        }
+    }
+}
