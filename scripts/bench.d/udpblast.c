@@ -4,10 +4,11 @@
  * batching server answers; udpblast moves up to 64 queries per sendmmsg/recvmmsg so one core can
  * offer several times that, and a server's own ceiling shows.
  *
- *   udpblast SERVER_IP PORT QUERY_FILE SECONDS [OUTSTANDING]
+ *   udpblast SERVER_IP PORT QUERY_FILE SECONDS [OUTSTANDING [do]]
  *
  * QUERY_FILE has one "NAME TYPE" per line, as dnsperf reads. Keeps OUTSTANDING (default 500)
- * queries in flight, each with its own ID; a query unanswered for 1 s counts as lost. Prints
+ * queries in flight, each with its own ID; a query unanswered for 1 s counts as lost. With "do",
+ * every query sets the DO bit (RFC 3225), as dnsperf -D does. Prints
  * "sent N completed N lost N qps Q".
  */
 #define _GNU_SOURCE
@@ -34,8 +35,8 @@ static double now(void) {
     return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* Encodes "name type" as a query with EDNS (1232); returns its length or -1. */
-static int encode(const char *name, const char *type, uint8_t *out) {
+/* Encodes "name type" as a query with EDNS (1232), DO when dnssec_ok; returns its length or -1. */
+static int encode(const char *name, const char *type, int dnssec_ok, uint8_t *out) {
     int code = 0;
     for (int i = 0; TYPES[i].name; i++)
         if (!strcasecmp(type, TYPES[i].name)) code = TYPES[i].code;
@@ -56,18 +57,19 @@ static int encode(const char *name, const char *type, uint8_t *out) {
     }
     out[p++] = 0;
     out[p++] = code >> 8; out[p++] = code & 0xff; out[p++] = 0; out[p++] = 1;
-    uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0};
+    uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, dnssec_ok ? 0x80 : 0, 0, 0, 0};
     memcpy(out + p, opt, sizeof opt);
     return p + sizeof opt;
 }
 
 int main(int argc, char **argv) {
     if (argc < 5) {
-        fprintf(stderr, "usage: udpblast SERVER_IP PORT QUERY_FILE SECONDS [OUTSTANDING]\n");
+        fprintf(stderr, "usage: udpblast SERVER_IP PORT QUERY_FILE SECONDS [OUTSTANDING [do]]\n");
         return 2;
     }
     int outstanding = argc > 5 ? atoi(argv[5]) : 500;
     if (outstanding < 1 || outstanding > 60000) outstanding = 500;
+    int dnssec_ok = argc > 6 && !strcmp(argv[6], "do");
     FILE *f = fopen(argv[3], "r");
     if (!f) { perror(argv[3]); return 1; }
     size_t cap = 1024, count = 0;
@@ -81,7 +83,7 @@ int main(int argc, char **argv) {
             queries = realloc(queries, cap * MAXQ);
             lengths = realloc(lengths, cap * sizeof(int));
         }
-        int len = encode(name, type, queries[count]);
+        int len = encode(name, type, dnssec_ok, queries[count]);
         if (len > 0) lengths[count++] = len;
     }
     fclose(f);

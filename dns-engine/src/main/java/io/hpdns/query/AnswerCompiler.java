@@ -38,6 +38,10 @@ import java.util.TreeSet;
  * the zone, DS and CNAME are compiled, and those whose response differs are listed. ANY is never
  * compiled: its answer depends on the transport (RFC 8482 §4.1).
  *
+ * <p>In a signed zone each node's responses to a client that sets DO are compiled too, the same
+ * way, with their RRSIGs and denial proofs (RFC 4035 §3.1); only NXDOMAIN, which proves a name
+ * that is no node absent, is left to the writer.
+ *
  * <p>The zone's NXDOMAIN and NODATA are its SOA alone, compiled once for the zone
  * ({@link NegativeAnswer}) and referred to by every node that answers with it. Responses that
  * would be truncated, or that exceed {@link #MAX_COMPILED} octets, are left to the writer.
@@ -66,13 +70,22 @@ public final class AnswerCompiler {
 
     /** {@link #keptAnswers}: compiled anew. */
     private static final int NOT_KEPT = Integer.MIN_VALUE;
+    /**
+     * An OPT record asking for DNSSEC records (RFC 6891 §6.1.2, RFC 3225): root owner, type OPT,
+     * 4096 octets, no extended RCODE, version 0, DO, no options. The reference path answers it with
+     * an OPT of as many octets, last, which compiled responses leave out (the query path writes
+     * its own).
+     */
+    private static final byte[] OPT_WITH_DO = {0, 0, 41, 0x10, 0, 0, 0, (byte) 0x80, 0, 0, 0};
 
     private final CompiledZone zone;
     /** The zone's previous compile, whose answers an unchanged node keeps; null when there is none. */
     private final CompiledZone previous;
     private final QueryProcessor reference;
+    /** Whether the zone is signed: DO responses are compiled too. */
+    private final boolean signed;
     /** The reference path's queries and responses; no client: the server asks itself. */
-    private final Exchange exchange = new Exchange(HEADER_SIZE + MAX_NAME_LENGTH + 4);
+    private final Exchange exchange = new Exchange(HEADER_SIZE + MAX_NAME_LENGTH + 4 + OPT_WITH_DO.length);
     private final byte[] query = exchange.request();
     private final byte[] response = exchange.response();
     /** Every type of the zone's RRsets, and DS and CNAME, which the lookup treats apart. */
@@ -102,6 +115,7 @@ public final class AnswerCompiler {
     private AnswerCompiler(CompiledZone zone, CompiledZone previous, TreeSet<Integer> types) {
         this.zone = zone;
         this.reference = reference(zone);
+        this.signed = zone.signed();
         types.add(TYPE_DS);
         types.add(TYPE_CNAME);
         this.zoneTypes = types.stream().mapToInt(Integer::intValue).toArray();
@@ -110,15 +124,16 @@ public final class AnswerCompiler {
             candidate--;
         }
         this.probe = candidate;
-        Response apex = respond(zone.ownerName(zone.apex()), probe);
+        Response apex = respond(zone.ownerName(zone.apex()), probe, false);
         if (apex != null && apex.authoritative() && apex.rcode() == RCODE_NOERROR && apex.answerCount() == 0
                 && apex.authorityCount() == 1 && apex.additionalCount() == 0) {
             negative = new NegativeAnswer(zone, apex.records());
         }
         // RFC 6672 §2.3: a DNAME at the apex redirects every name below it.
         boolean apexDname = zone.rrset(zone.apex(), TYPE_DNAME) != CompiledZone.NONE;
-        this.previous = negative != null && !apexDname && previous != null && previous.answers().negative() != null
-                ? previous : null;
+        // A signed zone's answers are compiled whole: its signatures change on every signing.
+        this.previous = negative != null && !apexDname && !signed && previous != null
+                && previous.answers().negative() != null ? previous : null;
     }
 
     /** Another compiler for the same zone, for another thread: what it learnt shared, its buffers its own. */
@@ -126,6 +141,7 @@ public final class AnswerCompiler {
         this.zone = other.zone;
         this.previous = other.previous;
         this.reference = reference(zone);
+        this.signed = other.signed;
         this.zoneTypes = other.zoneTypes;
         this.probe = other.probe;
         this.negative = other.negative;
@@ -208,7 +224,7 @@ public final class AnswerCompiler {
         Thread[] others = new Thread[threads];
         RuntimeException[] failures = new RuntimeException[threads];
         for (int t = 0; t < threads; t++) {
-            slices[t] = new PrecompiledAnswers.Builder();
+            slices[t] = new PrecompiledAnswers.Builder(signed);
         }
         for (int t = 1; t < threads; t++) {
             AnswerCompiler compiler = new AnswerCompiler(this);
@@ -383,7 +399,19 @@ public final class AnswerCompiler {
 
     private int compileNode(long node, PrecompiledAnswers.Builder builder, int[] types, Response[] responses) {
         byte[] owner = zone.ownerName(node);
-        Response other = shaped(respond(owner, probe), owner);
+        Response other = shaped(respond(owner, probe, false), owner);
+        int[] candidates = candidates(node, other);
+        int at = builder.add(other, types, responses, typed(owner, candidates, other, false, types, responses));
+        if (signed && at != PrecompiledAnswers.NOT_COMPILED) {
+            Response otherForDnssec = shaped(respond(owner, probe, true), owner);
+            builder.addForDnssec(otherForDnssec, types, responses,
+                    typed(owner, candidates, otherForDnssec, true, types, responses));
+        }
+        return at;
+    }
+
+    /** The types that may have a response of their own at the node, given the response to every other. */
+    private int[] candidates(long node, Response other) {
         int[] candidates;
         if (other.negative() && other.rcode() == RCODE_NOERROR) {
             // Each type once: RRSIG makes an RRset per type covered.
@@ -402,15 +430,21 @@ public final class AnswerCompiler {
         } else {
             candidates = zoneTypes;
         }
+        return candidates;
+    }
+
+    /** Compiles the candidates' responses into {@code types} and {@code responses}: those that differ from {@code other}. */
+    private int typed(byte[] owner, int[] candidates, Response other, boolean dnssecOk, int[] types,
+                      Response[] responses) {
         int count = 0;
         for (int type : candidates) {
-            Response r = shaped(respond(owner, type), owner);
+            Response r = shaped(respond(owner, type, dnssecOk), owner);
             if (!r.equals(other)) {
                 types[count] = type;
                 responses[count++] = r;
             }
         }
-        return builder.add(other, types, responses, count);
+        return count;
     }
 
     /** The zone's negative answer in place of a response that is just that; else the response. */
@@ -426,11 +460,11 @@ public final class AnswerCompiler {
     }
 
     /**
-     * The reference path's response to {@code owner}/{@code type} class IN over TCP without EDNS
-     * (no size limit short of 64 KiB, no OPT), without its header and question; null when it is
-     * truncated, failed, or longer than {@link #MAX_COMPILED}.
+     * The reference path's response to {@code owner}/{@code type} class IN over TCP (no size limit
+     * short of 64 KiB) without EDNS, or with DO, its OPT left out; without its header and question;
+     * null when it is truncated, failed, or longer than {@link #MAX_COMPILED}.
      */
-    private Response respond(byte[] owner, int type) {
+    private Response respond(byte[] owner, int type, boolean dnssecOk) {
         int nameLen = WireNames.length(owner, 0);
         Arrays.fill(query, 0, HEADER_SIZE, (byte) 0);
         query[5] = 1; // QDCOUNT
@@ -441,7 +475,13 @@ public final class AnswerCompiler {
         query[p + 2] = 0;
         query[p + 3] = CLASS_IN;
         int recordsAt = p + 4;
-        exchange.received(recordsAt, Protocol.TCP, 0);
+        int queryLength = recordsAt;
+        if (dnssecOk) {
+            query[11] = 1; // ARCOUNT
+            System.arraycopy(OPT_WITH_DO, 0, query, recordsAt, OPT_WITH_DO.length);
+            queryLength += OPT_WITH_DO.length;
+        }
+        exchange.received(queryLength, Protocol.TCP, 0);
         int length = reference.answer(exchange);
         if (length < recordsAt || length > MAX_COMPILED || u16(4) != 1) {
             return null;
@@ -451,7 +491,17 @@ public final class AnswerCompiler {
         if ((flags & FLAG_TC) != 0 || rcode == RCODE_SERVFAIL) {
             return null;
         }
-        return new Response((flags & FLAG_AA) != 0, rcode, false, u16(6), u16(8), u16(10),
+        int additional = u16(10);
+        if (dnssecOk) {
+            // The OPT is the last record, as long as the query's.
+            if (additional == 0 || length - OPT_WITH_DO.length < recordsAt
+                    || response[length - OPT_WITH_DO.length + 2] != 41) {
+                return null;
+            }
+            additional--;
+            length -= OPT_WITH_DO.length;
+        }
+        return new Response((flags & FLAG_AA) != 0, rcode, false, u16(6), u16(8), additional,
                 Arrays.copyOfRange(response, recordsAt, length));
     }
 

@@ -237,18 +237,18 @@ public final class QueryProcessor implements QueryHandler {
                     : error(RCODE_SERVFAIL, edns, EDE_NOT_READY);
         }
         byte[] nsid = nsidFor(edns);
-        // ANY depends on the transport (RFC 8482 §4.1) and is never compiled; nor are the answers
-        // of a signed zone with their RRSIGs and proofs, for DO.
-        boolean compiled = usePrecompiled && !(query.dnssecOk() && zone.signed());
-        if (compiled && query.qtype() != TYPE_ANY) {
-            int length = answerPrecompiled(zone, edns, nsid);
+        // A signed zone's answers to DO carry its RRSIGs and proofs: compiled apart.
+        boolean dnssec = query.dnssecOk() && zone.signed();
+        // ANY depends on the transport (RFC 8482 §4.1) and is never compiled.
+        if (usePrecompiled && query.qtype() != TYPE_ANY) {
+            int length = answerPrecompiled(zone, dnssec, edns, nsid);
             if (length >= 0) {
                 return length;
             }
         }
         lookup.lookup(zone, query.qnameLower(), query.qnameLength(), query.labelStarts(), query.labelCount(),
                 query.qtype(), protocol == Protocol.TCP, query.dnssecOk(), answer);
-        if (compiled && isNegativeOnly(zone)) {
+        if (usePrecompiled && !dnssec && isNegativeOnly(zone)) {
             int length = answerNegative(zone, answer.rcode(), edns, nsid);
             if (length >= 0) {
                 return length;
@@ -286,13 +286,13 @@ public final class QueryProcessor implements QueryHandler {
      * question matches but for letter case (RFC 4343), so they follow the client's question as
      * they are.
      */
-    private int answerPrecompiled(CompiledZone zone, boolean edns, byte[] nsid) {
+    private int answerPrecompiled(CompiledZone zone, boolean dnssec, boolean edns, byte[] nsid) {
         long node = zone.node(query.qnameLower(), 0, query.qnameLength());
         if (node == CompiledZone.NONE) {
             return -1;
         }
         PrecompiledAnswers answers = zone.answers();
-        int r = answers.find(zone.answersAt(node), query.qtype());
+        int r = answers.find(zone.answersAt(node), query.qtype(), dnssec);
         if (r < 0) {
             return -1;
         }

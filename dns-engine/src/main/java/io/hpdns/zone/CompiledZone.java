@@ -175,7 +175,7 @@ public final class CompiledZone implements Authority {
                 layout.asSlice(layout.get(U64, NEGATIVE), negativeLength).toArray(JAVA_BYTE), originKey.length,
                 originLabels);
         this.answers = answersLength == 0 && negative == null ? PrecompiledAnswers.NONE
-                : new PrecompiledAnswers(layout.asSlice(answersAt, answersLength), negative);
+                : new PrecompiledAnswers(layout.asSlice(answersAt, answersLength), negative, signed);
     }
 
     private static Name originOf(MemorySegment layout) {

@@ -21,13 +21,16 @@ import java.util.Arrays;
  * and the RCODE in the low four bits) followed, when compiled and not negative, by ANCOUNT,
  * NSCOUNT, ARCOUNT and the length of the records (two octets each) and the records. A response
  * that is not compiled leaves its query types to the writer.
+ *
+ * <p>In a signed zone a node's answers are two such blocks: the responses without DNSSEC records,
+ * then those to a client that set DO, with RRSIGs and denial proofs (RFC 4035 §3.1).
  */
 public final class PrecompiledAnswers {
     /** For {@link CompiledZone#answersAt}: nothing compiled for the node. */
     public static final int NOT_COMPILED = -1;
 
     /** A zone's answers before they are compiled: every query goes through the writer. */
-    public static final PrecompiledAnswers NONE = new PrecompiledAnswers(MemorySegment.ofArray(new byte[0]), null);
+    public static final PrecompiledAnswers NONE = new PrecompiledAnswers(MemorySegment.ofArray(new byte[0]), null, false);
 
     private static final int AUTHORITATIVE = 0x80;
     private static final int COMPILED = 0x40;
@@ -39,20 +42,28 @@ public final class PrecompiledAnswers {
 
     private final MemorySegment bytes;
     private final NegativeAnswer negative;
+    /** Whether each node has a second block, for DO. */
+    private final boolean signed;
 
     /** Answers laid out by a {@link Builder}, as {@link CompiledZone} holds them. */
-    PrecompiledAnswers(MemorySegment bytes, NegativeAnswer negative) {
+    PrecompiledAnswers(MemorySegment bytes, NegativeAnswer negative, boolean signed) {
         this.bytes = bytes;
         this.negative = negative;
+        this.signed = signed;
     }
 
     /**
      * The response for {@code qtype} among a node's answers at {@code at}, or -1 when the writer
      * must answer it.
+     *
+     * @param dnssecOk the response to a client that set DO, in a signed zone
      */
-    public int find(int at, int qtype) {
+    public int find(int at, int qtype, boolean dnssecOk) {
         if (at < 0) {
             return -1;
+        }
+        if (dnssecOk) {
+            at += blockLength(at);
         }
         int typed = octet(at);
         int other = at + 1;
@@ -76,8 +87,14 @@ public final class PrecompiledAnswers {
         return (octet(other) & COMPILED) != 0 && isNegative(other) && rcode(other) == 0;
     }
 
-    /** Octets of the node's answers at {@code at}. */
+    /** Octets of the node's answers at {@code at}: in a signed zone, both blocks. */
     public int length(int at) {
+        int length = blockLength(at);
+        return signed ? length + blockLength(at + length) : length;
+    }
+
+    /** Octets of the block of responses at {@code at}. */
+    private int blockLength(int at) {
         int p = after(at + 1);
         for (int i = octet(at); i > 0; i--) {
             p = after(p + 2);
@@ -86,8 +103,8 @@ public final class PrecompiledAnswers {
     }
 
     /**
-     * Where each of the node's responses at {@code at} starts: the response for every other type,
-     * then each typed one. Cold path.
+     * Where each of the node's responses without DNSSEC records at {@code at} starts: the response
+     * for every other type, then each typed one. Cold path.
      */
     public int[] responses(int at) {
         int[] starts = new int[1 + octet(at)];
@@ -192,13 +209,26 @@ public final class PrecompiledAnswers {
 
         private byte[] bytes = new byte[1 << 16];
         private int size;
-        /** Shared by every node whose every answer is the zone's NODATA: the empty non-terminals. */
+        /**
+         * Shared by every node whose every answer is the zone's NODATA: the empty non-terminals of
+         * a zone that is not signed (in a signed one, each proves its own); else {@link #NOT_COMPILED}.
+         */
         private final int allNodata;
 
+        /** The answers of a zone that is not signed. */
         public Builder() {
-            allNodata = size;
-            put(0);
-            write(NODATA);
+            this(false);
+        }
+
+        /** @param signed whether each node's answers are followed by those for DO ({@link #addForDnssec}) */
+        public Builder(boolean signed) {
+            if (signed) {
+                allNodata = NOT_COMPILED;
+            } else {
+                allNodata = size;
+                put(0);
+                write(NODATA);
+            }
         }
 
         /**
@@ -209,7 +239,7 @@ public final class PrecompiledAnswers {
          * @param types the query types with a response of their own in {@code responses}
          */
         public int add(Response other, int[] types, Response[] responses, int count) {
-            if (count == 0 && other.equals(NODATA)) {
+            if (count == 0 && other.equals(NODATA) && allNodata != NOT_COMPILED) {
                 return allNodata;
             }
             long length = 1 + length(other);
@@ -228,6 +258,18 @@ public final class PrecompiledAnswers {
                 write(responses[i]);
             }
             return at;
+        }
+
+        /**
+         * In a signed zone, adds the answers to a client that set DO of the node whose answers
+         * {@link #add} just added, compiled: right after them. When they cannot be laid out, the
+         * node answers DO from the writer.
+         */
+        public void addForDnssec(Response other, int[] types, Response[] responses, int count) {
+            if (add(other, types, responses, count) == NOT_COMPILED) {
+                put(0);
+                write(Response.NOT_COMPILED);
+            }
         }
 
         /**
