@@ -17,6 +17,8 @@ import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -168,7 +170,7 @@ public final class AnswerCompiler {
     static CompiledZone compile(Zone loaded, CompiledZone previous, int threads) {
         CompiledZone zone = CompiledZoneWriter.write(loaded);
         Answers answers = answers(zone, previous, threads);
-        return CompiledZoneWriter.withAnswers(zone, answers.compiled(), answers.negative(), answers.at());
+        return CompiledZoneWriter.withAnswers(zone, answers.parts(), answers.negative(), answers.at());
     }
 
     /**
@@ -185,10 +187,11 @@ public final class AnswerCompiler {
         try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, CompiledZoneWriter.plainSize(loaded))) {
             CompiledZone zone = CompiledZoneWriter.write(loaded, draft.layout());
             Answers answers = answers(zone, previous, threads(loaded));
-            byte[] rest = CompiledZoneWriter.answersAndNegative(answers.compiled(), answers.negative());
-            CompiledZoneWriter.setAnswers(zone, answers.compiled().length(), rest.length - answers.compiled().length(),
-                    answers.at());
-            draft.publish(rest);
+            ByteBuffer negative = CompiledZoneWriter.negative(answers.negative());
+            CompiledZoneWriter.setAnswers(zone, answers.length(), negative.remaining(), answers.at());
+            List<ByteBuffer> rest = new ArrayList<>(answers.parts());
+            rest.add(negative);
+            draft.publish(rest.toArray(ByteBuffer[]::new));
             return answers.kept();
         }
     }
@@ -199,10 +202,15 @@ public final class AnswerCompiler {
     }
 
     /**
-     * A zone's compiled answers: the answers, its negative answer (null when it has none) and,
-     * for each node in layout order, where its answers start.
+     * A zone's compiled answers: the answers, in parts to be laid out one after the other, its
+     * negative answer (null when it has none) and, for each node in layout order, where its answers
+     * start.
      */
-    private record Answers(PrecompiledAnswers.Builder compiled, NegativeAnswer negative, int[] at, int kept) {}
+    private record Answers(List<ByteBuffer> parts, NegativeAnswer negative, int[] at, int kept) {
+        long length() {
+            return parts.stream().mapToLong(ByteBuffer::remaining).sum();
+        }
+    }
 
     private static Answers answers(CompiledZone zone, CompiledZone previous, int threads) {
         long[] nodes = new long[zone.nodeCount()];
@@ -215,7 +223,8 @@ public final class AnswerCompiler {
 
     /**
      * Compiles {@code threads} slices of the nodes side by side, each into a layout of its own,
-     * then appends the slices' layouts to the first's and moves their offsets along.
+     * laid out one after the other (not copied together): each slice's offsets move along by the
+     * slices before it.
      */
     private Answers compile(long[] nodes, int threads) {
         int[] answersAt = new int[nodes.length];
@@ -239,19 +248,26 @@ public final class AnswerCompiler {
             });
         }
         kept[0] = compileSlice(nodes, 0, from(nodes, 1, threads), slices[0], answersAt);
+        List<ByteBuffer> parts = new ArrayList<>(List.of(slices[0].contents()));
+        long base = slices[0].length();
         for (int t = 1; t < threads; t++) {
             joinUninterruptibly(others[t]);
             if (failures[t] != null) {
                 throw failures[t];
             }
-            int base = slices[0].append(slices[t]);
+            // Answers past 2 GB cannot be pointed at: that slice's nodes are left to the writer.
+            boolean fits = base + slices[t].length() <= PrecompiledAnswers.Builder.maxSize();
             for (int i = from(nodes, t, threads); i < from(nodes, t + 1, threads); i++) {
                 if (answersAt[i] != PrecompiledAnswers.NOT_COMPILED) {
-                    answersAt[i] = base == PrecompiledAnswers.NOT_COMPILED ? base : answersAt[i] + base;
+                    answersAt[i] = fits ? (int) (answersAt[i] + base) : PrecompiledAnswers.NOT_COMPILED;
                 }
             }
+            if (fits) {
+                parts.add(slices[t].contents());
+                base += slices[t].length();
+            }
         }
-        return new Answers(slices[0], negative, answersAt, Arrays.stream(kept).sum());
+        return new Answers(parts, negative, answersAt, Arrays.stream(kept).sum());
     }
 
     /** The first node of slice {@code slice} of {@code slices}. */
@@ -403,15 +419,29 @@ public final class AnswerCompiler {
         int[] candidates = candidates(node, other);
         int at = builder.add(other, types, responses, typed(owner, candidates, other, false, types, responses));
         if (signed && at != PrecompiledAnswers.NOT_COMPILED) {
-            Response otherForDnssec = shaped(respond(owner, probe, true), owner);
-            builder.addForDnssec(otherForDnssec, types, responses,
-                    typed(owner, candidates, otherForDnssec, true, types, responses));
+            if (isHashedOwner(node)) {
+                // Asked for by no resolver (their names are hashes), and long with the proofs of
+                // a name that does not exist: left to the writer.
+                builder.addForDnssec(Response.NOT_COMPILED, types, responses, 0);
+            } else {
+                Response otherForDnssec = shaped(respond(owner, probe, true), owner);
+                builder.addForDnssec(otherForDnssec, types, responses,
+                        typed(owner, candidates, otherForDnssec, true, types, responses));
+            }
         }
         return at;
     }
 
+    /** An NSEC3's owner, which answers every type as a name that does not exist (RFC 5155 §7.2.9). */
+    private boolean isHashedOwner(long node) {
+        return zone.nsec3() != null && zone.isNsec3Only(node);
+    }
+
     /** The types that may have a response of their own at the node, given the response to every other. */
     private int[] candidates(long node, Response other) {
+        if (isHashedOwner(node)) {
+            return new int[0];
+        }
         int[] candidates;
         if (other.negative() && other.rcode() == RCODE_NOERROR) {
             // Each type once: RRSIG makes an RRset per type covered.

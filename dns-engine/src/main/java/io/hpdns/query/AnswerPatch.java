@@ -153,10 +153,10 @@ public final class AnswerPatch {
         if (previousAnswers + builder.length() > Integer.MAX_VALUE - 16) {
             throw new IOException("the zone's answers pass 2 GB: it is compiled whole");
         }
-        byte[] rest = CompiledZoneWriter.answersAndNegative(builder, compiler.negative());
+        ByteBuffer negative = CompiledZoneWriter.negative(compiler.negative());
         CompiledZoneWriter.setPatchedAnswers(zone, at, answersAt, previousAnswers + builder.length(),
-                rest.length - builder.length());
-        draft.publishPatched(rest, written);
+                negative.remaining());
+        draft.publishPatched(written, builder.contents(), negative);
         return new Result(at.length, unused);
     }
 

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import io.hpdns.wire.DnsConstants;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -117,25 +118,34 @@ public final class CompiledZoneWriter {
      * @param answersAt for each node in layout order ({@link CompiledZone#firstNode()} on), where its
      *     answers start in {@code answers}, or {@link PrecompiledAnswers#NOT_COMPILED}
      */
-    public static CompiledZone withAnswers(CompiledZone zone, PrecompiledAnswers.Builder answers,
-                                           NegativeAnswer negative, int[] answersAt) {
+    public static CompiledZone withAnswers(CompiledZone zone, List<ByteBuffer> answers, NegativeAnswer negative,
+                                           int[] answersAt) {
         MemorySegment plain = zone.layout();
-        byte[] tail = answersAndNegative(answers, negative);
-        MemorySegment layout = Arena.ofAuto().allocate(plain.byteSize() + tail.length, 8);
+        ByteBuffer tail = negative(negative);
+        long answersLength = 0;
+        for (ByteBuffer part : answers) {
+            answersLength += part.remaining();
+        }
+        MemorySegment layout = Arena.ofAuto().allocate(plain.byteSize() + answersLength + tail.remaining(), 8);
         MemorySegment.copy(plain, 0, layout, 0, plain.byteSize());
-        MemorySegment.copy(tail, 0, layout, JAVA_BYTE, plain.byteSize(), tail.length);
-        setAnswers(new CompiledZone(layout), answers.length(), tail.length - answers.length(), answersAt);
+        long at = plain.byteSize();
+        for (ByteBuffer part : answers) {
+            MemorySegment.copy(MemorySegment.ofBuffer(part), 0, layout, at, part.remaining());
+            at += part.remaining();
+        }
+        MemorySegment.copy(MemorySegment.ofBuffer(tail), 0, layout, at, tail.remaining());
+        setAnswers(new CompiledZone(layout), answersLength, tail.remaining(), answersAt);
         return new CompiledZone(layout);
     }
 
-    /** The octets that follow the plain layout: the answers, then the negative answer. */
-    public static byte[] answersAndNegative(PrecompiledAnswers.Builder answers, NegativeAnswer negative) {
-        return answers.layoutFollowedBy(negative == null ? new byte[0] : negative.toLayout());
+    /** The zone's negative answer as it follows the answers in the layout; nothing when it has none. */
+    public static ByteBuffer negative(NegativeAnswer negative) {
+        return ByteBuffer.wrap(negative == null ? new byte[0] : negative.toLayout());
     }
 
     /**
-     * Points a plain layout ({@link #write}) at the answers that follow it
-     * ({@link #answersAndNegative}): the header's lengths and offsets and each node's answers
+     * Points a plain layout ({@link #write}) at the answers and the negative answer that follow it
+     * ({@link #negative}): the header's lengths and offsets and each node's answers
      * offset, all in the plain part, which is all {@code zone} needs to cover.
      *
      * @param answersAt for each node in layout order ({@link CompiledZone#firstNode()} on), where its

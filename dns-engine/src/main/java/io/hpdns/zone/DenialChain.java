@@ -3,15 +3,12 @@ package io.hpdns.zone;
 import static io.hpdns.zone.CompiledZone.*;
 
 import io.hpdns.wire.DnsConstants;
-import io.hpdns.wire.WireNames;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The parts of a {@link CompiledZone} layout that deny existence in a signed zone, as
@@ -40,9 +37,11 @@ final class DenialChain {
         RRset param = zone.apex().rrset(DnsConstants.TYPE_NSEC3PARAM);
         Nsec3Hash.Parameters nsec3 = param == null ? null
                 : Nsec3Hash.Parameters.of(Arrays.copyOfRange(param.data(), 2, 2 + RRset.rdataLength(param.data(), 0)));
+        int hashedLength = Nsec3Hash.LABEL + zone.apex().key().length;
         List<Node> chain = new ArrayList<>();
         for (Node node : zone.nodes()) {
-            if (nsec3 != null ? ownsNsec3Of(node, nsec3) : node.rrset(DnsConstants.TYPE_NSEC) != null) {
+            if (nsec3 != null ? isHashedOwner(node, hashedLength) && ownsNsec3Of(node, nsec3)
+                    : node.rrset(DnsConstants.TYPE_NSEC) != null) {
                 chain.add(node);
             }
         }
@@ -63,6 +62,11 @@ final class DenialChain {
             sorted.add(chain.get(i));
         }
         return sorted;
+    }
+
+    /** Whether the node's name is a hashed owner name: one label of 32 octets under the apex (RFC 5155 §3). */
+    private static boolean isHashedOwner(Node node, int hashedLength) {
+        return node.key().length == hashedLength && node.key()[0] == Nsec3Hash.LABEL - 1;
     }
 
     /** Whether the node owns an NSEC3 RRset whose first record has these parameters (one chain, RFC 5155 §7.2). */
@@ -90,11 +94,11 @@ final class DenialChain {
         }
         layout.set(U64, DENIAL_CHAIN, at);
         layout.set(U32, DENIAL_CHAIN_LENGTH, chain.size());
-        Set<Long> owners = new HashSet<>();
-        for (Node node : sorted()) {
-            long owner = offsets.get(node);
-            owners.add(owner);
-            layout.set(U64, at, owner);
+        List<Node> sorted = sorted();
+        long[] owners = new long[sorted.size()];
+        for (int i = 0; i < owners.length; i++) {
+            owners[i] = offsets.get(sorted.get(i));
+            layout.set(U64, at, owners[i]);
             at += 8;
         }
         layout.set(U64, NSEC3_NODES, at);
@@ -102,7 +106,7 @@ final class DenialChain {
             return;
         }
         layout.set(U32, NSEC3_NODES_LENGTH, nodeCount);
-        Hashed hashed = new Hashed(new CompiledZone(layout), nsec3, owners);
+        Hashed hashed = new Hashed(nsec3, sorted, owners);
         byte[] wildcard = new byte[DnsConstants.MAX_NAME_LENGTH + 2];
         for (int i = 0; i < nodes.size(); i++) {
             byte[] key = nodes.get(i).key();
@@ -122,33 +126,38 @@ final class DenialChain {
         }
     }
 
-    /** Hashes names and finds the NSEC3 that matches or covers the hash in a layout with its chain. */
+    /**
+     * Hashes names and finds the NSEC3 that matches or covers the hash, among the chain's owners in
+     * order. Every owner is one hash label under the apex, so the chain's order is the order of
+     * these labels, compared as octets.
+     */
     private static final class Hashed {
-        private final CompiledZone zone;
         private final Nsec3Hash.Parameters parameters;
-        private final Set<Long> owners;
+        private final long[] owners;
+        /** The hash label of each owner, in the chain's order. */
+        private final byte[][] labels;
         private final Nsec3Hash hash = new Nsec3Hash();
-        private final CanonicalOrder order = new CanonicalOrder();
-        private final byte[] name = new byte[DnsConstants.MAX_NAME_LENGTH + Nsec3Hash.LABEL];
-        private final int[] starts = new int[DnsConstants.MAX_NAME_LENGTH / 2 + 2];
-        private final int originLength;
+        private final byte[] label = new byte[Nsec3Hash.LABEL];
 
-        Hashed(CompiledZone zone, Nsec3Hash.Parameters parameters, Set<Long> owners) {
-            this.zone = zone;
+        Hashed(Nsec3Hash.Parameters parameters, List<Node> chain, long[] owners) {
             this.parameters = parameters;
             this.owners = owners;
-            this.originLength = zone.copyName(zone.key(zone.apex()), name, Nsec3Hash.LABEL);
+            this.labels = new byte[chain.size()][];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = Arrays.copyOf(chain.get(i).key(), Nsec3Hash.LABEL);
+            }
         }
 
         /** The NSEC3 owner matching the hash of {@code key[0..length)}, else the covering one with {@link CompiledZone#COVERS}. */
         long nsec3Of(byte[] key, int length) {
-            hash.label(key, 0, length, parameters, name, 0);
-            int nameLength = Nsec3Hash.LABEL + originLength;
-            long matching = zone.node(name, 0, nameLength);
-            if (matching != NONE && owners.contains(matching)) {
-                return matching;
+            hash.label(key, 0, length, parameters, label, 0);
+            int i = Arrays.binarySearch(labels, label, Arrays::compareUnsigned);
+            if (i >= 0) {
+                return owners[i];
             }
-            return zone.denialCovering(name, starts, WireNames.labelStarts(name, 0, starts), order) | COVERS;
+            // Before the first: the last covers it (RFC 5155 §3.1.7).
+            int before = -i - 2;
+            return owners[before < 0 ? owners.length - 1 : before] | COVERS;
         }
     }
 }

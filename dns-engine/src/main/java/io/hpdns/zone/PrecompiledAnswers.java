@@ -3,6 +3,7 @@ package io.hpdns.zone;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -327,33 +328,19 @@ public final class PrecompiledAnswers {
             }
         }
 
-        /**
-         * Appends another builder's layout after this one's.
-         *
-         * @return what to add to the offsets {@code other} gave out, or {@link #NOT_COMPILED} when
-         *     the whole would pass 2 GB (its nodes are then left to the writer)
-         */
-        public int append(Builder other) {
-            if ((long) size + other.size > MAX_SIZE) {
-                return NOT_COMPILED;
-            }
-            int base = size;
-            room(other.size);
-            System.arraycopy(other.bytes, 0, bytes, size, other.size);
-            size += other.size;
-            return base;
-        }
-
         /** The layout's octets. */
         public int length() {
             return size;
         }
 
-        /** The layout's octets followed by {@code after}'s, for {@link CompiledZoneWriter}. */
-        byte[] layoutFollowedBy(byte[] after) {
-            byte[] layout = Arrays.copyOf(bytes, size + after.length);
-            System.arraycopy(after, 0, layout, size, after.length);
-            return layout;
+        /** The layout's octets, read only, not copied: valid until more is added. */
+        public ByteBuffer contents() {
+            return ByteBuffer.wrap(bytes, 0, size).asReadOnlyBuffer();
+        }
+
+        /** The most octets the answers of a zone may take: their offsets are 32-bit. */
+        public static long maxSize() {
+            return MAX_SIZE;
         }
     }
 }

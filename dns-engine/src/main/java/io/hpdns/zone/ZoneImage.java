@@ -72,7 +72,7 @@ public final class ZoneImage {
         MemorySegment layout = zone.layout();
         try (Draft draft = draft(file, fingerprint, layout.byteSize())) {
             MemorySegment.copy(layout, 0, draft.layout(), 0, layout.byteSize());
-            draft.publish(new byte[0]);
+            draft.publish();
         }
     }
 
@@ -166,27 +166,30 @@ public final class ZoneImage {
         }
 
         /**
-         * Appends {@code rest} to the layout and makes the file the image (see the class comment).
+         * Appends {@code rest}, one part after another, to the layout and makes the file the image
+         * (see the class comment).
          *
          * @throws ZoneImageException when the layout is malformed; nothing is published
          */
-        public void publish(byte[] rest) throws IOException {
-            publish(rest, null);
+        public void publish(ByteBuffer... rest) throws IOException {
+            publish(null, rest);
         }
 
         /**
-         * As {@link #publish(byte[])} for a layout patched from a checked one
-         * ({@link LayoutPatch}), whose structure is checked where it was written anew:
-         * {@code written}, the nodes written anew.
+         * As {@link #publish} for a layout patched from a checked one ({@link LayoutPatch}), whose
+         * structure is checked where it was written anew: {@code written}, the nodes written anew.
          */
-        public void publishPatched(byte[] rest, long[] written) throws IOException {
-            publish(rest, written);
+        public void publishPatched(long[] written, ByteBuffer... rest) throws IOException {
+            publish(written, rest);
         }
 
-        private void publish(byte[] rest, long[] written) throws IOException {
-            long restAt = mapped.byteSize();
-            writeFully(channel, ByteBuffer.wrap(rest), restAt);
-            long length = restAt + rest.length;
+        private void publish(long[] written, ByteBuffer... rest) throws IOException {
+            long length = mapped.byteSize();
+            for (ByteBuffer part : rest) {
+                int size = part.remaining();
+                writeFully(channel, part, length);
+                length += size;
+            }
             MemorySegment whole = channel.map(FileChannel.MapMode.READ_ONLY, 0, length, arena);
             try {
                 if (written == null) {
