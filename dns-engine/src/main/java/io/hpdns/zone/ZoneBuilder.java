@@ -4,6 +4,7 @@ import io.hpdns.wire.WireNames;
 import io.hpdns.zonefile.ScannedRecord;
 import io.hpdns.zonefile.ZoneFileScanner;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -45,6 +46,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
     private final CompiledZone base;
     /** Names of {@link #base} the checks looked at, as nodes with their RRsets' types only. */
     private final Map<String, PendingNode> baseNodes = new HashMap<>();
+    private final SignatureExpiry expiry = new SignatureExpiry(Instant.now());
 
     /** @param expectedNames how many owner names the zone is expected to have, to size tables up front */
     ZoneBuilder(Name origin, String file, List<ZoneProblem> problems, int expectedNames) {
@@ -103,7 +105,11 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         if (lastNode == null) {
             lastNode = owners.intern(owner, 0);
         }
-        int covered = type == Type.RRSIG ? RRset.coveredBy(rec.data(), 0) : 0;
+        int covered = 0;
+        if (type == Type.RRSIG) {
+            covered = RRset.coveredBy(rec.data(), 0);
+            expiry.signature(rec.data(), 2, RRset.rdataLength(rec.data(), 0), recFile, line);
+        }
         PendingRRset rrset = lastNode.find(type, covered);
         if (rrset == null) {
             rrset = lastNode.add(new PendingRRset(type, covered, rec.ttl(), recFile, line));
@@ -146,6 +152,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
 
     /** Returns the zone, or null when an error was added to the problems. */
     Zone build() {
+        expiry.report(file, problems);
         PendingNode apex = owners.find(apexKey, 0);
         checkApex(apex);
         // One pass over the names, checking each and building its node: for a large zone each
@@ -186,6 +193,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
      * @param apex whether the apex is among them whole, to be checked as a whole zone's
      */
     List<Node> buildChanged(boolean apex) {
+        expiry.report(file, problems);
         if (apex) {
             checkApex(owners.find(apexKey, 0));
         }

@@ -1,0 +1,288 @@
+package io.hpdns.zone;
+
+import io.hpdns.wire.DnsConstants;
+import io.hpdns.wire.WireNames;
+import io.hpdns.zonefile.ScannedRecord;
+import io.hpdns.zonefile.ZoneFileScanner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.NSECRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * The DNSSEC check of a signed zone ({@code hpdns check-zone --dnssec}, like {@code kzonecheck -d
+ * on}): what a validating resolver would find wrong with what the zone serves. Every RRSIG must
+ * have a DNSKEY at the apex with its key tag and algorithm, verify over its RRset, be valid now
+ * and not expire within the window; every authoritative RRset must be signed; the NSEC chain must
+ * link every authoritative name in canonical order with the types it has (RFC 4034 §4.1, §6.1).
+ * Each finding names the record's {@code file:line}. Cold path: a command run by an operator.
+ */
+public final class DnssecCheck {
+    private final Zone zone;
+    private final Instant now;
+    private final Duration window;
+    private final List<ZoneProblem> problems = new ArrayList<>();
+    /** Where each RRset was first written: owner key, type (RRSIG: and type covered). */
+    private final Map<String, Location> first = new HashMap<>();
+    private final List<Signature> signatures = new ArrayList<>();
+    private final List<DNSKEYRecord> keys = new ArrayList<>();
+
+    private record Location(String file, int line) {}
+
+    private record Signature(RRSIGRecord rrsig, Location at) {}
+
+    private DnssecCheck(Zone zone, Instant now, Duration window) {
+        this.zone = zone;
+        this.now = now;
+        this.window = window;
+    }
+
+    /**
+     * Checks the loaded {@code zone} against its master file, read again for the location of each
+     * record.
+     *
+     * @param now the time the signatures must be valid at
+     * @param window how long before they expire a warning is given
+     */
+    public static List<ZoneProblem> check(Zone zone, Path file, Instant now, Duration window) {
+        DnssecCheck check = new DnssecCheck(zone, now, window);
+        check.locate(file);
+        check.keys();
+        if (check.keys.isEmpty()) {
+            check.error(check.first.get(key(zone.apex().key(), Type.SOA)), "no DNSKEY at the apex: the zone is not signed");
+            return check.problems;
+        }
+        check.signatures();
+        check.unsignedRRsets();
+        if (zone.apex().rrset(DnsConstants.TYPE_NSEC) != null) {
+            check.nsecChain();
+        }
+        return check.problems;
+    }
+
+    /** Reads the file again for where each RRset and each RRSIG is written. */
+    private void locate(Path file) {
+        ZoneFileScanner.scan(file, zone.origin(), new ZoneFileScanner.Sink() {
+            @Override
+            public void record(ScannedRecord record) {
+                byte[] owner = NameTable.key(Arrays.copyOf(record.owner(), WireNames.length(record.owner(), 0)));
+                Location at = new Location(record.file(), record.line());
+                int type = record.type();
+                int covered = type == Type.RRSIG ? RRset.coveredBy(record.data(), 0) : 0;
+                first.putIfAbsent(key(owner, type, covered), at);
+                if (type == Type.RRSIG) {
+                    Record rrsig = DnssecCheck.record(owner, type, record.ttl(),
+                            Arrays.copyOfRange(record.data(), 2, record.rdataEnd()));
+                    if (rrsig instanceof RRSIGRecord r) {
+                        signatures.add(new Signature(r, at));
+                    }
+                }
+            }
+
+            @Override
+            public void problem(String problemFile, int line, String message) {
+                // The load reported it already.
+            }
+        });
+    }
+
+    private void keys() {
+        RRset dnskeys = zone.apex().rrset(Type.DNSKEY);
+        if (dnskeys != null) {
+            for (Record r : records(zone.apex(), dnskeys)) {
+                if (r instanceof DNSKEYRecord key) {
+                    keys.add(key);
+                }
+            }
+        }
+    }
+
+    /** RFC 4035 §5.3: each signature's key, validity period and cryptographic check. */
+    private void signatures() {
+        for (Signature s : signatures) {
+            RRSIGRecord rrsig = s.rrsig();
+            String what = "RRSIG " + Type.string(rrsig.getTypeCovered()) + " of " + rrsig.getName();
+            Node node = zone.node(NameTable.key(rrsig.getName().canonicalize().toWire()), 0,
+                    rrsig.getName().toWire().length);
+            RRset covered = node == null ? null : node.rrset(rrsig.getTypeCovered());
+            if (covered == null) {
+                error(s.at(), what + ": the name has no such RRset");
+                continue;
+            }
+            if (!rrsig.getSigner().equals(zone.origin())) {
+                error(s.at(), what + ": signed by " + rrsig.getSigner() + ", not by the zone " + zone.origin());
+                continue;
+            }
+            DNSKEYRecord key = keys.stream().filter(k -> k.getFootprint() == rrsig.getFootprint()
+                    && k.getAlgorithm() == rrsig.getAlgorithm()).findFirst().orElse(null);
+            if (key == null) {
+                error(s.at(), what + ": no DNSKEY with key tag " + rrsig.getFootprint() + " and algorithm "
+                        + rrsig.getAlgorithm() + " at the apex");
+                continue;
+            }
+            if (rrsig.getTimeSigned().isAfter(now)) {
+                error(s.at(), what + ": not valid before " + rrsig.getTimeSigned());
+            } else if (!rrsig.getExpire().isAfter(now)) {
+                error(s.at(), what + ": expired on " + rrsig.getExpire());
+            } else if (rrsig.getExpire().isBefore(now.plus(window))) {
+                warning(s.at(), what + ": expires on " + rrsig.getExpire() + ", within " + window.toDays() + " days");
+            }
+            org.xbill.DNS.RRset rrset = new org.xbill.DNS.RRset();
+            records(node, covered).forEach(rrset::addRR);
+            try {
+                // At a time it is valid, so that a bad signature and a bad time are told apart.
+                DNSSEC.verify(rrset, rrsig, key, rrsig.getTimeSigned());
+            } catch (DNSSEC.DNSSECException e) {
+                error(s.at(), what + " does not verify with key tag " + rrsig.getFootprint() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** RFC 4035 §2.2: every authoritative RRset is signed; a zone cut's NS and glue are not authoritative. */
+    private void unsignedRRsets() {
+        for (Node node : zone.nodes()) {
+            if (belowCut(node)) {
+                continue;
+            }
+            for (RRset rrset : node.rrsets()) {
+                int type = rrset.type();
+                if (type == Type.RRSIG || node.isZoneCut() && type != Type.DS && type != Type.NSEC) {
+                    continue;
+                }
+                if (signed(node, type) == null) {
+                    error(first.get(key(node.key(), type)), Type.string(type) + " of " + WireNames.toString(node.owner(), 0)
+                            + " has no RRSIG");
+                }
+            }
+        }
+    }
+
+    /**
+     * RFC 4034 §4.1: the NSECs link the zone's authoritative names (cuts included, empty
+     * non-terminals and glue not) in canonical order, the last back to the apex, each listing the
+     * types of its name.
+     */
+    private void nsecChain() {
+        TreeSet<byte[]> order = new TreeSet<>(Comparator.comparing((byte[] k) -> CanonicalOrder.sortKey(k, 0),
+                Arrays::compareUnsigned));
+        Map<String, Node> byKey = new HashMap<>();
+        for (Node node : zone.nodes()) {
+            if (!node.isEmptyNonTerminal() && !belowCut(node)) {
+                order.add(node.key());
+                byKey.put(WireNames.toString(node.key(), 0), node);
+            }
+        }
+        List<byte[]> names = new ArrayList<>(order);
+        for (int i = 0; i < names.size(); i++) {
+            Node node = byKey.get(WireNames.toString(names.get(i), 0));
+            byte[] next = names.get((i + 1) % names.size());
+            RRset nsec = node.rrset(Type.NSEC);
+            String owner = WireNames.toString(node.owner(), 0);
+            if (nsec == null) {
+                error(first.get(key(node.key(), node.rrsets()[0].type())), owner + " has no NSEC: the chain skips it");
+                continue;
+            }
+            Location at = first.get(key(node.key(), Type.NSEC));
+            NSECRecord record = (NSECRecord) records(node, nsec).getFirst();
+            if (!Arrays.equals(NameTable.key(record.getNext().toWire()), next)) {
+                error(at, "NSEC of " + owner + " names " + record.getNext() + " next, not "
+                        + WireNames.toString(next, 0) + " (RFC 4034 §4.1.1)");
+            }
+            TreeSet<Integer> types = new TreeSet<>();
+            for (RRset rrset : node.rrsets()) {
+                types.add(rrset.type());
+            }
+            TreeSet<Integer> listed = new TreeSet<>();
+            for (int type : record.getTypes()) {
+                listed.add(type);
+            }
+            if (!types.equals(listed)) {
+                error(at, "NSEC of " + owner + " lists " + typeNames(listed) + ", the name has " + typeNames(types)
+                        + " (RFC 4034 §4.1.2)");
+            }
+        }
+    }
+
+    private static String typeNames(TreeSet<Integer> types) {
+        return types.stream().map(Type::string).reduce((a, b) -> a + " " + b).orElse("nothing");
+    }
+
+    /** Whether a zone cut is above the node: it is glue, or hidden by the cut (RFC 2181 §6). */
+    private boolean belowCut(Node node) {
+        byte[] key = node.key();
+        int extra = WireNames.labelCount(key, 0) - zone.originLabels();
+        for (int off = key[0] + 1; --extra > 0; off += key[off] + 1) {
+            Node ancestor = zone.node(key, off, key.length - off);
+            if (ancestor != null && ancestor.isZoneCut()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RRset signed(Node node, int type) {
+        for (RRset rrset : node.rrsets()) {
+            if (rrset.type() == Type.RRSIG && rrset.covered() == type) {
+                return rrset;
+            }
+        }
+        return null;
+    }
+
+    /** The RRset's records as dnsjava's. */
+    private static List<Record> records(Node node, RRset rrset) {
+        List<Record> records = new ArrayList<>();
+        byte[] data = rrset.data();
+        for (int p = 0; p < data.length; p += 2 + RRset.rdataLength(data, p)) {
+            Record r = record(node.owner(), rrset.type(), rrset.ttl(), Arrays.copyOfRange(data, p + 2,
+                    p + 2 + RRset.rdataLength(data, p)));
+            if (r != null) {
+                records.add(r);
+            }
+        }
+        return records;
+    }
+
+    private static Record record(byte[] owner, int type, long ttl, byte[] rdata) {
+        try {
+            return Record.newRecord(new Name(owner), type, DClass.IN, ttl, rdata);
+        } catch (IOException | RuntimeException e) {
+            return null; // the load checked every record
+        }
+    }
+
+    private static String key(byte[] owner, int type) {
+        return key(owner, type, 0);
+    }
+
+    private static String key(byte[] owner, int type, int covered) {
+        return WireNames.toString(owner, 0) + "/" + type + "/" + covered;
+    }
+
+    private void error(Location at, String message) {
+        add(ZoneProblem.Severity.ERROR, at, message);
+    }
+
+    private void warning(Location at, String message) {
+        add(ZoneProblem.Severity.WARNING, at, message);
+    }
+
+    private void add(ZoneProblem.Severity severity, Location at, String message) {
+        problems.add(new ZoneProblem(severity, at == null ? "" : at.file(), at == null ? 0 : at.line(), message));
+    }
+}
