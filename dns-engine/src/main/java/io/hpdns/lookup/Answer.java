@@ -79,16 +79,7 @@ public final class Answer {
         if (contains(section, rrset) || !room(section)) {
             return false;
         }
-        Entry e = entries[section][counts[section]++];
-        e.ownerNode = ownerNode;
-        e.owner = owner;
-        e.ownerOff = ownerOff;
-        e.type = type;
-        e.ttl = ttl;
-        e.rrset = rrset;
-        e.rdata = null;
-        e.required = required;
-        e.signs = false;
+        next(section, ownerNode, owner, ownerOff, type, ttl, rrset).required = required;
         return true;
     }
 
@@ -101,16 +92,7 @@ public final class Answer {
             return;
         }
         Entry signed = entries[section][counts[section] - 1];
-        Entry e = entries[section][counts[section]++];
-        e.ownerNode = signed.ownerNode;
-        e.owner = signed.owner;
-        e.ownerOff = signed.ownerOff;
-        e.type = DnsConstants.TYPE_RRSIG;
-        e.ttl = ttl;
-        e.rrset = rrsig;
-        e.rdata = null;
-        e.required = false;
-        e.signs = true;
+        next(section, signed.ownerNode, signed.owner, signed.ownerOff, DnsConstants.TYPE_RRSIG, ttl, rrsig).signs = true;
     }
 
     /** Adds a synthesized record whose rdata is {@code rdata[off..off+len)}. */
@@ -118,19 +100,26 @@ public final class Answer {
         if (!room(section)) {
             return false;
         }
+        Entry e = next(section, CompiledZone.NONE, owner, ownerOff, type, ttl, CompiledZone.NONE);
+        e.rdata = rdata;
+        e.rdataOff = off;
+        e.rdataLen = len;
+        return true;
+    }
+
+    /** The section's next entry, which {@link #room} made, filled in: no rdata, not required, signing nothing. */
+    private Entry next(int section, long ownerNode, byte[] owner, int ownerOff, int type, long ttl, long rrset) {
         Entry e = entries[section][counts[section]++];
-        e.ownerNode = CompiledZone.NONE;
+        e.ownerNode = ownerNode;
         e.owner = owner;
         e.ownerOff = ownerOff;
         e.type = type;
         e.ttl = ttl;
-        e.rrset = CompiledZone.NONE;
-        e.rdata = rdata;
-        e.rdataOff = off;
-        e.rdataLen = len;
+        e.rrset = rrset;
+        e.rdata = null;
         e.required = false;
         e.signs = false;
-        return true;
+        return e;
     }
 
     /** Makes room for one more entry, growing the section once in a while (not in steady state). */

@@ -10,8 +10,8 @@ import io.hpdns.zone.CompiledZone;
  * and DNAME (RFC 6672): finds the node for the name, or the zone cut or DNAME above it, or the
  * closest encloser and its wildcard, and records the answer in an {@link Answer}. CNAMEs and
  * DNAMEs are followed while the target stays inside the zone. For a client that set DO in a signed
- * zone, each authoritative RRset comes with its RRSIGs and each denial with its NSEC proof
- * (RFC 4035 §3.1).
+ * zone, each authoritative RRset comes with its RRSIGs and each denial with its NSEC or NSEC3
+ * proof ({@link Denial}; RFC 4035 §3.1, RFC 5155 §7.2).
  *
  * <p>One instance per thread; it keeps the current name, and the names it copies out of the zone
  * or synthesizes, in scratch arrays and allocates nothing. Nodes and RRsets are the zone's offsets
@@ -58,8 +58,8 @@ public final class Lookup {
     /** Whether the zone is signed with NSEC3, whose owner names are not names of the zone. */
     private boolean hashedOwners;
     /** While a wildcard answers: the closest encloser it is the child of, and its label in the name. */
-    private long encloser;
-    private int encloserIndex;
+    private long wildcardEncloser;
+    private int wildcardEncloserIndex;
     private Answer answer;
 
     /**
@@ -146,8 +146,8 @@ public final class Lookup {
         if (source != CompiledZone.NONE) {
             // RFC 4592 §3.3.1: the answer is synthesized from the source of synthesis, with the
             // query name as owner.
-            this.encloser = encloser;
-            this.encloserIndex = encloserIndex;
+            wildcardEncloser = encloser;
+            wildcardEncloserIndex = encloserIndex;
             return answerAt(source, true);
         }
         answer.rcode(RCODE_NXDOMAIN);
@@ -211,7 +211,7 @@ public final class Lookup {
         negative();
         if (proofs) {
             if (wildcard) {
-                denial.wildcardNoData(name, starts, labels, encloserIndex, encloser, node);
+                denial.wildcardNoData(name, starts, labels, wildcardEncloserIndex, wildcardEncloser, node);
             } else {
                 denial.noData(name, starts, labels, node);
             }
@@ -226,7 +226,7 @@ public final class Lookup {
      */
     private void proveSynthesis(boolean wildcard) {
         if (wildcard && proofs) {
-            denial.wildcardAnswer(name, starts, labels, encloserIndex);
+            denial.wildcardAnswer(name, starts, labels, wildcardEncloserIndex);
             addProofs();
         }
     }
@@ -251,8 +251,8 @@ public final class Lookup {
 
     /** A question for RRSIG: the signatures of every type, each RRset with its own TTL, as data. */
     private void rrsigAnswer(long node) {
-        for (long r = zone.rrset(node, TYPE_RRSIG); r < zone.nextNode(node) && zone.type(r) == TYPE_RRSIG;
-                r = zone.nextRRset(r)) {
+        long end = zone.nextNode(node);
+        for (long r = zone.rrset(node, TYPE_RRSIG); r < end && zone.type(r) == TYPE_RRSIG; r = zone.nextRRset(r)) {
             answer.add(Answer.ANSWER, owner, ownerOff, r, TYPE_RRSIG, zone.ttl(r), false);
         }
     }
@@ -366,8 +366,8 @@ public final class Lookup {
         long ns = zone.rrset(cut, TYPE_NS);
         answer.add(Answer.AUTHORITY, cut, ns, TYPE_NS, zone.ttl(ns), false);
         if (dnssec) {
-            // RFC 4035 §3.1.4: the DS RRset of a signed child with its RRSIGs, or the NSEC proving
-            // there is none.
+            // RFC 4035 §3.1.4: the DS RRset of a signed child with its RRSIGs, or the NSEC or NSEC3
+            // proving there is none.
             long ds = zone.rrset(cut, TYPE_DS);
             if (ds != CompiledZone.NONE) {
                 add(Answer.AUTHORITY, cut, ds, TYPE_DS, zone.ttl(ds), false);

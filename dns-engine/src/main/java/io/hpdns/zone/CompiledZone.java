@@ -9,11 +9,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
-import static io.hpdns.wire.DnsConstants.TYPE_NSEC3;
-import static io.hpdns.wire.DnsConstants.TYPE_NSEC3PARAM;
-import static io.hpdns.wire.DnsConstants.TYPE_RRSIG;
-import static io.hpdns.wire.DnsConstants.TYPE_SOA;
-
 import io.hpdns.wire.WireNames;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
