@@ -400,22 +400,27 @@ public final class Lookup {
         return type != TYPE_CNAME && additionalNameAt(type) < 0;
     }
 
-    /** Where in an RRset's rdata of this type the name whose addresses go in additional starts; -1: none. */
-    private static int additionalNameAt(int type) {
+    /**
+     * Where in an RRset's rdata of this type the name whose addresses go in additional starts; -1:
+     * none. SVCB and HTTPS: the TargetName after the SvcPriority (RFC 9460 §4.1), never compressed.
+     */
+    public static int additionalNameAt(int type) {
         return switch (type) {
             case TYPE_NS -> 0;
-            case TYPE_MX -> 2;
+            case TYPE_MX, TYPE_SVCB, TYPE_HTTPS -> 2;
             case TYPE_SRV -> 6;
             default -> -1;
         };
     }
 
     /**
-     * RFC 1034 §3.6.2 additional section processing: addresses of NS, MX and SRV targets in the
-     * zone. For a referral ({@code cut} given), addresses of targets below the cut are glue.
+     * RFC 1034 §3.6.2 additional section processing: addresses of NS, MX, SRV, SVCB and HTTPS
+     * targets in the zone (RFC 9460 §4.1, as Knot DNS gives them). For a referral ({@code cut}
+     * given), addresses of targets below the cut are glue.
      */
     private void additionalFor(long rrset, long cut) {
-        int nameAt = additionalNameAt(zone.type(rrset));
+        int type = zone.type(rrset);
+        int nameAt = additionalNameAt(type);
         if (nameAt < 0) {
             return;
         }
@@ -438,6 +443,29 @@ public final class Lookup {
             if (aaaa != CompiledZone.NONE) {
                 add(Answer.ADDITIONAL, target, aaaa, TYPE_AAAA, zone.ttl(aaaa), glue);
             }
+            if (type == TYPE_SVCB || type == TYPE_HTTPS) {
+                serviceBindingOf(target, type, a != CompiledZone.NONE && aaaa != CompiledZone.NONE);
+            }
+        }
+    }
+
+    /**
+     * RFC 9460 §4.1, as Knot DNS answers: a service binding's target also brings its own SVCB or
+     * HTTPS RRset and, for DO, the NSEC or NSEC3 of the target proving the types it lacks.
+     */
+    private void serviceBindingOf(long target, int type, boolean hasAddresses) {
+        long same = zone.rrset(target, type);
+        if (same != CompiledZone.NONE) {
+            add(Answer.ADDITIONAL, target, same, type, zone.ttl(same), false);
+        }
+        if (!proofs || hasAddresses && same != CompiledZone.NONE) {
+            return;
+        }
+        long owner = zone.nsec3() != null ? zone.nsec3Matching(target) : target;
+        int proof = zone.nsec3() != null ? TYPE_NSEC3 : TYPE_NSEC;
+        long rrset = owner == CompiledZone.NONE ? CompiledZone.NONE : zone.rrset(owner, proof);
+        if (rrset != CompiledZone.NONE) {
+            add(Answer.ADDITIONAL, owner, rrset, proof, zone.ttl(rrset), false);
         }
     }
 }

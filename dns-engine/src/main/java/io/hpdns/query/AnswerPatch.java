@@ -3,6 +3,7 @@ package io.hpdns.query;
 import static io.hpdns.wire.DnsConstants.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import io.hpdns.lookup.Lookup;
 import io.hpdns.wire.WireNames;
 import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.CompiledZoneWriter;
@@ -31,8 +32,8 @@ import java.util.TreeSet;
  * compile"): the layout of {@link LayoutPatch}, the previous compile's answers where they stand,
  * and the answers of the nodes that may answer otherwise now compiled anew after them. Those are
  * the nodes written anew and the nodes whose answers read one of them: an answer reads its own
- * node, the names its CNAME, NS, MX and SRV records name (the CNAME chain, RFC 1034 §4.3.2; the
- * additional section, §3.6.2), and the names above those (the closest encloser and its wildcard,
+ * node, the names its CNAME, NS, MX, SRV, SVCB and HTTPS records name (the CNAME chain, RFC 1034
+ * §4.3.2; the additional section, §3.6.2, RFC 9460 §4.1), and the names above those (the closest encloser and its wildcard,
  * RFC 4592; a zone cut or DNAME on the way); a name below a zone cut answers with the cut's
  * referral, which reads the names below the cut. The zone's SOA is read by every negative answer:
  * the zone's own NXDOMAIN and NODATA are compiled once, anew; a CNAME chain that ends in one holds
@@ -206,9 +207,9 @@ public final class AnswerPatch {
     /**
      * Marks the nodes to compile anew, in one pass over the previous compile's nodes after the
      * names written anew are noted ({@link #markChanged}): the nodes replaced, every node below a
-     * zone cut that changed, and every node whose CNAME, NS, MX or SRV names a changed name or a
-     * name below one, again until no CNAME owner is added to the changed; and notes where the
-     * answers kept hold the SOA ({@link #soaSerials}).
+     * zone cut that changed, and every node whose CNAME, NS, MX, SRV, SVCB or HTTPS names a
+     * changed name or a name below one, again until no CNAME owner is added to the changed; and
+     * notes where the answers kept hold the SOA ({@link #soaSerials}).
      *
      * @param serial set to the new SOA's serial
      * @return where the new serial is to be written among the answers kept, ascending
@@ -320,17 +321,12 @@ public final class AnswerPatch {
 
     /** Where the name an RRset of this type names starts in its rdata; -1: none that an answer reads. */
     private static int targetAt(int type) {
-        return switch (type) {
-            case TYPE_CNAME, TYPE_NS -> 0;
-            case TYPE_MX -> 2;
-            case TYPE_SRV -> 6;
-            default -> -1;
-        };
+        return type == TYPE_CNAME ? 0 : Lookup.additionalNameAt(type);
     }
 
     /**
-     * Whether a name the node's CNAME, NS, MX or SRV records name is changed, below a changed
-     * name, or under a changed wildcard.
+     * Whether a name the node's CNAME, NS, MX, SRV, SVCB or HTTPS records name is changed, below a
+     * changed name, or under a changed wildcard.
      */
     private boolean namesChanged(long node) {
         long rrset = previous.firstRRset(node);

@@ -292,7 +292,8 @@ public final class QueryBattery {
                     case 8 -> out.println(h + " CNAME missing" + i);
                     case 9 -> out.println(h + " CNAME w" + i + ".wild");
                     case 10 -> out.println(h + " SRV 0 0 53 h" + base + "\n" + h + " SRV 1 0 53 h" + (base + 1));
-                    case 11 -> out.println("H" + i + "-Upper A " + ip + "\nMiXeD.H" + i + "-Upper TXT \"case\"");
+                    case 11 -> out.println("H" + i + "-Upper A " + ip + "\nMiXeD.H" + i + "-Upper TXT \"case\"\nH" + i
+                            + "-Upper HTTPS 1 h" + base + " alpn=h2");
                     case 12 -> {
                         for (int r = 0; r < 12; r++) {
                             out.println(h + " TXT \"record " + r + " of an RRset bigger than 512 octets when answered\"");

@@ -512,5 +512,20 @@ class Rfc1034LookupTest {
             assertThat(reply.answer()).containsExactly("_sip._udp.example.org. 3600 IN SRV 10 60 5060 sip.example.org.");
             assertThat(reply.additional()).containsExactly("sip.example.org. 3600 IN A 192.0.2.53");
         }
+
+        @Test
+        void svcbAndHttpsTargetAddressesAreAdded() {
+            // RFC 9460 §4.1: the in-zone TargetName's A and AAAA, in ServiceMode and AliasMode alike
+            for (String qname : new String[] {"svc.example.org.", "alias.example.org."}) {
+                Reply reply = engine.ask(qname, Type.HTTPS);
+
+                assertThat(reply.answer()).singleElement().asString().contains(" IN HTTPS ").contains(" www.example.org.");
+                assertThat(reply.additional()).containsExactlyInAnyOrder(
+                        "www.example.org. 3600 IN A 192.0.2.80", "www.example.org. 3600 IN AAAA 2001:db8:0:0:0:0:0:80");
+            }
+            Reply svcb = engine.ask("_dns.svc.example.org.", Type.SVCB);
+            assertThat(svcb.additional()).containsExactlyInAnyOrder(
+                    "ns1.example.org. 3600 IN A 192.0.2.1", "ns1.example.org. 3600 IN AAAA 2001:db8:0:0:0:0:0:1");
+        }
     }
 }

@@ -255,6 +255,24 @@ class Rfc4035DnssecTest {
                 });
     }
 
+    @Test
+    void httpsTargetAddressesComeWithTheirRrsigsAndTheProofOfWhatTheTargetLacks() {
+        // RFC 9460 §4.1 and RFC 4035 §3.1.1, as Knot DNS answers: the TargetName's addresses and,
+        // as it has no HTTPS RRset of its own, its NSEC saying so; each signed, in additional
+        Reply reply = dnssec("svc.signed.example.", Type.HTTPS);
+
+        validator.assertSigned(reply);
+        assertThat(SignedReplies.rrsets(reply.records(Section.ADDITIONAL)).values())
+                .extracting(RRset::getType).containsExactlyInAnyOrder(Type.A, Type.AAAA, Type.NSEC);
+        assertThat(SignedReplies.rrsets(reply.records(Section.ADDITIONAL)).values()).allSatisfy(rrset -> {
+            assertThat(rrset.getName()).isEqualTo(name("www.signed.example."));
+            validator.assertVerifies(rrset);
+        });
+        NSECRecord nsec = (NSECRecord) reply.records(Section.ADDITIONAL).stream()
+                .filter(r -> r.getType() == Type.NSEC).findFirst().orElseThrow();
+        assertThat(nsec.hasType(Type.HTTPS)).isFalse();
+    }
+
     static Stream<Arguments> everyNameAndBufferSize() throws IOException {
         return SignedReplies.everyNameTypeAndBufferSize("signed/signed.example.zone");
     }

@@ -174,7 +174,7 @@ class ZonePatchTest {
         edits.put("a name added below names that do not exist", text -> text + "x.y.newent A 192.0.2.202\n");
         edits.put("the SOA serial", text -> text.replace(" 7200 3600 1209600 300", "0 7200 3600 1209600 300"));
         edits.put("the SOA's negative TTL", text -> text.replace(" 7200 3600 1209600 300", " 7200 3600 1209600 60"));
-        edits.put("a CNAME, MX and SRV target's address", text -> text.replace("\nh0 A 10.0.0.0\n", "\nh0 A 192.0.2.100\n"));
+        edits.put("a CNAME, MX, SRV and HTTPS target's address", text -> text.replace("\nh0 A 10.0.0.0\n", "\nh0 A 192.0.2.100\n"));
         edits.put("glue", text -> text.replace("\nns.h5 A 10.0.0.5\n", "\nns.h5 A 192.0.2.105\n"));
         edits.put("a wildcard's data", text -> text.replace("\n*.wild A 192.0.2.5\n", "\n*.wild A 192.0.2.55\n"));
         edits.put("a missing CNAME target added", text -> text.replace("\nh8 CNAME missing8\n",

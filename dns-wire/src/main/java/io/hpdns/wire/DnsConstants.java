@@ -54,6 +54,8 @@ public final class DnsConstants {
     public static final int TYPE_DNSKEY = 48;
     public static final int TYPE_NSEC3 = 50;
     public static final int TYPE_NSEC3PARAM = 51;
+    public static final int TYPE_SVCB = 64;
+    public static final int TYPE_HTTPS = 65;
     public static final int TYPE_TSIG = 250;
     public static final int TYPE_IXFR = 251;
     public static final int TYPE_AXFR = 252;
