@@ -2,14 +2,18 @@ package io.hpdns.wire;
 
 /**
  * RFC 1035 §4.1.4 message compression for one response being written: remembers where each name
- * suffix already sits in the message and replaces a repeated suffix by a two-octet pointer. Only
- * offsets below 0x4000 can be pointed at. Allocation-free; reset per message.
+ * suffix already sits in the message, and its length uncompressed, and replaces a repeated suffix
+ * by a two-octet pointer. Only a suffix of the same length can be the same, so only those are
+ * compared octet by octet. Only offsets below 0x4000 can be pointed at. Allocation-free; reset
+ * per message.
  */
 final class NameCompressor {
     private static final int MAX_ENTRIES = 512;
     private static final int MAX_POINTER_TARGET = 0x3FFF;
 
     private final int[] positions = new int[MAX_ENTRIES];
+    /** The length of each suffix, uncompressed. */
+    private final int[] lengths = new int[MAX_ENTRIES];
     private int count;
 
     void reset() {
@@ -24,10 +28,14 @@ final class NameCompressor {
         count = mark;
     }
 
-    /** Remembers that a name (or name suffix) starts at {@code pos} in the message. */
-    void add(int pos) {
+    /**
+     * Remembers that a name (or name suffix) of {@code length} octets, uncompressed, starts at
+     * {@code pos} in the message.
+     */
+    void add(int pos, int length) {
         if (pos <= MAX_POINTER_TARGET && count < MAX_ENTRIES) {
-            positions[count++] = pos;
+            positions[count] = pos;
+            lengths[count++] = length;
         }
     }
 
@@ -38,6 +46,7 @@ final class NameCompressor {
      */
     int write(byte[] out, int pos, int limit, byte[] name, int off) {
         int p = off;
+        int remaining = WireNames.length(name, off);
         while (true) {
             int len = name[p] & 0xff;
             if (len == 0) {
@@ -47,7 +56,7 @@ final class NameCompressor {
                 out[pos++] = 0;
                 return pos;
             }
-            int target = find(out, name, p);
+            int target = find(out, name, p, remaining);
             if (target >= 0) {
                 if (pos + 2 > limit) {
                     return -1;
@@ -59,16 +68,17 @@ final class NameCompressor {
             if (pos + len + 1 > limit) {
                 return -1;
             }
-            add(pos);
+            add(pos, remaining);
             System.arraycopy(name, p, out, pos, len + 1);
             pos += len + 1;
             p += len + 1;
+            remaining -= len + 1;
         }
     }
 
-    private int find(byte[] out, byte[] name, int off) {
+    private int find(byte[] out, byte[] name, int off, int length) {
         for (int i = 0; i < count; i++) {
-            if (matches(out, positions[i], name, off)) {
+            if (lengths[i] == length && matches(out, positions[i], name, off)) {
                 return positions[i];
             }
         }

@@ -79,7 +79,7 @@ public final class ResponseWriter {
         int p = pos;
         int labelLen;
         while ((labelLen = out[p] & 0xff) != 0) {
-            compressor.add(p);
+            compressor.add(p, nameLen - (p - pos));
             p += labelLen + 1;
         }
         pos += len;
