@@ -6,6 +6,7 @@ import io.hpdns.wire.WireNames;
 import io.hpdns.zone.CanonicalOrder;
 import io.hpdns.zone.CompiledZone;
 import io.hpdns.zone.Nsec3Hash;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Which NSEC or NSEC3 records prove a denial of existence in a signed zone: the owners, in the
@@ -24,9 +25,9 @@ final class Denial {
     private int count;
     private final CanonicalOrder canonical = new CanonicalOrder();
     private final Nsec3Hash hash = new Nsec3Hash();
-    /** A hashed owner name: the hash label, then the zone's origin. */
-    private final byte[] hashed = new byte[Nsec3Hash.LABEL + MAX_NAME_LENGTH];
-    private final int[] hashedStarts = new int[MAX_NAME_LENGTH / 2 + 2];
+    /** The label of a hashed owner name, and the same as a segment (made once) for the chain's search. */
+    private final byte[] hashed = new byte[Nsec3Hash.LABEL];
+    private final MemorySegment hashedLabel = MemorySegment.ofArray(hashed);
     private final byte[] wildcard = new byte[MAX_NAME_LENGTH + 2];
     private final int[] wildcardStarts = new int[MAX_NAME_LENGTH / 2 + 2];
     private CompiledZone zone;
@@ -173,8 +174,7 @@ final class Denial {
     /** The NSEC3 owner covering (or matching) the hash of the name at {@code name[off..]}. */
     private long coveringHashOf(byte[] name, int off) {
         hash.label(name, off, WireNames.length(name, off), zone.nsec3(), hashed, 0);
-        zone.copyName(zone.key(zone.apex()), hashed, Nsec3Hash.LABEL);
-        return zone.denialCovering(hashed, hashedStarts, WireNames.labelStarts(hashed, 0, hashedStarts), canonical);
+        return zone.nsec3Covering(hashedLabel);
     }
 
     private long nsecCovering(byte[] name, int[] starts, int labels) {

@@ -294,6 +294,34 @@ public final class CompiledZone implements Authority {
     }
 
     /**
+     * The owner of the NSEC3 that covers or matches a hash, given as its owner's label
+     * ({@code Nsec3Hash.LABEL} octets: the length and the base32hex digits, lowercased) in
+     * {@code label}: in an NSEC3 zone every owner of the chain is such a label under the apex, so
+     * the chain's order is the order of these labels as octets (RFC 5155 §3.1.7: the last owner
+     * covers the hashes after it and before the first).
+     */
+    public long nsec3Covering(MemorySegment label) {
+        int low = 0;
+        int high = denialCount - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long node = layout.get(U64, denialChain + 8L * mid);
+            long key = key(node);
+            long differ = MemorySegment.mismatch(label, 0, Nsec3Hash.LABEL, layout, key, key + Nsec3Hash.LABEL);
+            if (differ < 0) {
+                return node;
+            }
+            int c = (label.get(JAVA_BYTE, differ) & 0xff) - (layout.get(JAVA_BYTE, key + differ) & 0xff);
+            if (c > 0) {
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return layout.get(U64, denialChain + 8L * (low == 0 ? denialCount - 1 : low - 1));
+    }
+
+    /**
      * The owner of the NSEC3 whose hash is that of {@code node}'s name (RFC 5155 §7.2.3), or
      * {@link #NONE} when none is (a delegation without DS left out by opt-out, §6). An NSEC3 zone only.
      */
