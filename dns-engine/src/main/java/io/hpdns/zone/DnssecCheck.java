@@ -5,31 +5,42 @@ import io.hpdns.wire.WireNames;
 import io.hpdns.zonefile.ScannedRecord;
 import io.hpdns.zonefile.ZoneFileScanner;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.NSEC3PARAMRecord;
+import org.xbill.DNS.NSEC3Record;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.utils.base32;
 
 /**
  * The DNSSEC check of a signed zone ({@code hpdns check-zone --dnssec}, like {@code kzonecheck -d
  * on}): what a validating resolver would find wrong with what the zone serves. Every RRSIG must
  * have a DNSKEY at the apex with its key tag and algorithm, verify over its RRset, be valid now
  * and not expire within the window; every authoritative RRset must be signed; the NSEC chain must
- * link every authoritative name in canonical order with the types it has (RFC 4034 §4.1, §6.1).
+ * link every authoritative name in canonical order with the types it has (RFC 4034 §4.1, §6.1),
+ * and the NSEC3 chain every hash of them in order, each with its name's types, a delegation
+ * without DS or an empty non-terminal above only such left out under opt-out (RFC 5155 §7.1).
  * Each finding names the record's {@code file:line}. Cold path: a command run by an operator.
  */
 public final class DnssecCheck {
@@ -69,7 +80,9 @@ public final class DnssecCheck {
         }
         check.signatures();
         check.unsignedRRsets();
-        if (zone.apex().rrset(DnsConstants.TYPE_NSEC) != null) {
+        if (zone.apex().rrset(DnsConstants.TYPE_NSEC3PARAM) != null) {
+            check.nsec3Chain();
+        } else if (zone.apex().rrset(DnsConstants.TYPE_NSEC) != null) {
             check.nsecChain();
         }
         return check.problems;
@@ -214,6 +227,101 @@ public final class DnssecCheck {
             if (!types.equals(listed)) {
                 error(at, "NSEC of " + owner + " lists " + typeNames(listed) + ", the name has " + typeNames(types)
                         + " (RFC 4034 §4.1.2)");
+            }
+        }
+    }
+
+    /**
+     * RFC 5155 §7.1: an NSEC3 of the NSEC3PARAM's parameters for the hash of every authoritative
+     * name (empty non-terminals included), listing its types; linked in the order of the hashes,
+     * the last to the first; none for a name the zone does not have. A delegation without DS, and
+     * an empty non-terminal, may be left out when the NSEC3 covering its hash has opt-out.
+     */
+    private void nsec3Chain() {
+        RRset param = zone.apex().rrset(DnsConstants.TYPE_NSEC3PARAM);
+        Location paramAt = first.get(key(zone.apex().key(), DnsConstants.TYPE_NSEC3PARAM));
+        if (!(records(zone.apex(), param).getFirst() instanceof NSEC3PARAMRecord parameters)
+                || parameters.getHashAlgorithm() != NSEC3Record.SHA1_DIGEST_ID) {
+            error(paramAt, "NSEC3PARAM of an unknown hash algorithm: no NSEC3 chain a validator could use");
+            return;
+        }
+        // The chain: NSEC3 of these parameters, by hash.
+        TreeMap<String, NSEC3Record> chain = new TreeMap<>();
+        Map<String, Node> owners = new HashMap<>();
+        for (Node node : zone.nodes()) {
+            RRset nsec3 = node.rrset(DnsConstants.TYPE_NSEC3);
+            if (nsec3 == null) {
+                continue;
+            }
+            for (Record r : records(node, nsec3)) {
+                if (r instanceof NSEC3Record record && record.getIterations() == parameters.getIterations()
+                        && Arrays.equals(record.getSalt(), parameters.getSalt())) {
+                    String hash = node.owner()[0] == Nsec3Hash.LABEL - 1
+                            ? new String(NameTable.key(node.owner()), 1, Nsec3Hash.LABEL - 1, StandardCharsets.US_ASCII) : "";
+                    chain.put(hash, record);
+                    owners.put(hash, node);
+                }
+            }
+        }
+        if (chain.isEmpty()) {
+            error(paramAt, "NSEC3PARAM but no NSEC3 of its parameters: no denial a validator could use");
+            return;
+        }
+        base32 hex = new base32(base32.Alphabet.BASE32HEX, false, false);
+        List<String> hashes = new ArrayList<>(chain.keySet());
+        for (int i = 0; i < hashes.size(); i++) {
+            NSEC3Record record = chain.get(hashes.get(i));
+            String next = hashes.get((i + 1) % hashes.size());
+            String named = hex.toString(record.getNext()).toLowerCase(java.util.Locale.ROOT);
+            if (!named.equals(next)) {
+                error(first.get(key(owners.get(hashes.get(i)).key(), DnsConstants.TYPE_NSEC3)), "NSEC3 of "
+                        + record.getName() + " names " + named + " next, not " + next + " (RFC 5155 §3.1.7)");
+            }
+        }
+        Set<Node> hashedOwners = Collections.newSetFromMap(new IdentityHashMap<>());
+        hashedOwners.addAll(owners.values());
+        Set<String> seen = new HashSet<>();
+        for (Node node : zone.nodes()) {
+            if (belowCut(node) || hashedOwners.contains(node)) {
+                continue;
+            }
+            String hash;
+            try {
+                hash = hex.toString(parameters.hashName(new Name(node.owner()))).toLowerCase(java.util.Locale.ROOT);
+            } catch (IOException | java.security.NoSuchAlgorithmException e) {
+                continue;
+            }
+            seen.add(hash);
+            NSEC3Record record = chain.get(hash);
+            String name = WireNames.toString(node.owner(), 0);
+            boolean optional = node.isEmptyNonTerminal() || node.isZoneCut() && node.rrset(DnsConstants.TYPE_DS) == null;
+            if (record == null) {
+                NSEC3Record covering = chain.lowerEntry(hash) != null ? chain.lowerEntry(hash).getValue()
+                        : chain.lastEntry().getValue();
+                if (!optional || (covering.getFlags() & NSEC3Record.Flags.OPT_OUT) == 0) {
+                    error(node.isEmptyNonTerminal() ? null : first.get(key(node.key(), node.rrsets()[0].type())),
+                            name + " has no NSEC3 (its hash " + hash + "): the chain skips it");
+                }
+                continue;
+            }
+            TreeSet<Integer> types = new TreeSet<>();
+            for (RRset rrset : node.rrsets()) {
+                types.add(rrset.type());
+            }
+            TreeSet<Integer> listed = new TreeSet<>();
+            for (int type : record.getTypes()) {
+                listed.add(type);
+            }
+            // RFC 5155 §3.2: the bitmap lists the types of the original owner name; RRSIG with them.
+            if (!types.equals(listed)) {
+                error(first.get(key(owners.get(hash).key(), DnsConstants.TYPE_NSEC3)), "NSEC3 of " + name
+                        + " lists " + typeNames(listed) + ", the name has " + typeNames(types) + " (RFC 5155 §3.2)");
+            }
+        }
+        for (String hash : hashes) {
+            if (!seen.contains(hash)) {
+                error(first.get(key(owners.get(hash).key(), DnsConstants.TYPE_NSEC3)), "NSEC3 "
+                        + chain.get(hash).getName() + " is the hash of no name of the zone");
             }
         }
     }

@@ -86,6 +86,35 @@ class DnssecCheckTest {
     }
 
     @Test
+    void anNsec3LeftOutBreaksTheChainAndLeavesItsNameWithout() throws IOException {
+        Path file = dir.resolve("nsec3.example.zone");
+        String text = Files.readString(EngineFixture.zoneFile("signed/nsec3.example.zone"));
+        String www = hashedOwner(text, "A TXT AAAA RRSIG");
+        Files.writeString(file, text.lines().filter(line -> !line.startsWith(www))
+                .collect(Collectors.joining("\n", "", "\n")));
+
+        assertThat(check("nsec3.example.", file, NOW)).extracting(ZoneProblem::message)
+                .anyMatch(message -> message.startsWith("www.nsec3.example. has no NSEC3"))
+                .anyMatch(message -> message.contains(" next, not ") && message.endsWith("(RFC 5155 §3.1.7)"));
+    }
+
+    @Test
+    void anNsec3BitmapThatLiesIsFound() throws IOException {
+        Path file = dir.resolve("nsec3.example.zone");
+        String text = Files.readString(EngineFixture.zoneFile("signed/nsec3.example.zone"));
+        Files.writeString(file, text.replace(" A TXT AAAA RRSIG\n", " A AAAA RRSIG\n"));
+
+        assertThat(check("nsec3.example.", file, NOW)).extracting(ZoneProblem::message)
+                .anyMatch(message -> message.startsWith("NSEC3 of www.nsec3.example. lists A AAAA RRSIG, the name has"));
+    }
+
+    /** The owner of the NSEC3 whose bitmap is {@code types}: the start of its lines. */
+    private static String hashedOwner(String text, String types) {
+        return text.lines().filter(line -> line.contains(" NSEC3\t") && line.endsWith(" " + types)).findFirst()
+                .map(line -> line.substring(0, line.indexOf('\t'))).orElseThrow();
+    }
+
+    @Test
     void signaturesAreCheckedAgainstTheTime() {
         Path file = EngineFixture.zoneFile("signed/signed.example.zone");
 
