@@ -125,45 +125,53 @@ public final class DnssecCheck {
         }
     }
 
-    /** RFC 4035 §5.3: each signature's key, validity period and cryptographic check. */
+    /**
+     * RFC 4035 §5.3: each signature's key, validity period and cryptographic check; verifying is
+     * most of the check's time, so the signatures are checked side by side, their findings kept in
+     * the file's order.
+     */
     private void signatures() {
-        for (Signature s : signatures) {
-            RRSIGRecord rrsig = s.rrsig();
-            String what = "RRSIG " + Type.string(rrsig.getTypeCovered()) + " of " + rrsig.getName();
-            Node node = zone.node(NameTable.key(rrsig.getName().canonicalize().toWire()), 0,
-                    rrsig.getName().toWire().length);
-            RRset covered = node == null ? null : node.rrset(rrsig.getTypeCovered());
-            if (covered == null) {
-                error(s.at(), what + ": the name has no such RRset");
-                continue;
-            }
-            if (!rrsig.getSigner().equals(zone.origin())) {
-                error(s.at(), what + ": signed by " + rrsig.getSigner() + ", not by the zone " + zone.origin());
-                continue;
-            }
-            DNSKEYRecord key = keys.stream().filter(k -> k.getFootprint() == rrsig.getFootprint()
-                    && k.getAlgorithm() == rrsig.getAlgorithm()).findFirst().orElse(null);
-            if (key == null) {
-                error(s.at(), what + ": no DNSKEY with key tag " + rrsig.getFootprint() + " and algorithm "
-                        + rrsig.getAlgorithm() + " at the apex");
-                continue;
-            }
-            if (rrsig.getTimeSigned().isAfter(now)) {
-                error(s.at(), what + ": not valid before " + rrsig.getTimeSigned());
-            } else if (!rrsig.getExpire().isAfter(now)) {
-                error(s.at(), what + ": expired on " + rrsig.getExpire());
-            } else if (rrsig.getExpire().isBefore(now.plus(window))) {
-                warning(s.at(), what + ": expires on " + rrsig.getExpire() + ", within " + window.toDays() + " days");
-            }
-            org.xbill.DNS.RRset rrset = new org.xbill.DNS.RRset();
-            records(node, covered).forEach(rrset::addRR);
-            try {
-                // At a time it is valid, so that a bad signature and a bad time are told apart.
-                DNSSEC.verify(rrset, rrsig, key, rrsig.getTimeSigned());
-            } catch (DNSSEC.DNSSECException e) {
-                error(s.at(), what + " does not verify with key tag " + rrsig.getFootprint() + ": " + e.getMessage());
-            }
+        problems.addAll(signatures.parallelStream().flatMap(s -> check(s).stream()).toList());
+    }
+
+    private List<ZoneProblem> check(Signature s) {
+        RRSIGRecord rrsig = s.rrsig();
+        String what = "RRSIG " + Type.string(rrsig.getTypeCovered()) + " of " + rrsig.getName();
+        Node node = zone.node(NameTable.key(rrsig.getName().canonicalize().toWire()), 0,
+                rrsig.getName().toWire().length);
+        RRset covered = node == null ? null : node.rrset(rrsig.getTypeCovered());
+        if (covered == null) {
+            return List.of(problem(ZoneProblem.Severity.ERROR, s.at(), what + ": the name has no such RRset"));
         }
+        if (!rrsig.getSigner().equals(zone.origin())) {
+            return List.of(problem(ZoneProblem.Severity.ERROR, s.at(), what + ": signed by " + rrsig.getSigner()
+                    + ", not by the zone " + zone.origin()));
+        }
+        DNSKEYRecord key = keys.stream().filter(k -> k.getFootprint() == rrsig.getFootprint()
+                && k.getAlgorithm() == rrsig.getAlgorithm()).findFirst().orElse(null);
+        if (key == null) {
+            return List.of(problem(ZoneProblem.Severity.ERROR, s.at(), what + ": no DNSKEY with key tag "
+                    + rrsig.getFootprint() + " and algorithm " + rrsig.getAlgorithm() + " at the apex"));
+        }
+        List<ZoneProblem> found = new ArrayList<>(1);
+        if (rrsig.getTimeSigned().isAfter(now)) {
+            found.add(problem(ZoneProblem.Severity.ERROR, s.at(), what + ": not valid before " + rrsig.getTimeSigned()));
+        } else if (!rrsig.getExpire().isAfter(now)) {
+            found.add(problem(ZoneProblem.Severity.ERROR, s.at(), what + ": expired on " + rrsig.getExpire()));
+        } else if (rrsig.getExpire().isBefore(now.plus(window))) {
+            found.add(problem(ZoneProblem.Severity.WARNING, s.at(), what + ": expires on " + rrsig.getExpire()
+                    + ", within " + window.toDays() + " days"));
+        }
+        org.xbill.DNS.RRset rrset = new org.xbill.DNS.RRset();
+        records(node, covered).forEach(rrset::addRR);
+        try {
+            // At a time it is valid, so that a bad signature and a bad time are told apart.
+            DNSSEC.verify(rrset, rrsig, key, rrsig.getTimeSigned());
+        } catch (DNSSEC.DNSSECException e) {
+            found.add(problem(ZoneProblem.Severity.ERROR, s.at(), what + " does not verify with key tag "
+                    + rrsig.getFootprint() + ": " + e.getMessage()));
+        }
+        return found;
     }
 
     /** RFC 4035 §2.2: every authoritative RRset is signed; a zone cut's NS and glue are not authoritative. */
@@ -383,14 +391,10 @@ public final class DnssecCheck {
     }
 
     private void error(Location at, String message) {
-        add(ZoneProblem.Severity.ERROR, at, message);
+        problems.add(problem(ZoneProblem.Severity.ERROR, at, message));
     }
 
-    private void warning(Location at, String message) {
-        add(ZoneProblem.Severity.WARNING, at, message);
-    }
-
-    private void add(ZoneProblem.Severity severity, Location at, String message) {
-        problems.add(new ZoneProblem(severity, at == null ? "" : at.file(), at == null ? 0 : at.line(), message));
+    private static ZoneProblem problem(ZoneProblem.Severity severity, Location at, String message) {
+        return new ZoneProblem(severity, at == null ? "" : at.file(), at == null ? 0 : at.line(), message);
     }
 }
