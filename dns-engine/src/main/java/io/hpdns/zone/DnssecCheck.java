@@ -224,17 +224,9 @@ public final class DnssecCheck {
                 error(at, "NSEC of " + owner + " names " + record.getNext() + " next, not "
                         + WireNames.toString(next, 0) + " (RFC 4034 §4.1.1)");
             }
-            TreeSet<Integer> types = new TreeSet<>();
-            for (RRset rrset : node.rrsets()) {
-                types.add(rrset.type());
-            }
-            TreeSet<Integer> listed = new TreeSet<>();
-            for (int type : record.getTypes()) {
-                listed.add(type);
-            }
-            if (!types.equals(listed)) {
-                error(at, "NSEC of " + owner + " lists " + typeNames(listed) + ", the name has " + typeNames(types)
-                        + " (RFC 4034 §4.1.2)");
+            String mismatch = bitmapMismatch(node, record.getTypes());
+            if (mismatch != null) {
+                error(at, "NSEC of " + owner + " lists " + mismatch + " (RFC 4034 §4.1.2)");
             }
         }
     }
@@ -312,18 +304,11 @@ public final class DnssecCheck {
                 }
                 continue;
             }
-            TreeSet<Integer> types = new TreeSet<>();
-            for (RRset rrset : node.rrsets()) {
-                types.add(rrset.type());
-            }
-            TreeSet<Integer> listed = new TreeSet<>();
-            for (int type : record.getTypes()) {
-                listed.add(type);
-            }
             // RFC 5155 §3.2: the bitmap lists the types of the original owner name; RRSIG with them.
-            if (!types.equals(listed)) {
+            String mismatch = bitmapMismatch(node, record.getTypes());
+            if (mismatch != null) {
                 error(first.get(key(owners.get(hash).key(), DnsConstants.TYPE_NSEC3)), "NSEC3 of " + name
-                        + " lists " + typeNames(listed) + ", the name has " + typeNames(types) + " (RFC 5155 §3.2)");
+                        + " lists " + mismatch + " (RFC 5155 §3.2)");
             }
         }
         for (String hash : hashes) {
@@ -332,6 +317,19 @@ public final class DnssecCheck {
                         + chain.get(hash).getName() + " is the hash of no name of the zone");
             }
         }
+    }
+
+    /** "TYPES, the name has TYPES" when a bitmap does not list the node's types; else null. */
+    private static String bitmapMismatch(Node node, int[] bitmap) {
+        TreeSet<Integer> types = new TreeSet<>();
+        for (RRset rrset : node.rrsets()) {
+            types.add(rrset.type());
+        }
+        TreeSet<Integer> listed = new TreeSet<>();
+        for (int type : bitmap) {
+            listed.add(type);
+        }
+        return types.equals(listed) ? null : typeNames(listed) + ", the name has " + typeNames(types);
     }
 
     private static String typeNames(TreeSet<Integer> types) {
