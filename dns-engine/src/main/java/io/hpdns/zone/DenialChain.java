@@ -111,9 +111,10 @@ final class DenialChain {
         for (int i = 0; i < nodes.size(); i++) {
             byte[] key = nodes.get(i).key();
             long own = hashed.nsec3Of(key, key.length);
+            // A name too long for a wildcard child below it: no proof asks about one, and the
+            // entry names its own NSEC3 there.
             long ofWildcard = own & ~COVERS;
             if (key.length + 2 <= DnsConstants.MAX_NAME_LENGTH) {
-                // A wildcard child this long cannot exist; no proof is asked about it.
                 wildcard[0] = 1;
                 wildcard[1] = '*';
                 System.arraycopy(key, 0, wildcard, 2, key.length);

@@ -261,6 +261,28 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         if (apex == null || apex.find(Type.NS) == null) {
             problems.add(zoneError("no NS records at the zone apex " + origin + " (RFC 1034 §4.2.1)"));
         }
+        PendingRRset nsec3param = apex == null ? null : apex.find(Type.NSEC3PARAM);
+        if (nsec3param != null) {
+            checkNsec3Parameters(nsec3param);
+        }
+    }
+
+    /**
+     * RFC 9276 §3.1: NSEC3 with no extra iterations and no salt. Every NXDOMAIN answered to DO
+     * hashes its next closer name once per iteration, so a large count makes such queries cost the
+     * server many hashes each.
+     */
+    private void checkNsec3Parameters(PendingRRset nsec3param) {
+        byte[] rdata = nsec3param.rdata(0);
+        if (rdata.length < 5) {
+            return;
+        }
+        int iterations = ((rdata[2] & 0xff) << 8) | (rdata[3] & 0xff);
+        if (iterations > 0 || rdata[4] != 0) {
+            problems.add(PendingRRset.warning(nsec3param.file, nsec3param.firstLine, "NSEC3PARAM with " + iterations
+                    + " extra iterations and a salt of " + (rdata[4] & 0xff) + " octets: RFC 9276 §3.1 asks for 0 and"
+                    + " none (each NXDOMAIN answered to DO hashes a name " + (iterations + 1) + " times)"));
+        }
     }
 
     private void checkNode(PendingNode node) {

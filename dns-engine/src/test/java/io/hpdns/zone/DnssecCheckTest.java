@@ -153,6 +153,27 @@ class DnssecCheckTest {
                 .contains("warning: 1 signature expiring within 7 days").contains(file + ":5");
     }
 
+    @Test
+    void aLoadWarnsOfNsec3IterationsAndSalt() throws IOException {
+        // RFC 9276 §3.1: no extra iterations, no salt; the fixtures have neither, and no warning
+        Path file = dir.resolve("iterated.example.zone");
+        Files.writeString(file, """
+                $ORIGIN iterated.example.
+                @ 3600 IN SOA ns hostmaster 1 7200 3600 1209600 300
+                @ 3600 IN NS ns
+                @ 3600 IN NSEC3PARAM 1 0 10 aabbccdd
+                ns 3600 IN A 192.0.2.1
+                """);
+
+        ZoneLoadResult result = ZoneLoader.load(EngineFixture.name("iterated.example."), file);
+
+        assertThat(result.ok()).isTrue();
+        assertThat(result.problems()).extracting(ZoneProblem::format).singleElement().asString()
+                .startsWith(file + ":4: warning: NSEC3PARAM with 10 extra iterations and a salt of 4 octets");
+        assertThat(ZoneLoader.load(EngineFixture.name("nsec3.example."), EngineFixture.zoneFile("signed/nsec3.example.zone"))
+                .problems()).isEmpty();
+    }
+
     private static List<ZoneProblem> check(String origin, Path file, Instant now) {
         ZoneLoadResult loaded = ZoneLoader.load(EngineFixture.name(origin), file);
         assertThat(loaded.ok()).as(loaded.problems().toString()).isTrue();
