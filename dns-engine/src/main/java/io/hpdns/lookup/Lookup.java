@@ -251,9 +251,11 @@ public final class Lookup {
 
     /** A question for RRSIG: the signatures of every type, each RRset with its own TTL, as data. */
     private void rrsigAnswer(long node) {
-        long end = zone.nextNode(node);
-        for (long r = zone.rrset(node, TYPE_RRSIG); r < end && zone.type(r) == TYPE_RRSIG; r = zone.nextRRset(r)) {
-            answer.add(Answer.ANSWER, owner, ownerOff, r, TYPE_RRSIG, zone.ttl(r), false);
+        long r = zone.firstRRset(node);
+        for (int i = zone.rrsetCount(node); i > 0; i--, r = zone.nextRRset(r)) {
+            if (zone.type(r) == TYPE_RRSIG) {
+                answer.add(Answer.ANSWER, owner, ownerOff, r, TYPE_RRSIG, zone.ttl(r), false);
+            }
         }
     }
 

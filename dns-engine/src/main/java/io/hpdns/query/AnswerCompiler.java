@@ -416,10 +416,12 @@ public final class AnswerCompiler {
     private int compileNode(long node, PrecompiledAnswers.Builder builder, int[] types, Response[] responses) {
         byte[] owner = zone.ownerName(node);
         Response other = shaped(respond(owner, probe, false), owner);
-        int[] candidates = candidates(node, other);
+        // An NSEC3's owner answers every type as a name that does not exist (RFC 5155 §7.2.9).
+        boolean hashedOwner = zone.nsec3() != null && zone.isNsec3Only(node);
+        int[] candidates = hashedOwner ? new int[0] : candidates(node, other);
         int at = builder.add(other, types, responses, typed(owner, candidates, other, false, types, responses));
         if (signed && at != PrecompiledAnswers.NOT_COMPILED) {
-            if (isHashedOwner(node)) {
+            if (hashedOwner) {
                 // Asked for by no resolver (their names are hashes), and long with the proofs of
                 // a name that does not exist: left to the writer.
                 builder.addForDnssec(Response.NOT_COMPILED, types, responses, 0);
@@ -432,16 +434,8 @@ public final class AnswerCompiler {
         return at;
     }
 
-    /** An NSEC3's owner, which answers every type as a name that does not exist (RFC 5155 §7.2.9). */
-    private boolean isHashedOwner(long node) {
-        return zone.nsec3() != null && zone.isNsec3Only(node);
-    }
-
     /** The types that may have a response of their own at the node, given the response to every other. */
     private int[] candidates(long node, Response other) {
-        if (isHashedOwner(node)) {
-            return new int[0];
-        }
         int[] candidates;
         if (other.negative() && other.rcode() == RCODE_NOERROR) {
             // Each type once: RRSIG makes an RRset per type covered.

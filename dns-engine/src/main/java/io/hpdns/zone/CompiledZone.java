@@ -155,7 +155,8 @@ public final class CompiledZone implements Authority {
         this.denialCount = layout.get(U32, DENIAL_CHAIN_LENGTH);
         this.nsec3Nodes = layout.get(U64, NSEC3_NODES);
         this.nsec3Count = layout.get(U32, NSEC3_NODES_LENGTH);
-        this.nsec3 = nsec3Count == 0 ? null : nsec3ParametersOf(layout, apex);
+        long nsec3param = nsec3Count == 0 ? NONE : rrset(apex, TYPE_NSEC3PARAM);
+        this.nsec3 = nsec3param == NONE ? null : Nsec3Hash.Parameters.of(rdata(records(nsec3param)));
         this.signed = signatures(apex, TYPE_SOA) != NONE;
         long soaRdata = records(soa) + 2;
         long fixed = soaRdata + rdataLength(records(soa)) - 20;
@@ -250,20 +251,6 @@ public final class CompiledZone implements Authority {
 
     /** The NSEC3 parameters of an NSEC3 zone, which the NSEC3 of its nodes were compiled with; else null. */
     public Nsec3Hash.Parameters nsec3() { return nsec3; }
-
-    private static Nsec3Hash.Parameters nsec3ParametersOf(MemorySegment layout, long apex) {
-        long r = firstRRsetOf(layout, apex);
-        for (int i = layout.get(U16, apex + 2) & 0xffff; i > 0; i--) {
-            int type = layout.get(U16, r) & 0xffff;
-            long records = r + RRSET_FIXED;
-            if (type == TYPE_NSEC3PARAM) {
-                int length = layout.get(U16, records) & 0xffff;
-                return Nsec3Hash.Parameters.of(layout.asSlice(records + 2, length).toArray(JAVA_BYTE));
-            }
-            r = records + Integer.toUnsignedLong(layout.get(U32, r + 10));
-        }
-        return null;
-    }
 
     /**
      * The node owning the NSEC or NSEC3 that covers or matches the lowercased wire name {@code name}
@@ -431,13 +418,13 @@ public final class CompiledZone implements Authority {
     public boolean isNsec3Only(long node) {
         int n = rrsetCount(node);
         long r = firstRRset(node);
-        for (; n > 0; n--, r = nextRRset(r)) {
+        for (int i = n; i > 0; i--, r = nextRRset(r)) {
             int type = type(r);
             if (type != TYPE_NSEC3 && !(type == TYPE_RRSIG && covered(r) == TYPE_NSEC3)) {
                 return false;
             }
         }
-        return rrsetCount(node) > 0;
+        return n > 0;
     }
 
     /** A node without RRsets: an empty non-terminal (RFC 8020 §2). */
@@ -482,11 +469,7 @@ public final class CompiledZone implements Authority {
 
     /** The node's first RRset; meaningless when it has none. */
     public long firstRRset(long node) {
-        return firstRRsetOf(layout, node);
-    }
-
-    private static long firstRRsetOf(MemorySegment layout, long node) {
-        int len = layout.get(JAVA_BYTE, node + 1) & 0xff;
+        int len = ownerLength(node);
         return node + NODE_FIXED + ((layout.get(JAVA_BYTE, node) & OWN_CASE) != 0 ? 2 * len : len);
     }
 
@@ -510,17 +493,21 @@ public final class CompiledZone implements Authority {
      * written beside that RRset for a client that set DO), or {@link #NONE}.
      */
     public long signatures(long node, int covered) {
-        long r = rrset(node, TYPE_RRSIG);
-        if (r == NONE) {
-            return NONE;
-        }
-        for (long end = nextNode(node); r < end && type(r) == TYPE_RRSIG; r = nextRRset(r)) {
-            int c = covered(r);
-            if (c == covered) {
-                return r;
+        // One walk over the node's RRsets, ordered by type and RRSIGs by the type covered.
+        long r = firstRRset(node);
+        for (int i = rrsetCount(node); i > 0; i--, r = nextRRset(r)) {
+            int type = type(r);
+            if (type > TYPE_RRSIG) {
+                break;
             }
-            if (c > covered) {
-                break; // ordered by the type covered
+            if (type == TYPE_RRSIG) {
+                int c = covered(r);
+                if (c == covered) {
+                    return r;
+                }
+                if (c > covered) {
+                    break;
+                }
             }
         }
         return NONE;
