@@ -8,11 +8,12 @@ import io.hpdns.zone.ServingStateHolder;
 import java.util.Arrays;
 
 /**
- * Runs the query path over the zones a worker is about to serve, before it binds its sockets. The
- * lookup reads a zone's compiled layout through {@code MemorySegment} accesses, which cost many
- * times more until the JIT compiler has compiled them; a worker joining the shared ports with its
- * query path cold would answer its share of the traffic slowly at first, and its socket buffers
- * could overflow under load. Each name of the zones, up to {@link #QUERIES} queries in all, is
+ * Runs the query path over the zones a worker serves. The lookup reads a zone's compiled layout
+ * through {@code MemorySegment} accesses, which cost many times more until the JIT compiler has
+ * compiled them; a worker joining the shared ports with its query path cold would answer its share
+ * of the traffic slowly at first, and its socket buffers could overflow under load, so a worker
+ * runs this before it binds its sockets, unless it is the first of a start with no other worker to
+ * answer meanwhile: that one binds first and warms up while it serves. Each name of the zones, up to {@link #QUERIES} queries in all, is
  * asked for an address (the precompiled path, or NODATA), and a name below it that does not exist
  * (NXDOMAIN, a wildcard or a referral): the paths real traffic takes. Counted nowhere.
  */

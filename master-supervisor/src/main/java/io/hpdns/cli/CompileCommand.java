@@ -17,12 +17,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hpdns compile} (internal, started by {@code hpdns start}): compiles the configured zones
@@ -33,24 +29,27 @@ import picocli.CommandLine.Spec;
  * system ({@link CompilerHeap}) and keeps what the JIT compiled, so that the next reload runs warm.
  * Its report goes to the master on standard output; its log to standard error, as the workers' does.
  */
-@Command(
-        name = CompileCommand.NAME,
-        hidden = true,
-        description = "Internal: compiles the zones for 'hpdns start' into its state directory, as it asks on"
-                + " standard input.")
 final class CompileCommand implements Callable<Integer> {
 
     static final String NAME = "compile";
+    /** The state directory the master holds: where the images and the manifest go. */
+    static final String STATE_DIR = "--state-dir";
+    static final Set<String> OPTIONS = ServeOptions.namesWith(STATE_DIR);
 
-    @Spec
-    private CommandSpec spec;
+    private final ServeOptions serve;
+    private final Path stateDir;
 
-    @Mixin
-    private ServeOptions serve;
+    private CompileCommand(ServeOptions serve, Path stateDir) {
+        this.serve = serve;
+        this.stateDir = stateDir;
+    }
 
-    @Option(names = "--state-dir", paramLabel = "DIR", required = true,
-            description = "The state directory the master holds: where the images and the manifest go.")
-    private Path stateDir;
+    /** The compiler the master's command line describes. */
+    static CompileCommand from(ProcessArguments arguments) {
+        Path stateDir = arguments.value(STATE_DIR, Path::of)
+                .orElseThrow(() -> new IllegalArgumentException("missing " + STATE_DIR));
+        return new CompileCommand(ServeOptions.from(arguments), stateDir);
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -74,9 +73,9 @@ final class CompileCommand implements Callable<Integer> {
             }
             if (zoneList == null) {
                 try {
-                    HpdnsConfig config = serve.configuration(spec);
+                    HpdnsConfig config = serve.configuration();
                     zoneList = serve.zoneListSource(config);
-                } catch (CommandFailure e) {
+                } catch (CommandFailure | IllegalArgumentException e) {
                     // Read again by the next compiler, which the next reload starts.
                     CompilerChannel.write(channel, new ReloadReport(List.of(), List.of(e.getMessage())));
                     return 0;

@@ -18,8 +18,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersion.class,
         description = "High-performance authoritative DNS server.",
-        subcommands = {StartCommand.class, CtlCommand.class, CheckZoneCommand.class, CheckConfCommand.class,
-            WorkerCommand.class, CompileCommand.class},
+        subcommands = {StartCommand.class, CtlCommand.class, CheckZoneCommand.class, CheckConfCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:operational failure, with the reason on stderr", "2:usage error"})
 public final class HpdnsCommand implements Callable<Integer> {

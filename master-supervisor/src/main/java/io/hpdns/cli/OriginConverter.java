@@ -10,17 +10,22 @@ final class OriginConverter implements ITypeConverter<Name> {
 
     @Override
     public Name convert(String value) {
-        return parse(value);
+        try {
+            return parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
     }
 
+    /** @throws IllegalArgumentException saying what is wrong with {@code value} */
     static Name parse(String value) {
         if (value.isBlank()) {
-            throw new TypeConversionException("expected a zone name such as example.com., got an empty string");
+            throw new IllegalArgumentException("expected a zone name such as example.com., got an empty string");
         }
         try {
             return Name.fromString(value, Name.root);
         } catch (TextParseException e) {
-            throw new TypeConversionException("not a valid zone name '" + value + "': " + e.getMessage());
+            throw new IllegalArgumentException("not a valid zone name '" + value + "': " + e.getMessage());
         }
     }
 }

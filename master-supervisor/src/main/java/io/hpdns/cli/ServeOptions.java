@@ -11,12 +11,12 @@ import io.hpdns.server.ServerOptions;
 import io.hpdns.server.UdpTransportKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The options {@code start}, {@code worker} and {@code compile} share: the configuration file and
@@ -26,58 +26,82 @@ import picocli.CommandLine.ParameterException;
 final class ServeOptions {
 
     private static final Logger log = LoggerFactory.getLogger(ServeOptions.class);
+    static final String CONFIG = "--config";
+    static final String LISTEN = "--listen";
+    static final String ZONE = "--zone";
+    static final String UDP_THREADS = "--udp-threads";
+    static final String UDP_TRANSPORT = "--udp-transport";
+    private static final List<String> NAMES = List.of(CONFIG, LISTEN, ZONE, UDP_THREADS, UDP_TRANSPORT);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(names = {"-c", CONFIG}, paramLabel = "FILE",
             description = "Configuration file (default: conf/hpdns.yaml in the working directory, else in the"
                     + " hpdns installation directory; not needed when --zone is given).")
     private Path configFile;
 
-    @Option(names = "--listen", paramLabel = "ADDR:PORT", converter = ListenAddressConverter.class,
+    @Option(names = LISTEN, paramLabel = "ADDR:PORT", converter = ListenAddressConverter.class,
             description = "Serve UDP and TCP on this address, such as 127.0.0.1:5353, [::1]:5353 or *:53;"
                     + " repeatable; replaces server.listen.")
     private List<ListenAddress> listen;
 
-    @Option(names = "--zone", paramLabel = "ORIGIN=FILE", converter = ZoneOptionConverter.class,
+    @Option(names = ZONE, paramLabel = "ORIGIN=FILE", converter = ZoneOptionConverter.class,
             description = "Serve this zone from this file (relative to the working directory); repeatable;"
                     + " replaces the configured zones.")
     private List<ZoneConfig> zones;
 
-    @Option(names = "--udp-threads", paramLabel = "N",
+    @Option(names = UDP_THREADS, paramLabel = "N",
             description = "UDP sockets (one thread each) per listen address in each worker; replaces"
                     + " server.udp-threads.")
     private Integer udpThreads;
 
-    @Option(names = "--udp-transport", paramLabel = "ffm|netty", converter = UdpTransportConverter.class,
+    @Option(names = UDP_TRANSPORT, paramLabel = "ffm|netty", converter = UdpTransportConverter.class,
             description = "How UDP is served: ffm (recvmmsg/sendmmsg through the FFM API, the default) or netty"
                     + " (native epoll); replaces server.udp-transport.")
     private UdpTransportKind udpTransport;
+
+    /** The options {@link #from} reads, and a command's own: what {@link ProcessArguments} accepts. */
+    static Set<String> namesWith(String... commandOptions) {
+        Set<String> names = new HashSet<>(NAMES);
+        names.addAll(List.of(commandOptions));
+        return Set.copyOf(names);
+    }
+
+    /** The options of a command line the master wrote ({@link #workerArguments}, {@link #compilerArguments}). */
+    static ServeOptions from(ProcessArguments arguments) {
+        ServeOptions options = new ServeOptions();
+        options.configFile = arguments.value(CONFIG, Path::of).orElse(null);
+        options.listen = arguments.values(LISTEN, ListenAddress::parse);
+        options.zones = arguments.values(ZONE, ZoneOptionConverter::parse);
+        options.udpThreads = arguments.value(UDP_THREADS, Integer::valueOf).orElse(null);
+        options.udpTransport = arguments.value(UDP_TRANSPORT, UdpTransportKind::parse).orElse(null);
+        return options;
+    }
 
     /**
      * The configuration file read (unless only {@code --zone} is given) with the command line's
      * replacements.
      *
-     * @throws ParameterException for a value out of range
+     * @throws IllegalArgumentException for a value out of range, saying which option
      * @throws CommandFailure for errors in the configuration file (each is logged when there are several)
      */
-    HpdnsConfig configuration(CommandSpec spec) {
+    HpdnsConfig configuration() {
         if (udpThreads != null && (udpThreads < 1 || udpThreads > ServerOptions.MAX_UDP_THREADS)) {
-            throw new ParameterException(spec.commandLine(), "--udp-threads: expected an integer from 1 to "
+            throw new IllegalArgumentException(UDP_THREADS + ": expected an integer from 1 to "
                     + ServerOptions.MAX_UDP_THREADS + ", got " + udpThreads);
         }
         HpdnsConfig config = configFile == null && zones != null ? HpdnsConfig.defaults() : readConfig();
-        if (zones != null) {
-            try {
+        try {
+            if (zones != null) {
                 config = config.withZones(zones);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--zone: " + e.getMessage());
             }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ZONE + ": " + e.getMessage(), e);
         }
-        if (listen != null) {
-            try {
+        try {
+            if (listen != null) {
                 config = config.withListen(listen);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
             }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(LISTEN + ": " + e.getMessage(), e);
         }
         if (udpThreads != null) {
             config = config.withUdpThreads(udpThreads);
@@ -122,15 +146,15 @@ final class ServeOptions {
      * in {@code stateDir}.
      */
     List<String> workerArguments(HpdnsConfig config, List<ListenAddress> listen, Path stateDir) {
-        List<String> arguments = new ArrayList<>(List.of(WorkerCommand.NAME, "--zone-images", stateDir.toString()));
+        List<String> arguments = new ArrayList<>(List.of(WorkerCommand.NAME, WorkerCommand.ZONE_IMAGES, stateDir.toString()));
         arguments.addAll(zoneArguments(config));
         for (ListenAddress address : listen) {
-            arguments.add("--listen");
+            arguments.add(LISTEN);
             arguments.add(address.toString());
         }
-        arguments.add("--udp-threads");
+        arguments.add(UDP_THREADS);
         arguments.add(Integer.toString(config.server().udpThreads()));
-        arguments.add("--udp-transport");
+        arguments.add(UDP_TRANSPORT);
         arguments.add(config.server().udpTransport().configName());
         return arguments;
     }
@@ -140,7 +164,7 @@ final class ServeOptions {
      * line gives them into {@code stateDir}.
      */
     List<String> compilerArguments(HpdnsConfig config, Path stateDir) {
-        List<String> arguments = new ArrayList<>(List.of(CompileCommand.NAME, "--state-dir", stateDir.toString()));
+        List<String> arguments = new ArrayList<>(List.of(CompileCommand.NAME, CompileCommand.STATE_DIR, stateDir.toString()));
         arguments.addAll(zoneArguments(config));
         return arguments;
     }
@@ -149,12 +173,12 @@ final class ServeOptions {
     private List<String> zoneArguments(HpdnsConfig config) {
         List<String> arguments = new ArrayList<>();
         if (config.source() != null) {
-            arguments.add("--config");
+            arguments.add(CONFIG);
             arguments.add(config.source().toString());
         }
         if (zones != null) {
             for (ZoneConfig zone : config.zones()) {
-                arguments.add("--zone");
+                arguments.add(ZONE);
                 arguments.add(zone.name() + "=" + zone.file());
             }
         }

@@ -116,7 +116,12 @@ final class StartCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--workers: expected an integer from 1 to "
                     + SupervisorOptions.MAX_WORKERS + ", got " + workers);
         }
-        HpdnsConfig config = serve.configuration(spec);
+        HpdnsConfig config;
+        try {
+            config = serve.configuration();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (config.source() != null) {
             log.info("configuration {}", config.source());
         }
@@ -135,20 +140,24 @@ final class StartCommand implements Callable<Integer> {
         }
         Path stateDir = config.stateDirectory();
         Supervisor supervisor = new Supervisor(config.supervisor(), config.server().listen(),
-                HpdnsCommand.class.getName(), listen -> serve.workerArguments(config, listen, stateDir));
-        CompilerProcess compiler = new CompilerProcess(HpdnsCommand.class.getName(),
+                ProcessMain.class.getName(), listen -> serve.workerArguments(config, listen, stateDir));
+        CompilerProcess compiler = new CompilerProcess(ProcessMain.class.getName(),
                 serve.compilerArguments(config, stateDir), config.supervisor().compilerLinger());
         MasterControl commands = new MasterControl(supervisor, compiler, this::stopAndAwait, Clock.systemUTC());
+        // Worker 0's JVM starts first: its start-up is most of a warm start's time.
+        supervisor.prestart();
         ControlSocket controlSocket;
         try {
             controlSocket = ControlSocket.open(config.control(), commands);
         } catch (IOException e) {
+            supervisor.stop();
             throw new CommandFailure(e.getMessage());
         }
         ZoneImages images;
         try {
             images = ZoneImages.open(stateDir, BuildIdentity.current());
         } catch (IOException e) {
+            supervisor.stop();
             controlSocket.close();
             throw new CommandFailure("cannot use the state directory " + stateDir + ": " + e.getMessage());
         }
@@ -162,7 +171,6 @@ final class StartCommand implements Callable<Integer> {
         SignalHandler previousHup = reloadOnHangup(commands);
         Runtime.getRuntime().addShutdownHook(signalHook);
         try {
-            supervisor.prestart();
             compileInitial(commands, images, config);
             if (stopRequested.getCount() == 0) {
                 log.info("stopped while starting");

@@ -23,18 +23,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -49,13 +44,25 @@ import sun.misc.SignalHandler;
  * SIGHUP are ignored: a Ctrl-C in a terminal reaches the whole process group, and the master, which
  * handles both, tells the workers what to do.
  */
-@Command(
-        name = WorkerCommand.NAME,
-        hidden = true,
-        description = "Internal: one worker process of 'hpdns start', controlled over its standard input and output.")
 final class WorkerCommand implements Callable<Integer> {
 
     static final String NAME = "worker";
+    /** This worker's index among the master's workers, from 0. */
+    static final String INDEX = "--index";
+    /**
+     * Start the JVM, then wait for the master to give this worker its index ({@code become N}), so
+     * that a worker that failed is replaced without waiting for a JVM to start.
+     */
+    static final String SPARE = "--spare";
+    /** The state directory: serve the zone images its manifest names (see {@link ZoneImages}). */
+    static final String ZONE_IMAGES = "--zone-images";
+    static final Set<String> OPTIONS = ServeOptions.namesWith(INDEX, ZONE_IMAGES);
+    /**
+     * Worker 0 of a start, with no other worker serving beside it: it binds its sockets before it
+     * warms up its query path, as an answer from the interpreter beats none (see WorkerLauncher).
+     */
+    static final String FIRST = "--first";
+    static final Set<String> FLAGS = Set.of(SPARE, FIRST);
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
     /** How long a stop waits for answers being sent (the one to stop itself, with the final counters). */
     private static final Duration ANSWER_GRACE = Duration.ofSeconds(5);
@@ -65,24 +72,11 @@ final class WorkerCommand implements Callable<Integer> {
     /** The exit status of a worker that stopped because a serving thread ended (EX_SOFTWARE). */
     static final int SERVING_FAULT_EXIT = 70;
 
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ServeOptions serve;
-
-    @Option(names = "--index", paramLabel = "N",
-            description = "This worker's index among the master's workers, from 0.")
-    private Integer index;
-
-    @Option(names = "--spare",
-            description = "Start the JVM, then wait for the master to give this worker its index ('become N'),"
-                    + " so that a worker that failed is replaced without waiting for a JVM to start.")
-    private boolean spare;
-
-    @Option(names = "--zone-images", paramLabel = "DIR", required = true,
-            description = "The state directory: serve the zone images its manifest names (see ZoneImages).")
-    private Path zoneImages;
+    private final ServeOptions serve;
+    private final boolean spare;
+    private final boolean first;
+    private final Path zoneImages;
+    private volatile Integer index;
 
     /** A spare's index, once the master gave it. */
     private final CompletableFuture<Integer> given = new CompletableFuture<>();
@@ -92,14 +86,31 @@ final class WorkerCommand implements Callable<Integer> {
     private volatile WorkerControl control;
     private volatile List<String> finalCounters = List.of();
 
+    private WorkerCommand(ServeOptions serve, Integer index, boolean spare, boolean first, Path zoneImages) {
+        this.serve = serve;
+        this.index = index;
+        this.spare = spare;
+        this.first = first;
+        this.zoneImages = zoneImages;
+    }
+
+    /** The worker the master's command line describes: {@code --index N} or {@code --spare}, and the rest. */
+    static WorkerCommand from(ProcessArguments arguments) {
+        Integer index = arguments.value(INDEX, Integer::valueOf).orElse(null);
+        boolean spare = arguments.flag(SPARE);
+        if (spare == (index != null)) {
+            throw new IllegalArgumentException("expected either " + INDEX + " N or " + SPARE);
+        }
+        Path zoneImages = arguments.value(ZONE_IMAGES, Path::of)
+                .orElseThrow(() -> new IllegalArgumentException("missing " + ZONE_IMAGES));
+        return new WorkerCommand(ServeOptions.from(arguments), index, spare, arguments.flag(FIRST), zoneImages);
+    }
+
     @Override
     public Integer call() {
         // The channel to the master is the real standard output; nothing else may write there.
         OutputStream channelOut = new FileOutputStream(FileDescriptor.out);
         System.setOut(System.err);
-        if (spare == (index != null)) {
-            throw new ParameterException(spec.commandLine(), "expected either --index N or --spare");
-        }
         if (!spare) {
             ProcessLogTag.worker(index);
         }
@@ -126,11 +137,13 @@ final class WorkerCommand implements Callable<Integer> {
         long started = System.nanoTime();
         HpdnsConfig config;
         try {
-            config = serve.configuration(spec);
-        } catch (CommandFailure | ParameterException e) {
+            config = serve.configuration();
+        } catch (CommandFailure | IllegalArgumentException e) {
             channel.failed(e.getMessage());
             return CommandFailure.EXIT_CODE;
         }
+        // The UDP transport's native calls link (0.15 s) while the zones are mapped.
+        Thread.ofPlatform().name("hpdns-udp-link").start(() -> DnsServer.prepareUdp(config.server()));
         ZoneReloader zones = new ZoneReloader(serve.zoneListSource(config), Clock.systemUTC(), NewSerialListener.NONE,
                 ZoneJournals.forTransfers(config.transfers()), new ZoneImages(zoneImages));
         ReloadReport loaded = zones.followInitial();
@@ -147,9 +160,9 @@ final class WorkerCommand implements Callable<Integer> {
             log.error("zone {} is not served (answered SERVFAIL) until a reload loads it: {}",
                     unserved.config().name(), unserved.reason());
         }
-        long warming = System.nanoTime();
-        int warmup = QueryPathWarmup.run(zones.holder(), config.answers());
-        log.info("query path warmed up with {} queries in {} ms", warmup, (System.nanoTime() - warming) / 1_000_000);
+        if (!first) {
+            warmUp(zones, config);
+        }
         QueryStats stats = new QueryStats();
         DnsServer dns;
         try {
@@ -158,6 +171,9 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (IOException e) {
             channel.failed(e.getMessage());
             return CommandFailure.EXIT_CODE;
+        }
+        if (first) {
+            warmUp(zones, config);
         }
         ZoneNotifier notifier = index == 0 ? new ZoneNotifier() : null;
         WorkerControl serving = new WorkerControl(zones, stats, notifier);
@@ -181,6 +197,12 @@ final class WorkerCommand implements Callable<Integer> {
             return SERVING_FAULT_EXIT;
         }
         return 0;
+    }
+
+    private static void warmUp(ZoneReloader zones, HpdnsConfig config) {
+        long warming = System.nanoTime();
+        int warmup = QueryPathWarmup.run(zones.holder(), config.answers());
+        log.info("query path warmed up with {} queries in {} ms", warmup, (System.nanoTime() - warming) / 1_000_000);
     }
 
     /**

@@ -178,6 +178,20 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Links the configured UDP transport's native calls ahead of {@link #start}; safe on any
+     * thread, and a transport that cannot run is reported by {@code start}, not here.
+     */
+    public static void prepareUdp(ServerOptions options) {
+        if (options.udpTransport() == UdpTransportKind.FFM) {
+            try {
+                FfmUdpTransport.link();
+            } catch (IOException e) {
+                // start says so, and falls back to netty
+            }
+        }
+    }
+
     /** The configured UDP transport; where FFM cannot run (not Linux x86_64), netty's epoll instead. */
     private static UdpTransport openUdp(ServerOptions options, Supplier<QueryProcessor> processors) throws IOException {
         if (options.udpTransport() == UdpTransportKind.FFM) {

@@ -32,6 +32,26 @@ final class ChildJvm {
         return jvm;
     }
 
+    /**
+     * When the master maps a class-data-sharing archive (scripts/hpdns), each kind of process it
+     * starts gets one of its own beside it ({@code hpdns-worker.jsa}, {@code hpdns-compiler.jsa}):
+     * a missing archive is written by the first JVM to exit that mapped none, with the classes it
+     * loaded, and then serves every JVM that names it. Shared, the compiler (which exits first)
+     * would write the workers' archive with its classes, or the master (which exits last) overwrite
+     * theirs with its own, and a worker then start a third slower (docs/performance.md, "Start-up").
+     *
+     * @return the option naming the archive of {@code role}, or nothing when the master has none
+     */
+    static List<String> ownSharedArchive(String role) {
+        String option = "-XX:SharedArchiveFile=";
+        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (argument.startsWith(option) && argument.endsWith(".jsa")) {
+                return List.of(argument.substring(0, argument.length() - ".jsa".length()) + "-" + role + ".jsa");
+            }
+        }
+        return List.of();
+    }
+
     private static String javaExecutable() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -83,7 +83,7 @@ public final class CompilerProcess {
      */
     public CompilerProcess(String mainClass, List<String> arguments, Duration linger) {
         List<String> options = new ArrayList<>(JVM_DEFAULTS);
-        options.addAll(ownSharedArchive());
+        options.addAll(ChildJvm.ownSharedArchive("compiler"));
         List<String> command = new ArrayList<>(lowerPriority());
         command.addAll(ChildJvm.command(options));
         command.add(mainClass);
@@ -194,22 +194,6 @@ public final class CompilerProcess {
             return List.of(NICE_COMMAND.toString(), "-n", Integer.toString(NICE));
         }
         log.warn("{} not found: the zone compiler runs at the serving threads' priority", NICE_COMMAND);
-        return List.of();
-    }
-
-    /**
-     * When the master maps a class-data-sharing archive (scripts/hpdns), the compiler gets one of
-     * its own beside it: the first JVM to exit writes a missing archive with the classes it
-     * loaded, and the compiler, which exits first, would otherwise write the workers' archive
-     * with the compiler's classes.
-     */
-    private static List<String> ownSharedArchive() {
-        String option = "-XX:SharedArchiveFile=";
-        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith(option) && argument.endsWith(".jsa")) {
-                return List.of(argument.substring(0, argument.length() - ".jsa".length()) + "-compiler.jsa");
-            }
-        }
         return List.of();
     }
 

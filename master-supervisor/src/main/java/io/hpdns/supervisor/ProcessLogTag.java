@@ -6,7 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code %process} in the log pattern (logback.xml): {@code worker 1 pid 4242 } in a worker's log
+ * {@code %process} in the log pattern ({@link LogConfiguration}): {@code worker 1 pid 4242 } in a worker's log
  * lines, {@code compiler pid 4243 } in the compiler's, nothing in the master's. They all write to
  * the same standard error; this tells their lines apart.
  */

@@ -106,7 +106,7 @@ public final class Supervisor {
         heartbeat.start();
         WorkerProcess first = takeEarly(slots[0]);
         if (first == null) {
-            first = launch(slots[0], configured);
+            first = launch(slots[0], configured, true);
         }
         List<ListenAddress> bound = awaitReady(first);
         List<ListenAddress> resolved = resolvePorts(bound);
@@ -116,7 +116,7 @@ public final class Supervisor {
         }
         List<WorkerProcess> others = new ArrayList<>();
         for (int i = 1; i < slots.length; i++) {
-            others.add(launch(slots[i], resolved));
+            others.add(launch(slots[i], resolved, false));
         }
         for (WorkerProcess worker : others) {
             awaitReady(worker);
@@ -148,7 +148,7 @@ public final class Supervisor {
                 return;
             }
             try {
-                early = launcher.launch(WorkerProcess.SPARE, configured);
+                early = launcher.launch(WorkerProcess.SPARE, configured, true);
             } catch (IOException e) {
                 log.warn("cannot start worker 0 ahead of the zones: {}; it starts after them", e.getMessage());
             }
@@ -176,7 +176,7 @@ public final class Supervisor {
                 return;
             }
             try {
-                WorkerProcess started = launcher.launch(WorkerProcess.SPARE, listen);
+                WorkerProcess started = launcher.launch(WorkerProcess.SPARE, listen, false);
                 spare = started;
                 started.exited().thenAccept(status -> spareExited(started, status));
                 return;
@@ -267,13 +267,13 @@ public final class Supervisor {
         return List.copyOf(resolved);
     }
 
-    private WorkerProcess launch(Slot slot, List<ListenAddress> addresses) throws WorkerFailure {
+    private WorkerProcess launch(Slot slot, List<ListenAddress> addresses, boolean first) throws WorkerFailure {
         synchronized (this) {
             if (stopping) {
                 throw new WorkerFailure("stopped while starting");
             }
             try {
-                WorkerProcess worker = launcher.launch(slot.index, addresses);
+                WorkerProcess worker = launcher.launch(slot.index, addresses, first);
                 slot.process = worker;
                 slot.state = State.STARTING;
                 worker.exited().thenAccept(status -> exited(slot, worker, status));
@@ -411,7 +411,7 @@ public final class Supervisor {
                 worker = takeSpare(slot);
                 fromSpare = worker != null;
                 if (!fromSpare) {
-                    worker = launch(slot, listen);
+                    worker = launch(slot, listen, false);
                 }
             } catch (WorkerFailure e) {
                 raised = failed(slot, 0, -1, Duration.ZERO, e.getMessage(), true);
@@ -574,7 +574,7 @@ public final class Supervisor {
                 }
                 old = slot.process;
                 try {
-                    fresh = launcher.launch(slot.index, listen);
+                    fresh = launcher.launch(slot.index, listen, false);
                 } catch (IOException e) {
                     return ControlReply.failed(lines, "cannot start a replacement for worker " + slot.index + ": "
                             + e.getMessage());

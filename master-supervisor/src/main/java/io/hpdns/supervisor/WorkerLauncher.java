@@ -34,14 +34,22 @@ final class WorkerLauncher {
     WorkerLauncher(List<String> workerJvmOptions, String mainClass,
                    Function<List<ListenAddress>, List<String>> arguments) {
         List<String> options = new ArrayList<>(WORKER_JVM_DEFAULTS);
+        options.addAll(ChildJvm.ownSharedArchive("worker"));
         options.addAll(workerJvmOptions);
         this.jvm = List.copyOf(ChildJvm.command(options));
         this.mainClass = mainClass;
         this.arguments = arguments;
     }
 
-    /** The full command line of worker {@code index} (or a spare) serving on {@code listen}. */
-    List<String> command(int index, List<ListenAddress> listen) {
+    /**
+     * The full command line of worker {@code index} (or a spare) serving on {@code listen}.
+     *
+     * @param first whether this is worker 0 of a start, which no other worker serves beside: it
+     *     binds its sockets before it warms up its query path ({@code --first}), as an answer from
+     *     the interpreter beats none; any other warms up first, so that the queries the kernel
+     *     moves to its sockets from the others' are answered at full speed
+     */
+    List<String> command(int index, List<ListenAddress> listen, boolean first) {
         List<String> command = new ArrayList<>(jvm);
         command.add(mainClass);
         command.addAll(arguments.apply(listen));
@@ -51,11 +59,14 @@ final class WorkerLauncher {
             command.add("--index");
             command.add(Integer.toString(index));
         }
+        if (first) {
+            command.add("--first");
+        }
         return command;
     }
 
-    /** Starts worker {@code index}, or a spare for {@link WorkerProcess#SPARE}. */
-    WorkerProcess launch(int index, List<ListenAddress> listen) throws IOException {
-        return WorkerProcess.launch(index, command(index, listen));
+    /** Starts worker {@code index}, or a spare for {@link WorkerProcess#SPARE} (see {@link #command}). */
+    WorkerProcess launch(int index, List<ListenAddress> listen, boolean first) throws IOException {
+        return WorkerProcess.launch(index, command(index, listen, first));
     }
 }

@@ -69,10 +69,12 @@ class HpdnsCommandTest {
     }
 
     @Test
-    void theInternalWorkerCommandIsNotListed() {
-        CommandRun run = CommandRun.of("--help");
+    void theInternalCommandsAreNotTheOperators() {
+        CommandRun help = CommandRun.of("--help");
+        CommandRun worker = CommandRun.of("worker", "--spare");
 
-        assertThat(run.out()).containsPattern("(?m)^  start ").doesNotContainPattern("(?m)^  worker ");
+        assertThat(help.out()).containsPattern("(?m)^  start ").doesNotContainPattern("(?m)^  (worker|compile) ");
+        assertThat(worker.exitCode()).isEqualTo(2);
     }
 
     @Test

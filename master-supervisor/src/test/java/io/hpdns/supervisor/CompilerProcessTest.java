@@ -24,7 +24,7 @@ import org.xbill.DNS.Name;
 /** The master's side of the zone compiler: a real child JVM, its report read back. */
 class CompilerProcessTest {
 
-    private static final String HPDNS = "io.hpdns.cli.HpdnsCommand";
+    private static final String HPDNS = "io.hpdns.cli.ProcessMain";
     /** Longer than any test: a compiler that leaves within a test was told to. */
     private static final Duration LINGER = Duration.ofHours(1);
     private static final long EXIT_SECONDS = 60;

@@ -71,6 +71,18 @@ public final class FfmUdpTransport implements UdpTransport {
         if (socketsPerAddress < 1) {
             throw new IllegalArgumentException("sockets per address must be at least 1, got " + socketsPerAddress);
         }
+        link();
+        return new FfmUdpTransport(socketsPerAddress, processors);
+    }
+
+    /**
+     * Links libc's socket calls, once per JVM: some 0.15 s of a worker's start, which it spends
+     * ahead of {@link #open} on a thread of its own while it maps its zones.
+     *
+     * @throws IOException when this platform cannot run the transport (not Linux x86_64, or native
+     *     access is not enabled)
+     */
+    public static void link() throws IOException {
         String unsupported = LinuxSockets.unsupportedReason();
         if (unsupported != null) {
             throw new IOException("the FFM UDP transport " + unsupported + "; use the netty transport");
@@ -81,7 +93,6 @@ public final class FfmUdpTransport implements UdpTransport {
             throw new IOException("the FFM UDP transport cannot bind libc's socket calls (" + e
                     + "); run java with --enable-native-access=ALL-UNNAMED or use the netty transport", e);
         }
-        return new FfmUdpTransport(socketsPerAddress, processors);
     }
 
     @Override
