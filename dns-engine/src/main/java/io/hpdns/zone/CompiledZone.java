@@ -72,7 +72,7 @@ public final class CompiledZone implements Authority {
 
     /** "HPDNSZC1". */
     static final long MAGIC = 0x4850444E535A4331L;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     static final int HEADER = 128;
     static final int OFFSET_BITS = 40;
     static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;

@@ -24,7 +24,9 @@ import java.util.Arrays;
  * that is not compiled leaves its query types to the writer.
  *
  * <p>In a signed zone a node's answers are two such blocks: the responses without DNSSEC records,
- * then those to a client that set DO, with RRSIGs and denial proofs (RFC 4035 §3.1).
+ * then those to a client that set DO, with RRSIGs and denial proofs (RFC 4035 §3.1). Four octets
+ * before the first block give the offset of the second from the first, so that a query with DO
+ * reads one offset instead of walking the first block's responses.
  */
 public final class PrecompiledAnswers {
     /** For {@link CompiledZone#answersAt}: nothing compiled for the node. */
@@ -39,6 +41,8 @@ public final class PrecompiledAnswers {
     private static final int RCODE = 0x0F;
     /** The kind octet and four 16-bit fields. */
     private static final int FIELDS = 9;
+    /** In a signed zone, before a node's first block: the offset of its block for DO (u32). */
+    private static final int DNSSEC_BLOCK = 4;
     private static final int MAX_TYPED = 255;
 
     private final MemorySegment bytes;
@@ -64,7 +68,7 @@ public final class PrecompiledAnswers {
             return -1;
         }
         if (dnssecOk) {
-            at += blockLength(at);
+            at += bytes.get(CompiledZone.U32, at - DNSSEC_BLOCK);
         }
         int typed = octet(at);
         int other = at + 1;
@@ -88,10 +92,13 @@ public final class PrecompiledAnswers {
         return (octet(other) & COMPILED) != 0 && isNegative(other) && rcode(other) == 0;
     }
 
-    /** Octets of the node's answers at {@code at}: in a signed zone, both blocks. */
+    /** Octets of the node's answers at {@code at}: in a signed zone, both blocks and the offset before them. */
     public int length(int at) {
-        int length = blockLength(at);
-        return signed ? length + blockLength(at + length) : length;
+        if (!signed) {
+            return blockLength(at);
+        }
+        int dnssecBlock = bytes.get(CompiledZone.U32, at - DNSSEC_BLOCK);
+        return DNSSEC_BLOCK + dnssecBlock + blockLength(at + dnssecBlock);
     }
 
     /** Octets of the block of responses at {@code at}. */
@@ -161,7 +168,7 @@ public final class PrecompiledAnswers {
     }
 
     private int u16(int p) {
-        return (octet(p) << 8) | octet(p + 1);
+        return bytes.get(CompiledZone.U16, p) & 0xFFFF;
     }
 
     /**
@@ -210,6 +217,9 @@ public final class PrecompiledAnswers {
 
         private byte[] bytes = new byte[1 << 16];
         private int size;
+        private final boolean signed;
+        /** In a signed zone, where the node {@link #add} added last starts; its DO block comes next. */
+        private int lastAdded = NOT_COMPILED;
         /**
          * Shared by every node whose every answer is the zone's NODATA: the empty non-terminals of
          * a zone that is not signed (in a signed one, each proves its own); else {@link #NOT_COMPILED}.
@@ -223,6 +233,7 @@ public final class PrecompiledAnswers {
 
         /** @param signed whether each node's answers are followed by those for DO ({@link #addForDnssec}) */
         public Builder(boolean signed) {
+            this.signed = signed;
             if (signed) {
                 allNodata = NOT_COMPILED;
             } else {
@@ -243,13 +254,27 @@ public final class PrecompiledAnswers {
             if (count == 0 && other.equals(NODATA) && allNodata != NOT_COMPILED) {
                 return allNodata;
             }
+            long length = (signed ? DNSSEC_BLOCK : 0) + blockLength(other, responses, count);
+            if (count > MAX_TYPED || size + length > MAX_SIZE) {
+                return NOT_COMPILED;
+            }
+            if (signed) {
+                room(DNSSEC_BLOCK);
+                size += DNSSEC_BLOCK;
+                lastAdded = size;
+            }
+            return block(other, types, responses, count);
+        }
+
+        private static long blockLength(Response other, Response[] responses, int count) {
             long length = 1 + length(other);
             for (int i = 0; i < count; i++) {
                 length += 2 + length(responses[i]);
             }
-            if (count > MAX_TYPED || size + length > MAX_SIZE) {
-                return NOT_COMPILED;
-            }
+            return length;
+        }
+
+        private int block(Response other, int[] types, Response[] responses, int count) {
             int at = size;
             put(count);
             write(other);
@@ -267,9 +292,20 @@ public final class PrecompiledAnswers {
          * node answers DO from the writer.
          */
         public void addForDnssec(Response other, int[] types, Response[] responses, int count) {
-            if (add(other, types, responses, count) == NOT_COMPILED) {
+            if (!signed || lastAdded == NOT_COMPILED) {
+                throw new IllegalStateException("no node of a signed zone added to follow");
+            }
+            int offset = size - lastAdded;
+            bytes[lastAdded - 4] = (byte) (offset >>> 24);
+            bytes[lastAdded - 3] = (byte) (offset >>> 16);
+            bytes[lastAdded - 2] = (byte) (offset >>> 8);
+            bytes[lastAdded - 1] = (byte) offset;
+            lastAdded = NOT_COMPILED;
+            if (count > MAX_TYPED || size + blockLength(other, responses, count) > MAX_SIZE) {
                 put(0);
                 write(Response.NOT_COMPILED);
+            } else {
+                block(other, types, responses, count);
             }
         }
 
@@ -278,17 +314,21 @@ public final class PrecompiledAnswers {
          * unchanged; returns where they start.
          */
         public int copy(PrecompiledAnswers from, int at) {
-            if (from.octet(at) == 0 && from.otherTypesNodata(at)) {
+            if (from.signed != signed) {
+                return NOT_COMPILED;
+            }
+            if (!signed && from.octet(at) == 0 && from.otherTypesNodata(at)) {
                 return allNodata;
             }
+            int before = signed ? DNSSEC_BLOCK : 0;
             int length = from.length(at);
             if (size + (long) length > MAX_SIZE) {
                 return NOT_COMPILED;
             }
             room(length);
-            MemorySegment.copy(from.bytes, JAVA_BYTE, at, bytes, size, length);
+            MemorySegment.copy(from.bytes, JAVA_BYTE, at - before, bytes, size, length);
             size += length;
-            return size - length;
+            return size - length + before;
         }
 
         private static int length(Response r) {
