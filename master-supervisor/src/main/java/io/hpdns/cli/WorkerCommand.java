@@ -34,7 +34,7 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * {@code hpdns worker} (internal, started by {@code hpdns start}): maps the zones the compiler
+ * {@code worker} (internal: started by {@code hpdns start}, run by {@link ProcessMain}): maps the zones the compiler
  * built (the images the state directory's manifest names) and serves them over UDP and TCP on every listen address, sharing the ports with the other workers through
  * SO_REUSEPORT, and answers the master over its control channel, standard input and output (see
  * {@link WorkerChannel}). Worker 0 also sends the NOTIFYs, when the master says so.
@@ -54,14 +54,14 @@ final class WorkerCommand implements Callable<Integer> {
      * that a worker that failed is replaced without waiting for a JVM to start.
      */
     static final String SPARE = "--spare";
-    /** The state directory: serve the zone images its manifest names (see {@link ZoneImages}). */
-    static final String ZONE_IMAGES = "--zone-images";
-    static final Set<String> OPTIONS = ServeOptions.namesWith(INDEX, ZONE_IMAGES);
     /**
      * Worker 0 of a start, with no other worker serving beside it: it binds its sockets before it
      * warms up its query path, as an answer from the interpreter beats none (see WorkerLauncher).
      */
     static final String FIRST = "--first";
+    /** The state directory: serve the zone images its manifest names (see {@link ZoneImages}). */
+    static final String ZONE_IMAGES = "--zone-images";
+    static final Set<String> OPTIONS = ServeOptions.namesWith(INDEX, ZONE_IMAGES);
     static final Set<String> FLAGS = Set.of(SPARE, FIRST);
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
     /** How long a stop waits for answers being sent (the one to stop itself, with the final counters). */
@@ -143,7 +143,7 @@ final class WorkerCommand implements Callable<Integer> {
             return CommandFailure.EXIT_CODE;
         }
         // The UDP transport's native calls link (0.15 s) while the zones are mapped.
-        Thread.ofPlatform().name("hpdns-udp-link").start(() -> DnsServer.prepareUdp(config.server()));
+        Thread.ofPlatform().daemon().name("hpdns-udp-link").start(() -> DnsServer.prepareUdp(config.server()));
         ZoneReloader zones = new ZoneReloader(serve.zoneListSource(config), Clock.systemUTC(), NewSerialListener.NONE,
                 ZoneJournals.forTransfers(config.transfers()), new ZoneImages(zoneImages));
         ReloadReport loaded = zones.followInitial();
