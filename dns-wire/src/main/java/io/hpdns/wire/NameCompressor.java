@@ -1,5 +1,7 @@
 package io.hpdns.wire;
 
+import java.util.Arrays;
+
 /**
  * RFC 1035 §4.1.4 message compression for one response being written: remembers where each name
  * suffix already sits in the message, and its length uncompressed, and replaces a repeated suffix
@@ -103,11 +105,18 @@ final class NameCompressor {
             }
             p++;
             q++;
-            for (int i = 0; i < len; i++) {
-                if (WireNames.lower(out[p++]) != WireNames.lower(name[q++])) {
-                    return false;
+            // Most often the same octets (an RRSIG's owner is the name of the RRset before it):
+            // compared as a block, and letter by letter only from where they differ.
+            int differ = Arrays.mismatch(out, p, p + len, name, q, q + len);
+            if (differ >= 0) {
+                for (int i = differ; i < len; i++) {
+                    if (WireNames.lower(out[p + i]) != WireNames.lower(name[q + i])) {
+                        return false;
+                    }
                 }
             }
+            p += len;
+            q += len;
         }
     }
 }
