@@ -13,9 +13,10 @@ import java.util.Arrays;
  * compiled them; a worker joining the shared ports with its query path cold would answer its share
  * of the traffic slowly at first, and its socket buffers could overflow under load, so a worker
  * runs this before it binds its sockets, unless it is the first of a start with no other worker to
- * answer meanwhile: that one binds first and warms up while it serves. Each name of the zones, up to {@link #QUERIES} queries in all, is
- * asked for an address (the precompiled path, or NODATA), and a name below it that does not exist
- * (NXDOMAIN, a wildcard or a referral): the paths real traffic takes. Counted nowhere.
+ * answer meanwhile: that one binds first and warms up while it serves. Each name of the zones, up
+ * to {@link #QUERIES} queries in all, is asked for an address (the precompiled path, or NODATA),
+ * and a name below it that does not exist (NXDOMAIN, a wildcard or a referral): the paths real
+ * traffic takes. Counted nowhere.
  */
 public final class QueryPathWarmup {
     /** Enough for the hot methods to reach the optimizing compiler (some ten thousand calls each). */

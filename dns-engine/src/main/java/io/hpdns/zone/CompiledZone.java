@@ -338,7 +338,7 @@ public final class CompiledZone implements Authority {
         return layout.get(U64, nsec3Entry(node) + 16);
     }
 
-    /** The entry of the NSEC3 of the nodes for {@code node}: by interpolation search, the entries being in node order. */
+    /** The entry of the NSEC3 of the nodes for {@code node}: by interpolation search, the entries in node order. */
     private long nsec3Entry(long node) {
         if (nsec3Count == 0) {
             throw new IllegalArgumentException("not an NSEC3 zone");

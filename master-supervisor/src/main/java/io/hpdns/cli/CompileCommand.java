@@ -21,8 +21,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code compile} (internal: started by {@code hpdns start}, run by {@link ProcessMain}): compiles the configured zones
- * into the state directory and publishes the manifest the workers follow (see
+ * {@code compile} (internal: started by {@code hpdns start}, run by {@link ProcessMain}): compiles
+ * the configured zones into the state directory and publishes the manifest the workers follow (see
  * {@link ZoneCompiler}), once per request the master writes on its standard input, and exits at
  * the end of that input ({@link CompilerChannel}). It answers no query, so the parse, the compile
  * and their garbage never touch a serving thread. Between requests it hands its heap back to the

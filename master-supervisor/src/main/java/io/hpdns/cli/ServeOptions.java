@@ -146,7 +146,8 @@ final class ServeOptions {
      * in {@code stateDir}.
      */
     List<String> workerArguments(HpdnsConfig config, List<ListenAddress> listen, Path stateDir) {
-        List<String> arguments = new ArrayList<>(List.of(WorkerCommand.NAME, WorkerCommand.ZONE_IMAGES, stateDir.toString()));
+        List<String> arguments = new ArrayList<>(
+                List.of(WorkerCommand.NAME, WorkerCommand.ZONE_IMAGES, stateDir.toString()));
         arguments.addAll(zoneArguments(config));
         for (ListenAddress address : listen) {
             arguments.add(LISTEN);
@@ -164,7 +165,8 @@ final class ServeOptions {
      * line gives them into {@code stateDir}.
      */
     List<String> compilerArguments(HpdnsConfig config, Path stateDir) {
-        List<String> arguments = new ArrayList<>(List.of(CompileCommand.NAME, CompileCommand.STATE_DIR, stateDir.toString()));
+        List<String> arguments = new ArrayList<>(
+                List.of(CompileCommand.NAME, CompileCommand.STATE_DIR, stateDir.toString()));
         arguments.addAll(zoneArguments(config));
         return arguments;
     }

@@ -34,8 +34,9 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * {@code worker} (internal: started by {@code hpdns start}, run by {@link ProcessMain}): maps the zones the compiler
- * built (the images the state directory's manifest names) and serves them over UDP and TCP on every listen address, sharing the ports with the other workers through
+ * {@code worker} (internal: started by {@code hpdns start}, run by {@link ProcessMain}): maps the
+ * zones the compiler built (the images the state directory's manifest names) and serves them over
+ * UDP and TCP on every listen address, sharing the ports with the other workers through
  * SO_REUSEPORT, and answers the master over its control channel, standard input and output (see
  * {@link WorkerChannel}). Worker 0 also sends the NOTIFYs, when the master says so.
  *
