@@ -27,7 +27,8 @@ public final class CtlMain {
         if (invocation == null) {
             List<String> ctl = new ArrayList<>(List.of("ctl"));
             ctl.addAll(List.of(args));
-            return HpdnsCommand.commandLine().execute(ctl.toArray(String[]::new));
+            String[] command = ctl.toArray(String[]::new);
+            return HpdnsCommand.commandLine(command).execute(command);
         }
         PrintWriter out = new PrintWriter(System.out, false, System.out.charset());
         PrintWriter err = new PrintWriter(System.err, false, System.err.charset());

@@ -34,11 +34,12 @@ final class ChildJvm {
 
     /**
      * When the master maps a class-data-sharing archive (scripts/hpdns), each kind of process it
-     * starts gets one of its own beside it ({@code hpdns-worker.jsa}, {@code hpdns-compiler.jsa}):
-     * a missing archive is written by the first JVM to exit that mapped none, with the classes it
-     * loaded, and then serves every JVM that names it. Shared, the compiler (which exits first)
-     * would write the workers' archive with its classes, or the master (which exits last) overwrite
-     * theirs with its own, and a worker then start a third slower (docs/performance.md, "Start-up").
+     * starts gets one of its own beside it, named after the master's ({@code hpdns-start-worker.jsa},
+     * {@code hpdns-start-compiler.jsa}): a missing archive is written by the first JVM to exit that
+     * mapped none, with the classes it loaded, and then serves every JVM that names it. Shared, the
+     * compiler (which exits first) would write the workers' archive with its classes, or the master
+     * (which exits last) overwrite theirs with its own, and a worker then start a third slower
+     * (docs/performance.md, "Start-up").
      *
      * @return the option naming the archive of {@code role}, or nothing when the master has none
      */

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 record CommandRun(int exitCode, String out, String err) {
 
     static CommandRun of(String... args) {
-        CommandLine commandLine = HpdnsCommand.commandLine();
+        CommandLine commandLine = HpdnsCommand.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));

@@ -69,6 +69,15 @@ class HpdnsCommandTest {
     }
 
     @Test
+    void aCommandLineBuildsOnlyTheCommandItNamesElseAll() {
+        assertThat(HpdnsCommand.commandLine(new String[] {"check-conf", "-c", "x"}).getSubcommands())
+                .containsOnlyKeys("check-conf");
+        assertThat(HpdnsCommand.commandLine(new String[] {"strat"}).getSubcommands())
+                .containsOnlyKeys("start", "ctl", "check-zone", "check-conf");
+        assertThat(CommandRun.of("strat").err()).contains("Did you mean: hpdns start?");
+    }
+
+    @Test
     void theInternalCommandsAreNotTheOperators() {
         CommandRun help = CommandRun.of("--help");
         CommandRun worker = CommandRun.of("worker", "--spare");

@@ -21,7 +21,7 @@ final class RunningStart implements AutoCloseable {
     private final AtomicInteger exitCode = new AtomicInteger(-1);
 
     private RunningStart(String... args) {
-        CommandLine commandLine = HpdnsCommand.commandLine();
+        CommandLine commandLine = HpdnsCommand.commandLine(args);
         commandLine.setErr(new PrintWriter(err, true));
         start = (StartCommand) commandLine.getSubcommands().get("start").getCommand();
         thread = Thread.ofPlatform().name("hpdns-start-under-test").start(() -> exitCode.set(commandLine.execute(args)));
