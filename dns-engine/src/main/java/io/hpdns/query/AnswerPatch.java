@@ -455,7 +455,12 @@ public final class AnswerPatch {
                 return;
             }
             int found = serials.size();
-            for (int response : answers.responses(at)) {
+            int count = answers.responseCount(at);
+            int response = answers.firstResponse(at);
+            for (int r = 0; r < count; r++) {
+                if (r > 0) {
+                    response = answers.nextResponse(response);
+                }
                 if (answers.hasRecords(response)
                         && (cname || answers.authorityCount(response) > 0 || answers.answerCount(response) > 1)
                         && !collect(answers, response, i)) {

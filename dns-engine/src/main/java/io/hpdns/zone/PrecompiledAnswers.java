@@ -111,18 +111,22 @@ public final class PrecompiledAnswers {
     }
 
     /**
-     * Where each of the node's responses without DNSSEC records at {@code at} starts: the response
-     * for every other type, then each typed one. Cold path.
+     * How many responses the node's answers at {@code at} hold without DNSSEC records: the one for
+     * every other type and each typed one; {@link #firstResponse} and {@link #nextResponse} walk
+     * them. Cold path.
      */
-    public int[] responses(int at) {
-        int[] starts = new int[1 + octet(at)];
-        starts[0] = at + 1;
-        int p = after(at + 1);
-        for (int i = 1; i < starts.length; i++) {
-            starts[i] = p + 2;
-            p = after(p + 2);
-        }
-        return starts;
+    public int responseCount(int at) {
+        return 1 + octet(at);
+    }
+
+    /** The first of the node's responses at {@code at}: the one for every other type. */
+    public int firstResponse(int at) {
+        return at + 1;
+    }
+
+    /** The node's response after {@code response}, past the type it answers. */
+    public int nextResponse(int response) {
+        return after(response) + 2;
     }
 
     /** Whether the response holds records of its own: compiled, and not the zone's negative answer. */
