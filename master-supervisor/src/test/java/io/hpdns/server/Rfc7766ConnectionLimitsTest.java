@@ -76,8 +76,8 @@ class Rfc7766ConnectionLimitsTest {
     @Test
     void refusesANewConnectionWhenNoneIsIdle() throws Exception {
         try (RunningServer server = exampleServer().tcpMaxConnections(2).start();
-                Socket first = busy(server.connectTcp());
-                Socket second = busy(server.connectTcp())) {
+                Socket first = busyConnection(server);
+                Socket second = busyConnection(server)) {
             awaitOpen(server, 2);
             awaitIdle(server, 0);
             try (Socket refused = server.connectTcp()) {
@@ -95,8 +95,8 @@ class Rfc7766ConnectionLimitsTest {
     @Test
     void limitsConnectionsPerClientAddress() throws Exception {
         try (RunningServer server = exampleServer().tcpMaxConnectionsPerClient(2).start();
-                Socket first = busy(server.connectTcp());
-                Socket second = busy(server.connectTcp())) {
+                Socket first = busyConnection(server);
+                Socket second = busyConnection(server)) {
             awaitOpen(server, 2);
             awaitIdle(server, 0);
             try (Socket refused = server.connectTcp()) {
@@ -115,14 +115,15 @@ class Rfc7766ConnectionLimitsTest {
     @Test
     void perClientLimitClosesThatClientsLongestIdleConnection() throws Exception {
         try (RunningServer server = exampleServer().tcpMaxConnectionsPerClient(2).start();
-                Socket idle = server.connectTcp();
-                Socket busy = busy(server.connectTcp())) {
-            assertAnswers(idle, 1);
-            awaitOpen(server, 2);
-            awaitIdle(server, 1);
-            try (Socket third = server.connectTcp()) {
-                assertAnswers(third, 2);
-                assertClosedByServer(idle);
+                Socket busy = busyConnection(server)) {
+            try (Socket idle = server.connectTcp()) {
+                assertAnswers(idle, 1);
+                awaitOpen(server, 2);
+                awaitIdle(server, 1);
+                try (Socket third = server.connectTcp()) {
+                    assertAnswers(third, 2);
+                    assertClosedByServer(idle);
+                }
             }
         }
     }
@@ -212,10 +213,19 @@ class Rfc7766ConnectionLimitsTest {
         }
     }
 
-    /** A connection that has sent the first byte of a length prefix: busy reading a message. */
-    private static Socket busy(Socket socket) throws IOException {
+    /**
+     * A new connection that has sent the first octet of a length prefix: busy reading a message
+     * until the message timeout. It is seen idle first and sends the octet only then, and is seen
+     * busy before it is returned: sent at once, the octet finds a thread that counts the connection
+     * idle for a moment as it starts, and the idle count would match at a moment it should not.
+     */
+    private static Socket busyConnection(RunningServer server) throws IOException, InterruptedException {
+        int idle = server.server().tcp().idleConnections();
+        Socket socket = server.connectTcp();
+        awaitIdle(server, idle + 1);
         socket.getOutputStream().write(0);
         socket.getOutputStream().flush();
+        awaitIdle(server, idle);
         return socket;
     }
 
