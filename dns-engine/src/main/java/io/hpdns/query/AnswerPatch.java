@@ -115,7 +115,7 @@ public final class AnswerPatch {
             AnswerPatch answers = new AnswerPatch(previous, layout, layout.write(draft.layout(), target),
                     patch.removals());
             byte[] serial = new byte[4];
-            layout.writeAnswers(target, answers.mark(serial), serial);
+            layout.writeAnswers(draft.layout(), target, answers.mark(serial), serial);
             return answers.compile(draft, previousAnswers);
         }
     }

@@ -348,7 +348,7 @@ public final class CompiledZone implements Authority {
         long lowNode = nsec3EntryNode(low);
         long highNode = nsec3EntryNode(high);
         if (node == lowNode || node == highNode) {
-            return nsec3Nodes + (long) NSEC3_ENTRY * (node == lowNode ? low : high);
+            return nsec3EntryAt(node == lowNode ? low : high);
         }
         // One entry per node, in node order, and nodes of similar sizes: the node's offset among the
         // nodes guesses its entry within a few, where halving the table (4.8 MB for 200,000 nodes)
@@ -359,7 +359,7 @@ public final class CompiledZone implements Authority {
             int mid = halve ? (low + high) >>> 1 : interpolate(low, high, node, lowNode, highNode);
             long n = nsec3EntryNode(mid);
             if (n == node) {
-                return nsec3Nodes + (long) NSEC3_ENTRY * mid;
+                return nsec3EntryAt(mid);
             }
             if (n < node) {
                 low = mid;
@@ -373,8 +373,12 @@ public final class CompiledZone implements Authority {
         throw new IllegalArgumentException("not a node: " + node);
     }
 
+    private long nsec3EntryAt(int i) {
+        return nsec3Nodes + (long) NSEC3_ENTRY * i;
+    }
+
     private long nsec3EntryNode(int i) {
-        return layout.get(U64, nsec3Nodes + (long) NSEC3_ENTRY * i);
+        return layout.get(U64, nsec3EntryAt(i));
     }
 
     /**

@@ -1,11 +1,9 @@
 package io.hpdns.zone;
 
 import static io.hpdns.zone.CompiledZone.*;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import io.hpdns.wire.DnsConstants;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +22,6 @@ import java.util.TreeMap;
  */
 public final class LayoutPatch {
     /** Octets of answers rewritten at a time. */
-    private static final int ANSWERS_CHUNK = 1 << 20;
 
     private final CompiledZone previous;
     /** The changes that replace a node, by the replaced node's offset. */
@@ -84,17 +81,13 @@ public final class LayoutPatch {
     }
 
     /**
-     * The new layout's file, written by file rather than through a mapping: the octets copied from
-     * the previous layout in the kernel, the others written from memory. A page of a file written
-     * through a shared mapping costs a fault that reserves it in the file system, the pages of a
-     * layout being most of a compile's time.
+     * The new layout's file, into which the octets kept from the previous layout are copied in the
+     * kernel, passing through no process's memory; what the patch changes is then written where
+     * the new layout is mapped, a few pages of it.
      */
     public interface Target {
         /** Copies the previous layout's octets {@code [from, from + length)} to the new one's {@code to}. */
         void copy(long from, long to, long length) throws IOException;
-
-        /** Writes {@code octets} to the new layout at {@code to}. */
-        void write(long to, MemorySegment octets) throws IOException;
     }
 
     /**
@@ -162,51 +155,22 @@ public final class LayoutPatch {
     }
 
     /**
-     * Writes the previous compile's answers after the plain layout, with {@code serial} (four
-     * octets) at each of {@code serials} (offsets among the answers, ascending): copied in the
-     * kernel when there are none, else a megabyte at a time through memory.
+     * Writes the previous compile's answers after the plain layout, copied in the kernel, then
+     * {@code serial} (four octets) at each of {@code serials} (offsets among the answers) where
+     * {@code layout} maps them.
      */
-    public void writeAnswers(Target target, int[] serials, byte[] serial) throws IOException {
-        MemorySegment old = previous.layout();
-        long from = old.get(U64, ANSWERS);
-        long length = previousAnswers();
-        if (serials.length == 0) {
-            target.copy(from, plainSize, length);
-            return;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment chunk = arena.allocate(ANSWERS_CHUNK);
-            int next = 0;
-            for (long done = 0; done < length; done += ANSWERS_CHUNK) {
-                MemorySegment part = chunk.asSlice(0, Math.min(ANSWERS_CHUNK, length - done));
-                long end = done + part.byteSize();
-                MemorySegment.copy(old, from + done, part, 0, part.byteSize());
-                // A serial that runs past the chunk's end is finished in the next one.
-                for (; next < serials.length && serials[next] < end; next++) {
-                    for (int k = 0; k < serial.length; k++) {
-                        long at = (long) serials[next] + k;
-                        if (at >= done && at < end) {
-                            part.set(JAVA_BYTE, at - done, serial[k]);
-                        }
-                    }
-                    if (serials[next] + serial.length > end) {
-                        break;
-                    }
-                }
-                target.write(plainSize + done, part);
-            }
+    public void writeAnswers(MemorySegment layout, Target target, int[] serials, byte[] serial) throws IOException {
+        target.copy(previous.layout().get(U64, ANSWERS), plainSize, previousAnswers());
+        MemorySegment newSerial = MemorySegment.ofArray(serial);
+        for (int at : serials) {
+            MemorySegment.copy(newSerial, 0, layout, plainSize + at, serial.length);
         }
     }
 
     /**
-     * The previous slots without the nodes removed, their offsets moved along, and the nodes added
-     * entered.
-     */
-    /**
      * The previous compile's hash slots, copied in the kernel and changed where {@code layout} maps
-     * them: the nodes removed taken out, every offset moved along, the nodes added put in. Built in
-     * a buffer of their own they were zeroed, filled and written back, 16 MB for a million names
-     * and a sixth of an edit's compile.
+     * them (no buffer to zero, fill and write back: 16 MB for a million names): the nodes removed
+     * taken out, every offset moved along, the nodes added put in.
      */
     private void writeSlots(MemorySegment layout, Target target, long slotsAt, long[] written) throws IOException {
         int slotCount = previous.slotCount();

@@ -68,7 +68,7 @@ public final class PrecompiledAnswers {
             return -1;
         }
         if (dnssecOk) {
-            at += bytes.get(CompiledZone.U32, at - DNSSEC_BLOCK);
+            at += dnssecBlock(at);
         }
         int typed = octet(at);
         int other = at + 1;
@@ -97,8 +97,13 @@ public final class PrecompiledAnswers {
         if (!signed) {
             return blockLength(at);
         }
-        int dnssecBlock = bytes.get(CompiledZone.U32, at - DNSSEC_BLOCK);
+        int dnssecBlock = dnssecBlock(at);
         return DNSSEC_BLOCK + dnssecBlock + blockLength(at + dnssecBlock);
+    }
+
+    /** In a signed zone, where the node's block for DO starts, from its first block at {@code at}. */
+    private int dnssecBlock(int at) {
+        return bytes.get(CompiledZone.U32, at - DNSSEC_BLOCK);
     }
 
     /** Octets of the block of responses at {@code at}. */

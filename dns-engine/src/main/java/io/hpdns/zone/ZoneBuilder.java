@@ -273,15 +273,12 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
      * server many hashes each.
      */
     private void checkNsec3Parameters(PendingRRset nsec3param) {
-        byte[] rdata = nsec3param.rdata(0);
-        if (rdata.length < 5) {
-            return;
-        }
-        int iterations = ((rdata[2] & 0xff) << 8) | (rdata[3] & 0xff);
-        if (iterations > 0 || rdata[4] != 0) {
-            problems.add(PendingRRset.warning(nsec3param.file, nsec3param.firstLine, "NSEC3PARAM with " + iterations
-                    + " extra iterations and a salt of " + (rdata[4] & 0xff) + " octets: RFC 9276 §3.1 asks for 0 and"
-                    + " none (each NXDOMAIN answered to DO hashes a name " + (iterations + 1) + " times)"));
+        Nsec3Hash.Parameters parameters = Nsec3Hash.Parameters.of(nsec3param.rdata(0));
+        if (parameters != null && (parameters.iterations() > 0 || parameters.salt().length > 0)) {
+            problems.add(PendingRRset.warning(nsec3param.file, nsec3param.firstLine, "NSEC3PARAM with "
+                    + parameters.iterations() + " extra iterations and a salt of " + parameters.salt().length
+                    + " octets: RFC 9276 §3.1 asks for 0 and none (each NXDOMAIN answered to DO hashes a name "
+                    + (parameters.iterations() + 1) + " times)"));
         }
     }
 

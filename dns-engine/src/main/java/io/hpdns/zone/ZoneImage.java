@@ -136,8 +136,7 @@ public final class ZoneImage {
         /**
          * This draft's layout as a {@link LayoutPatch.Target}, patched from the layout of
          * {@code image}: octets copied from there in the kernel ({@code copy_file_range}), so that
-         * they pass through neither process's memory, and the others written with
-         * {@code pwrite}; the mapping of {@link #layout} sees both.
+         * they pass through neither process's memory; the mapping of {@link #layout} sees them.
          */
         public LayoutPatch.Target patchedFrom(FileChannel image) throws IOException {
             long imageLayoutAt = layoutAt(image);
@@ -150,13 +149,6 @@ public final class ZoneImage {
                     }
                 }
 
-                @Override
-                public void write(long to, MemorySegment octets) throws IOException {
-                    ByteBuffer buffer = octets.asByteBuffer();
-                    for (long at = layoutAt + to; buffer.hasRemaining(); ) {
-                        at += channel.write(buffer, at);
-                    }
-                }
             };
         }
 
