@@ -18,6 +18,8 @@ import io.hpdns.zone.ZoneImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -160,7 +162,7 @@ public final class AnswerCompiler {
      * published.
      */
     public static CompiledZone compile(Zone zone) {
-        return compile(zone, null, threads(zone));
+        return compile(zone, null, threads(zone.nodeCount()));
     }
 
     /**
@@ -185,20 +187,56 @@ public final class AnswerCompiler {
     public static int compileImage(Zone loaded, CompiledZone previous, ZoneFingerprint fingerprint, Path file)
             throws IOException {
         try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, CompiledZoneWriter.plainSize(loaded))) {
-            CompiledZone zone = CompiledZoneWriter.write(loaded, draft.layout());
-            Answers answers = answers(zone, previous, threads(loaded));
-            ByteBuffer negative = CompiledZoneWriter.negative(answers.negative());
-            CompiledZoneWriter.setAnswers(zone, answers.length(), negative.remaining(), answers.at());
-            List<ByteBuffer> rest = new ArrayList<>(answers.parts());
-            rest.add(negative);
-            draft.publish(rest.toArray(ByteBuffer[]::new));
-            return answers.kept();
+            return appendAnswers(CompiledZoneWriter.write(loaded, draft.layout()), previous, draft);
         }
     }
 
-    private static int threads(Zone zone) {
-        return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
-                zone.nodeCount() / (long) NODES_PER_THREAD));
+    /**
+     * The loaded zone's layout alone, written into its image, {@code file}, marked as having its
+     * answers deferred ({@link CompiledZone#answersDeferred}): served at once through the general
+     * path, while {@link #compileDeferredAnswers} compiles the answers into a later image.
+     */
+    public static void compileLayoutImage(Zone loaded, ZoneFingerprint fingerprint, Path file) throws IOException {
+        try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, CompiledZoneWriter.plainSize(loaded))) {
+            CompiledZoneWriter.setAnswersDeferred(CompiledZoneWriter.write(loaded, draft.layout()), true);
+            draft.publish();
+        }
+    }
+
+    /**
+     * Compiles the answers of {@code deferred}, the zone as mapped from its image {@code deferredImage}
+     * ({@link #compileLayoutImage}), into a new image, {@code file}: the layout copied in the
+     * kernel, the answers compiled over the copy and appended, as {@link #compileImage} would have.
+     */
+    public static void compileDeferredAnswers(CompiledZone deferred, Path deferredImage, ZoneFingerprint fingerprint,
+                                              Path file) throws IOException {
+        long size = deferred.layout().byteSize();
+        try (FileChannel source = FileChannel.open(deferredImage, StandardOpenOption.READ);
+             ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, size)) {
+            draft.patchedFrom(source).copy(0, 0, size);
+            CompiledZone zone = CompiledZoneWriter.setAnswersDeferred(CompiledZoneWriter.over(draft.layout()), false);
+            appendAnswers(zone, null, draft);
+        }
+    }
+
+    /**
+     * Compiles the answers of {@code zone}, the layout of {@code draft}, keeping those of
+     * {@code previous} where they stand, appends them and publishes the image; returns how many
+     * nodes kept their answers.
+     */
+    private static int appendAnswers(CompiledZone zone, CompiledZone previous, ZoneImage.Draft draft)
+            throws IOException {
+        Answers answers = answers(zone, previous, threads(zone.nodeCount()));
+        ByteBuffer negative = CompiledZoneWriter.negative(answers.negative());
+        CompiledZoneWriter.setAnswers(zone, answers.length(), negative.remaining(), answers.at());
+        List<ByteBuffer> rest = new ArrayList<>(answers.parts());
+        rest.add(negative);
+        draft.publish(rest.toArray(ByteBuffer[]::new));
+        return answers.kept();
+    }
+
+    private static int threads(int nodes) {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), nodes / NODES_PER_THREAD));
     }
 
     /**

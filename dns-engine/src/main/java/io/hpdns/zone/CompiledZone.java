@@ -43,7 +43,7 @@ import org.xbill.DNS.Name;
  *   88  negative answer           u64 (offset), 96 its length u32 (0: none; {@link NegativeAnswer})
  *   100 denial chain              u64 (offset), 108 its length in entries u32 (0: none)
  *   112 NSEC3 of the nodes        u64 (offset), 120 its length in entries u32 (0: none, else one per node)
- *   124 reserved                  4 octets, zero
+ *   124 flags                     u32: 1 answers deferred ({@link #answersDeferred}); no other bit set
  * node
  *   flags u8 (1 zone cut, 2 owner written in its own letter case), key length u8, RRset count u16,
  *   answers at i32 (-1: none), the key (the owner lowercased, wire format), the owner as written
@@ -94,6 +94,12 @@ public final class CompiledZone implements Authority {
     static final int DENIAL_CHAIN_LENGTH = 108;
     static final int NSEC3_NODES = 112;
     static final int NSEC3_NODES_LENGTH = 120;
+    static final int FLAGS = 124;
+    /**
+     * Flag: the layout is served before its answers are compiled, which a later image of the same
+     * zone holds (docs/architecture.md, "Answers compiled after the first answer").
+     */
+    static final int ANSWERS_DEFERRED = 1;
     /** An entry of the NSEC3 of the nodes: the node, its NSEC3, its wildcard's. */
     static final int NSEC3_ENTRY = 24;
     /** The bit of an NSEC3 entry's second field saying the NSEC3 covers the hash rather than matches it. */
@@ -396,6 +402,14 @@ public final class CompiledZone implements Authority {
 
     /** The precompiled answers; {@link PrecompiledAnswers#NONE} until compiled. */
     public PrecompiledAnswers answers() { return answers; }
+
+    /**
+     * Whether this layout was written with its answers left out, to be served at once while they
+     * are compiled into a later image of the same zone: every query takes the general path.
+     */
+    public boolean answersDeferred() {
+        return (layout.get(U32, FLAGS) & ANSWERS_DEFERRED) != 0;
+    }
 
     /** The whole layout, for copying records out of it; read only. */
     public MemorySegment layout() { return layout; }

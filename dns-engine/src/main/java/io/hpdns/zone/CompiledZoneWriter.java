@@ -163,6 +163,20 @@ public final class CompiledZoneWriter {
         setLengths(layout, answersLength, negativeLength);
     }
 
+    /**
+     * Marks the layout as written with its answers deferred ({@link CompiledZone#answersDeferred}),
+     * or not; returns the zone.
+     */
+    public static CompiledZone setAnswersDeferred(CompiledZone zone, boolean deferred) {
+        zone.layout().set(U32, FLAGS, deferred ? ANSWERS_DEFERRED : 0);
+        return zone;
+    }
+
+    /** The zone in {@code layout}, which this process wrote (a draft's copy of a checked image's layout). */
+    public static CompiledZone over(MemorySegment layout) {
+        return new CompiledZone(layout);
+    }
+
     /** The header's lengths and offsets of the answers and the negative answer after the plain layout. */
     private static void setLengths(MemorySegment layout, long answersLength, long negativeLength) {
         long plainLength = layout.get(U64, ANSWERS);

@@ -187,6 +187,10 @@ final class LayoutCheck {
         if (negativeLength < 0 || negative + negativeLength != size) {
             throw malformed(NEGATIVE, "negative answer of " + negativeLength);
         }
+        int flags = layout.get(U32, FLAGS);
+        require((flags & ~ANSWERS_DEFERRED) == 0, FLAGS, "unknown flags " + Integer.toHexString(flags));
+        require((flags & ANSWERS_DEFERRED) == 0 || answersLength == 0 && negativeLength == 0, FLAGS,
+                "answers in a layout whose answers are deferred");
         nodeCount = layout.get(U32, NODE_COUNT);
         // A node takes its fixed part and a root name at least.
         if (nodeCount < 0 || nodeCount > (slots - firstNode) / (NODE_FIXED + 1)) {

@@ -214,6 +214,26 @@ public final class ZoneImage {
         }
     }
 
+    /**
+     * Whether the image's layout has its answers deferred ({@link CompiledZone#answersDeferred}),
+     * read from its headers alone, unchecked: a hint for what to compile next; the image is
+     * checked when it is mapped.
+     *
+     * @throws IOException when the file cannot be read, or ends inside a header
+     */
+    public static boolean answersDeferred(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, READ)) {
+            ByteBuffer flags = ByteBuffer.allocate(4);
+            long at = layoutAt(channel) + CompiledZone.FLAGS;
+            while (flags.hasRemaining()) {
+                if (channel.read(flags, at + flags.position()) < 0) {
+                    throw new IOException(file + ": ends inside the layout's header");
+                }
+            }
+            return (flags.getInt(0) & CompiledZone.ANSWERS_DEFERRED) != 0;
+        }
+    }
+
     /** Where the layout of an image, checked already, starts in its file. */
     private static long layoutAt(FileChannel image) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER);

@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,16 @@ public record ZoneSource(byte[] text, List<ScanState> checkpoints, boolean every
     /** The source file of {@code image}. */
     public static Path fileOf(Path image) {
         return ImageSideFile.of(image, SUFFIX);
+    }
+
+    /**
+     * Keeps the source of {@code image} beside {@code other} too, another image compiled from the
+     * same text, as a hard link: side files are replaced, never changed in place.
+     *
+     * @throws java.nio.file.NoSuchFileException when {@code image} has no source kept
+     */
+    public static void linkFor(Path image, Path other) throws IOException {
+        Files.createLink(fileOf(other), fileOf(image));
     }
 
     /** Writes this source beside {@code image}, replacing any. */

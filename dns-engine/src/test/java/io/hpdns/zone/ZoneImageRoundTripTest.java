@@ -3,6 +3,7 @@ package io.hpdns.zone;
 import static io.hpdns.query.EngineFixture.name;
 import static io.hpdns.query.EngineFixture.zoneFile;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hpdns.query.AnswerCompiler;
 import io.hpdns.query.EngineFixture;
@@ -72,6 +73,49 @@ class ZoneImageRoundTripTest {
                 assertThat(left.map(Path::toString)).as("no draft left behind").noneMatch(f -> f.endsWith(".tmp"));
             }
         }
+    }
+
+    @Test
+    void zoneLaidOutFirstAndAnsweredAfterIsTheZoneCompiledStraight() throws IOException {
+        Path generated = dir.resolve("gen.test.zone");
+        QueryBattery.writeGeneratedZone(generated, 24_000);
+        Map<String, Path> zones = new java.util.LinkedHashMap<>(EngineFixture.exampleAndTestZones());
+        zones.put("gen.test.", generated);
+        for (Map.Entry<String, Path> file : zones.entrySet()) {
+            Loaded zone = load(file.getKey(), file.getValue());
+            Path straight = dir.resolve(file.getKey() + "straight");
+            Path laidOut = dir.resolve(file.getKey() + "laid-out");
+            Path answered = dir.resolve(file.getKey() + "answered");
+
+            AnswerCompiler.compileImage(zone.zone(), null, zone.fingerprint(), straight);
+            AnswerCompiler.compileLayoutImage(zone.zone(), zone.fingerprint(), laidOut);
+            CompiledZone deferred = ZoneImage.read(laidOut).zone();
+            assertThat(deferred.answersDeferred()).as("%s laid out", file.getKey()).isTrue();
+            assertThat(ZoneImage.answersDeferred(laidOut)).isTrue();
+            assertThat(deferred.answers()).isSameAs(PrecompiledAnswers.NONE);
+            AnswerCompiler.compileDeferredAnswers(deferred, laidOut, zone.fingerprint(), answered);
+
+            assertThat(ZoneImage.answersDeferred(answered)).as("%s answered", file.getKey()).isFalse();
+            MemorySegment expected = ZoneImage.read(straight).zone().layout();
+            ZoneImage.Loaded read = ZoneImage.read(answered);
+            MemorySegment actual = read.zone().layout();
+            assertThat(MemorySegment.mismatch(expected, 0, expected.byteSize(), actual, 0, actual.byteSize()))
+                    .as("%s: first octet that differs", file.getKey()).isEqualTo(-1);
+            assertThat(read.fingerprint().files()).isEqualTo(zone.fingerprint().files());
+        }
+    }
+
+    @Test
+    void layoutWithUnknownFlagsOrAnswersDespiteDeferringThemIsMalformed() {
+        CompiledZone zone = CompiledZoneWriter.write(load("loop.example.", zoneFile("loop.example.zone")).zone());
+        MemorySegment layout = zone.layout();
+        layout.set(CompiledZone.U32, CompiledZone.FLAGS, 2);
+        assertThatThrownBy(() -> CompiledZone.check(layout)).hasMessageContaining("unknown flags");
+
+        CompiledZone answered = AnswerCompiler.compile(load("loop.example.", zoneFile("loop.example.zone")).zone());
+        answered.layout().set(CompiledZone.U32, CompiledZone.FLAGS, CompiledZone.ANSWERS_DEFERRED);
+        assertThatThrownBy(() -> CompiledZone.check(answered.layout()))
+                .hasMessageContaining("answers in a layout whose answers are deferred");
     }
 
     @Test

@@ -94,6 +94,7 @@ final class CompileCommand implements Callable<Integer> {
             case INITIAL -> compiler.compileInitial(zoneList);
             case ALL -> compiler.compileAll(zoneList);
             case ONE -> compiler.compileOne(request.zone());
+            case ANSWERS -> compiler.compileDeferredAnswers();
         };
     }
 }

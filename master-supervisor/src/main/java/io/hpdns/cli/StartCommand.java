@@ -191,6 +191,7 @@ final class StartCommand implements Callable<Integer> {
             serving.complete(bound);
             // As Knot DNS does for a primary: the secondaries learn at once what this start serves.
             supervisor.announce();
+            compileDeferredAnswers(commands, images);
             stopRequested.await();
             log.info("stopping");
         } catch (InterruptedException e) {
@@ -235,6 +236,35 @@ final class StartCommand implements Callable<Integer> {
             throw new CommandFailure("cannot write the zone manifest in " + images.directory() + ": "
                     + e.getMessage());
         }
+    }
+
+    /**
+     * When a zone is served from an image whose answers are deferred (a large zone compiled at this
+     * start, or taken from a previous run that stopped before its answers were compiled), has them
+     * compiled, on a thread of their own: the start is over, the zones are served meanwhile.
+     */
+    private static void compileDeferredAnswers(MasterControl commands, ZoneImages images) {
+        try {
+            if (!images.anyAnswersDeferred()) {
+                return;
+            }
+        } catch (IOException e) {
+            log.warn("cannot read the zone manifest ({}); answers deferred, if any, are compiled by the next reload",
+                    e.getMessage());
+            return;
+        }
+        Thread.ofVirtual().name("hpdns-answers").start(() -> {
+            try {
+                ControlReply reply = commands.compileDeferredAnswers();
+                if (reply.succeeded()) {
+                    log.info("deferred answers compiled and served");
+                } else {
+                    log.error("deferred answers: {}; the zones are served without them until a reload", reply.error());
+                }
+            } catch (InterruptedException e) {
+                // The server is stopping.
+            }
+        });
     }
 
     private static void release(ZoneImages images) {

@@ -54,6 +54,9 @@ public final class WorkerControl implements ControlHandler {
         lines.add("zones: " + (zones.served().size() + zones.unserved().size()));
         for (ServedZone zone : zones.served()) {
             String result = zone.lastError() == null ? "loaded" : "failed (old data kept): " + zone.lastError();
+            if (zone.zone().answersDeferred()) {
+                result += ", answers deferred";
+            }
             lines.add("zone " + zone.zone().origin() + " serial " + zone.zone().serial() + " last-reload "
                     + zone.lastReload() + " " + result);
         }

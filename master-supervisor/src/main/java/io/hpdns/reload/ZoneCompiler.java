@@ -50,6 +50,14 @@ public final class ZoneCompiler {
 
     private static final Logger log = LoggerFactory.getLogger(ZoneCompiler.class);
 
+    /**
+     * A zone of at least this many names compiled at a start with no image to take answers from
+     * is served first from its layout alone, its answers compiled into a later image
+     * ({@link #compileDeferredAnswers}): they take twice as long as the layout (docs/performance.md,
+     * "Cold start"), and a smaller zone's take less than a second JVM would.
+     */
+    public static final int DEFERRED_ANSWERS_FROM = 50_000;
+
     private final ZoneImages images;
     private final int threads;
 
@@ -108,6 +116,20 @@ public final class ZoneCompiler {
             zones.add(new ZoneConfig(entry.zone(), entry.file()));
         }
         return compile(zones, zone, served, false);
+    }
+
+    /**
+     * Compiles the answers of every zone of the manifest served from an image whose answers are
+     * deferred ({@link AnswerCompiler#compileLayoutImage}) into a new image, and publishes the
+     * manifest naming those; the other zones stay as they are. No zone's data change: each is
+     * reported unchanged.
+     */
+    public ReloadReport compileDeferredAnswers() {
+        List<Compiled> results = new ArrayList<>();
+        for (ZoneImages.Entry entry : served().values()) {
+            results.add(answersDeferred(entry) ? answered(entry) : new Compiled(entry, null, List.of()));
+        }
+        return published(results);
     }
 
     private static ReloadReport configurationErrors(ConfigException e) {
@@ -226,7 +248,8 @@ public final class ZoneCompiler {
             try {
                 Compiled kept = unchanged(config, before, initial, digest);
                 if (kept != null) {
-                    return kept;
+                    // A reload completes what a start deferred (a failed or interrupted answers compile).
+                    return !initial && answersDeferred(before) ? answered(before) : kept;
                 }
                 if (initial) {
                     log.info("zone {}: its files changed since the previous run; reading them", config.name());
@@ -241,11 +264,12 @@ public final class ZoneCompiler {
         if (text == null) {
             // The loader says why the file cannot be read.
             return compiled(config, fallback, null, ZoneLoader.load(config.name(), config.file()), null, digest,
-                    null, started);
+                    null, initial, started);
         }
         // Mapped once: patched, or the answers of its unchanged nodes kept by a whole compile.
         CompiledZone previous = previousCompile(config, before);
-        if (previous != null) {
+        // A patch keeps the previous image's answers: one without is compiled whole.
+        if (previous != null && !previous.answersDeferred()) {
             Compiled patched = patched(config, before, previous, text, digest, started);
             if (patched != null) {
                 return patched;
@@ -254,7 +278,7 @@ public final class ZoneCompiler {
         List<ScanState> checkpoints = new ArrayList<>();
         ZoneLoadResult result = ZoneLoader.load(config.name(), config.file(), text, ZoneSource.CHECKPOINT_EVERY,
                 checkpoints::add);
-        return compiled(config, fallback, previous, result, text, digest, checkpoints, started);
+        return compiled(config, fallback, previous, result, text, digest, checkpoints, initial, started);
     }
 
     /** The master file's octets; null when it cannot be read (the loader then says why). */
@@ -274,7 +298,7 @@ public final class ZoneCompiler {
      */
     private Compiled compiled(ZoneConfig config, ZoneImages.Entry fallback, CompiledZone previous,
                               ZoneLoadResult result, byte[] text, byte[] digest, List<ScanState> checkpoints,
-                              long started) {
+                              boolean initial, long started) {
         logProblems(result.problems());
         if (!result.ok()) {
             return failed(config, fallback, result.problems());
@@ -283,11 +307,18 @@ public final class ZoneCompiler {
         Zone zone = result.zone();
         ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), digest);
         Path image = images.newImage(zone.origin(), zone.serial());
-        int kept;
+        // At a start, nothing is served until this image is: a large zone is served from its
+        // layout first, and its answers compiled after (compileDeferredAnswers).
+        boolean deferred = initial && previous == null && zone.nodeCount() >= DEFERRED_ANSWERS_FROM;
+        int kept = 0;
         try {
             // Its structure is checked before it becomes an image (ZoneImage.Draft); from then on
             // its checksums vouch for it.
-            kept = AnswerCompiler.compileImage(zone, previous, fingerprint, image);
+            if (deferred) {
+                AnswerCompiler.compileLayoutImage(zone, fingerprint, image);
+            } else {
+                kept = AnswerCompiler.compileImage(zone, previous, fingerprint, image);
+            }
         } catch (IOException e) {
             return failed(config, fallback, List.of(imageProblem(e)));
         }
@@ -295,10 +326,17 @@ public final class ZoneCompiler {
             keepSource(config, image, new ZoneSource(text, checkpoints, result.everyRecordOnce(), 0));
         }
         long compiled = System.nanoTime();
-        log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms; answers of {} of {} names"
-                + " kept from the previous image)", config.name(), config.file(), image.getFileName(),
-                (compiled - started) / 1_000_000, (read - started) / 1_000_000, (compiled - read) / 1_000_000, kept,
-                zone.nodeCount());
+        if (deferred) {
+            log.info("zone {} laid out from {} into {} in {} ms (read {} ms, laid out {} ms; the answers of its {} names"
+                    + " are compiled next)", config.name(), config.file(), image.getFileName(),
+                    (compiled - started) / 1_000_000, (read - started) / 1_000_000, (compiled - read) / 1_000_000,
+                    zone.nodeCount());
+        } else {
+            log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms; answers of {} of {} names"
+                    + " kept from the previous image)", config.name(), config.file(), image.getFileName(),
+                    (compiled - started) / 1_000_000, (read - started) / 1_000_000, (compiled - read) / 1_000_000,
+                    kept, zone.nodeCount());
+        }
         return new Compiled(ZoneImages.Entry.served(config.name(), config.file(), image, zone.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(), result.problems()), List.of());
     }
@@ -389,6 +427,55 @@ public final class ZoneCompiler {
     private static Compiled patchFailed(ZoneConfig config, RuntimeException e) {
         log.error("zone {}: patching its image failed unexpectedly; its whole file is read", config.name(), e);
         return null;
+    }
+
+    /** Whether {@code entry} names an image whose answers are deferred; false when it cannot be read. */
+    private static boolean answersDeferred(ZoneImages.Entry entry) {
+        try {
+            return entry.isServed() && ZoneImage.answersDeferred(entry.image());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The zone {@code entry} names, served from an image whose answers are deferred, with its
+     * answers compiled into a new image; its source and the names it changed (none) kept beside it,
+     * so that its next edit is patched and the workers keep its IXFR journal. When that fails, the
+     * entry as it was: the zone is served as before, without them.
+     */
+    private Compiled answered(ZoneImages.Entry entry) {
+        long started = System.nanoTime();
+        Name name = entry.zone();
+        Path image = images.newImage(name, entry.serial());
+        try {
+            CompiledZone deferred = ZoneImage.map(entry.image(), name);
+            AnswerCompiler.compileDeferredAnswers(deferred, entry.image(), ZoneImage.readFingerprint(entry.image()),
+                    image);
+        } catch (IOException e) {
+            log.error("zone {}: cannot compile the answers of its image {} ({}); it is served without them", name,
+                    entry.image().getFileName(), e.getMessage());
+            return new Compiled(entry, new ZoneOutcome(name, ZoneOutcome.Kind.UNCHANGED, entry.serial(), List.of()),
+                    List.of());
+        }
+        try {
+            ZoneSource.linkFor(entry.image(), image);
+        } catch (NoSuchFileException e) {
+            // No source was kept (a zone with $INCLUDE): its next change is compiled whole, as before.
+        } catch (IOException e) {
+            log.warn("zone {}: cannot keep its source beside its image ({}); its next change is compiled whole",
+                    name, e.getMessage());
+        }
+        try {
+            new ZoneChanges(entry.image().getFileName().toString(), List.of()).writeFor(image);
+        } catch (IOException e) {
+            log.warn("zone {}: cannot note beside its image that its records did not change ({}); workers compare"
+                    + " the two versions whole for the IXFR journal", name, e.getMessage());
+        }
+        log.info("zone {}: answers compiled into {} in {} ms", name, image.getFileName(),
+                (System.nanoTime() - started) / 1_000_000);
+        return new Compiled(new ZoneImages.Entry(name, entry.file(), image, entry.serial(), entry.error()),
+                new ZoneOutcome(name, ZoneOutcome.Kind.UNCHANGED, entry.serial(), List.of()), List.of());
     }
 
     /**

@@ -260,6 +260,19 @@ public final class ZoneImages implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether the manifest names an image whose answers are deferred
+     * ({@link ZoneImage#answersDeferred}): a start then has the compiler compile them.
+     */
+    public boolean anyAnswersDeferred() throws IOException {
+        for (Entry entry : manifest().orElse(List.of())) {
+            if (entry.isServed() && ZoneImage.answersDeferred(entry.image())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The zones to serve as the manifest lists them; empty when the compiler has not written one yet. */
     Optional<List<Entry>> manifest() throws IOException {
         return entries(MANIFEST);

@@ -23,7 +23,12 @@ public record CompileRequest(Kind kind, Name zone) {
         /** A reload: the zone list read again, the zones whose files changed compiled. */
         ALL("all"),
         /** A reload of one zone of the manifest; the zone list is not read again. */
-        ONE("one");
+        ONE("one"),
+        /**
+         * After a start: the answers of the zones served from images whose answers are deferred
+         * compiled into new images; nothing is read again.
+         */
+        ANSWERS("answers");
 
         private final String word;
 
@@ -45,6 +50,10 @@ public record CompileRequest(Kind kind, Name zone) {
 
     public static CompileRequest all() {
         return new CompileRequest(Kind.ALL, null);
+    }
+
+    public static CompileRequest answers() {
+        return new CompileRequest(Kind.ANSWERS, null);
     }
 
     public static CompileRequest one(Name zone) {

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * spends about as much CPU time compiling its own code as compiling the zones (one record edited
  * in a million names: 14.5-17.3 CPU seconds in a new compiler, 6.7-7.2 in one that compiled
  * before; docs/performance.md), which on a busy server is time taken from the serving threads'
- * leftovers. Then it is told to exit (its input closed). The compile of a start does not linger:
- * a start is rarely followed by a reload at once. A compiler that died meanwhile, or started from
+ * leftovers. Then it is told to exit (its input closed). The compiles of a start (its first, and
+ * the answers it deferred) do not linger: a start is rarely followed by a reload at once. A compiler that died meanwhile, or started from
  * another build than the jar now holds (an upgrade: a reload's compiler is the new build), is
  * replaced by a new one.
  */
@@ -124,7 +124,8 @@ public final class CompilerProcess {
         } finally {
             synchronized (this) {
                 busy = false;
-                leaves = reply == null || stopped || request.kind() == CompileRequest.Kind.INITIAL || linger.isZero();
+                leaves = reply == null || stopped || request.kind() == CompileRequest.Kind.INITIAL
+                        || request.kind() == CompileRequest.Kind.ANSWERS || linger.isZero();
                 if (leaves) {
                     dismiss(running);
                     compiler = null;

@@ -102,6 +102,28 @@ public final class MasterControl implements ControlHandler {
     }
 
     /**
+     * After a start that serves zones from images whose answers are deferred
+     * (docs/architecture.md, "Answers compiled after the first answer"): the compiler compiles
+     * their answers into new images, and every serving worker follows, as after a reload. A reload
+     * asked for meanwhile waits for it. The reply is the compiler's, or the first worker's failure.
+     */
+    public ControlReply compileDeferredAnswers() throws InterruptedException {
+        synchronized (changes) {
+            ControlReply compiled = compiler.compile(CompileRequest.answers());
+            if (!compiled.succeeded()) {
+                return compiled;
+            }
+            for (WorkerAnswer answer : supervisor.followAll()) {
+                if (!answer.reply().succeeded()) {
+                    return ControlReply.failed(answer.reply().lines(), "worker " + answer.worker() + ": "
+                            + answer.reply().error());
+                }
+            }
+            return compiled;
+        }
+    }
+
+    /**
      * The compiler compiles the zones whose files changed and publishes the new manifest (see
      * {@link CompilerProcess}); then every serving worker follows it, mapping the new images and
      * swapping them in beside what it serves. The reply, once all have swapped, is the compiler's

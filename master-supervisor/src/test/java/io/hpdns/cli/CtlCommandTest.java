@@ -3,6 +3,9 @@ package io.hpdns.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpdns.reload.ImageFiles;
+import io.hpdns.reload.ZoneCompiler;
+import io.hpdns.reload.ZoneImages;
+import io.hpdns.zone.ZoneImage;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -125,6 +128,42 @@ class CtlCommandTest {
                 .endsWith("hpdns: reload: 1 zone(s) failed to load and keep their old data" + System.lineSeparator());
         assertThat(wwwAddress()).isEqualTo("192.0.2.10");
         assertThat(ctl("status").out()).contains("serial 1").containsPattern("failed \\(old data kept\\): \\S+example\\.com\\.zone:7: ");
+    }
+
+    @Test
+    void largeZoneIsAnsweredFromItsLayoutWhileItsAnswersAreCompiled() throws Exception {
+        StringBuilder text = new StringBuilder(zone(1, "192.0.2.10"));
+        for (int i = 0; i < ZoneCompiler.DEFERRED_ANSWERS_FROM; i++) {
+            text.append('h').append(i).append(" A 10.0.").append(i >> 8 & 255).append('.').append(i & 255).append('\n');
+        }
+        zoneFile = dir.resolve("example.com.zone");
+        Files.writeString(zoneFile, text);
+        socket = dir.resolve("run/hpdns.sock");
+        server = RunningStart.launch("start", "--zone", "example.com.=" + zoneFile, "--listen", "127.0.0.1:0",
+                "--udp-threads", "1", "--control", socket.toString());
+        dns = server.awaitReady();
+        assertThat(wwwAddress()).isEqualTo("192.0.2.10");
+
+        ZoneImages images = new ZoneImages(Path.of(socket + ".state"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (images.anyAnswersDeferred() || ctl("status").out().contains("answers deferred")) {
+            assertThat(System.nanoTime()).as("answers compiled and served within 120 s").isLessThan(deadline);
+            Thread.sleep(Duration.ofMillis(50));
+        }
+
+        List<Path> imageFiles;
+        try (Stream<Path> files = Files.list(images.directory())) {
+            imageFiles = files.filter(f -> f.toString().endsWith(".zimg")).toList();
+        }
+        assertThat(imageFiles).as("the layout served first, and the image with its answers").hasSize(2);
+        int deferred = 0;
+        for (Path image : imageFiles) {
+            deferred += ZoneImage.answersDeferred(image) ? 1 : 0;
+        }
+        assertThat(deferred).as("images with their answers deferred").isEqualTo(1);
+        assertThat(wwwAddress()).isEqualTo("192.0.2.10");
+        assertThat(query("h4711.example.com.", false).getSection(Section.ANSWER)).hasSize(1);
+        assertThat(ctl("reload").out()).contains("example.com. unchanged, serial 1");
     }
 
     @Test

@@ -68,6 +68,13 @@ public final class CompileAndFollow {
         return compiled;
     }
 
+    /** What a master has compiled after a start that deferred answers. */
+    public ReloadReport compileDeferredAnswers() {
+        ReloadReport compiled = compiler.compileDeferredAnswers();
+        followed(worker.follow());
+        return compiled;
+    }
+
     private static void followed(ReloadReport followed) {
         if (!followed.ok()) {
             throw new IllegalStateException("the worker could not follow the manifest: " + followed.errors());
