@@ -88,17 +88,25 @@ final class DenialChain {
      * @param nodeAt the offset of each
      */
     void write(MemorySegment layout, long at, List<Node> nodes, long[] nodeAt) {
-        Map<Node, Long> offsets = new IdentityHashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            offsets.put(nodes.get(i), nodeAt[i]);
-        }
         layout.set(U64, DENIAL_CHAIN, at);
         layout.set(U32, DENIAL_CHAIN_LENGTH, chain.size());
         List<Node> sorted = sorted();
         long[] owners = new long[sorted.size()];
-        for (int i = 0; i < owners.length; i++) {
-            owners[i] = offsets.get(sorted.get(i));
-            layout.set(U64, at, owners[i]);
+        if (!sorted.isEmpty()) {
+            // The owners' places in the chain, found among the nodes; an unsigned zone has none to find.
+            Map<Node, Integer> places = new IdentityHashMap<>(sorted.size());
+            for (int i = 0; i < sorted.size(); i++) {
+                places.put(sorted.get(i), i);
+            }
+            for (int i = 0; i < nodes.size(); i++) {
+                Integer place = places.get(nodes.get(i));
+                if (place != null) {
+                    owners[place] = nodeAt[i];
+                }
+            }
+        }
+        for (long owner : owners) {
+            layout.set(U64, at, owner);
             at += 8;
         }
         layout.set(U64, NSEC3_NODES, at);
