@@ -54,7 +54,7 @@ public final class ZoneCompiler {
      * A zone of at least this many names compiled at a start with no image to take answers from
      * is served first from its layout alone, its answers compiled into a later image
      * ({@link #compileDeferredAnswers}): they take twice as long as the layout (docs/performance.md,
-     * "Cold start"), and a smaller zone's take less than a second JVM would.
+     * "Start-up: a cold start"), and a smaller zone's take less than a second JVM would.
      */
     public static final int DEFERRED_ANSWERS_FROM = 50_000;
 
@@ -453,10 +453,11 @@ public final class ZoneCompiler {
             AnswerCompiler.compileDeferredAnswers(deferred, entry.image(), ZoneImage.readFingerprint(entry.image()),
                     image);
         } catch (IOException e) {
-            log.error("zone {}: cannot compile the answers of its image {} ({}); it is served without them", name,
-                    entry.image().getFileName(), e.getMessage());
+            String error = "zone " + name + ": cannot compile the answers of its image " + entry.image().getFileName()
+                    + " (" + e.getMessage() + "); it is served without them";
+            log.error("{}", error);
             return new Compiled(entry, new ZoneOutcome(name, ZoneOutcome.Kind.UNCHANGED, entry.serial(), List.of()),
-                    List.of());
+                    List.of(error));
         }
         try {
             ZoneSource.linkFor(entry.image(), image);
