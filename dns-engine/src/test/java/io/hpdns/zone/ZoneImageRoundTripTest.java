@@ -51,13 +51,18 @@ class ZoneImageRoundTripTest {
         assertReadBackAsWritten(AnswerCompiler.compile(zone.zone()), zone.fingerprint());
     }
 
-    @Test
-    void zoneCompiledStraightIntoItsImageIsTheZoneCompiledInMemory() throws IOException {
+    /** The example and engine test zones, and a generated zone of some forty thousand names, by origin. */
+    private Map<String, Path> testZonesAndAGeneratedOne() throws IOException {
         Path generated = dir.resolve("gen.test.zone");
         QueryBattery.writeGeneratedZone(generated, 24_000);
         Map<String, Path> zones = new java.util.LinkedHashMap<>(EngineFixture.exampleAndTestZones());
         zones.put("gen.test.", generated);
-        for (Map.Entry<String, Path> file : zones.entrySet()) {
+        return zones;
+    }
+
+    @Test
+    void zoneCompiledStraightIntoItsImageIsTheZoneCompiledInMemory() throws IOException {
+        for (Map.Entry<String, Path> file : testZonesAndAGeneratedOne().entrySet()) {
             Loaded zone = load(file.getKey(), file.getValue());
             Path image = dir.resolve(file.getKey() + "compiled");
 
@@ -77,11 +82,7 @@ class ZoneImageRoundTripTest {
 
     @Test
     void zoneLaidOutFirstAndAnsweredAfterIsTheZoneCompiledStraight() throws IOException {
-        Path generated = dir.resolve("gen.test.zone");
-        QueryBattery.writeGeneratedZone(generated, 24_000);
-        Map<String, Path> zones = new java.util.LinkedHashMap<>(EngineFixture.exampleAndTestZones());
-        zones.put("gen.test.", generated);
-        for (Map.Entry<String, Path> file : zones.entrySet()) {
+        for (Map.Entry<String, Path> file : testZonesAndAGeneratedOne().entrySet()) {
             Loaded zone = load(file.getKey(), file.getValue());
             Path straight = dir.resolve(file.getKey() + "straight");
             Path laidOut = dir.resolve(file.getKey() + "laid-out");
