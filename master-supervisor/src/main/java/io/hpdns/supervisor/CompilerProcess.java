@@ -134,16 +134,31 @@ public final class CompilerProcess {
                 }
             }
         }
-        // A compiler that leaves is gone before the reply: its memory is back, and at a start the
-        // workers do not start beside it.
-        int status = leaves ? exitStatus(running.process()) : 0;
         if (reply == null) {
-            String error = "the zone compiler (pid " + running.process().pid() + ") exited with status " + status
-                    + " before its report; nothing was reloaded (see the log)";
+            String error = "the zone compiler (pid " + running.process().pid() + ") exited with status "
+                    + exitStatus(running.process()) + " before its report; nothing was reloaded (see the log)";
             log.error("{}", error);
             return ControlReply.failed(List.of(), error);
         }
+        if (leaves) {
+            // Its report is all the start or the reload waits for: the JVM's exit, which writes its
+            // class-data-sharing archive the first time after a build (most of a second), and
+            // hands its heap back to the system, overlaps with the workers mapping the images.
+            Thread.ofVirtual().name("hpdns-compiler-exit").start(() -> reap(running.process()));
+        }
         return reply;
+    }
+
+    /** Waits for a compiler that was told to exit, and logs an exit that was not clean. */
+    private static void reap(Process process) {
+        try {
+            int status = exitStatus(process);
+            if (status != 0) {
+                log.warn("the zone compiler (pid {}) exited with status {} after its report", process.pid(), status);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+        }
     }
 
     private Compiler start() throws IOException {
