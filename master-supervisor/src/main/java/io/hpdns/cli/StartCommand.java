@@ -1,6 +1,7 @@
 package io.hpdns.cli;
 
 import io.hpdns.conf.HpdnsConfig;
+import io.hpdns.conf.ZoneConfig;
 import io.hpdns.ctl.ControlReply;
 import io.hpdns.ctl.ControlSocket;
 import io.hpdns.reload.BuildIdentity;
@@ -13,6 +14,7 @@ import io.hpdns.supervisor.Supervisor;
 import io.hpdns.supervisor.SupervisorOptions;
 import io.hpdns.supervisor.WorkerFailure;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -142,7 +144,7 @@ final class StartCommand implements Callable<Integer> {
         Supervisor supervisor = new Supervisor(config.supervisor(), config.server().listen(),
                 ProcessMain.class.getName(), listen -> serve.workerArguments(config, listen, stateDir));
         CompilerProcess compiler = new CompilerProcess(ProcessMain.class.getName(),
-                serve.compilerArguments(config, stateDir), config.supervisor().compilerLinger());
+                serve.compilerArguments(config, stateDir), config.supervisor().compilerLinger(), zoneOctets(config));
         MasterControl commands = new MasterControl(supervisor, compiler, this::stopAndAwait, Clock.systemUTC());
         // Worker 0's JVM starts first: its start-up is most of a warm start's time.
         supervisor.prestart();
@@ -265,6 +267,19 @@ final class StartCommand implements Callable<Integer> {
                 // The server is stopping.
             }
         });
+    }
+
+    /** The size of the configured zones' master files (those that can be read), which sizes the start's compile. */
+    private static long zoneOctets(HpdnsConfig config) {
+        long octets = 0;
+        for (ZoneConfig zone : config.zones()) {
+            try {
+                octets += Files.size(zone.file());
+            } catch (IOException e) {
+                // The compiler reports why it cannot read it.
+            }
+        }
+        return octets;
     }
 
     private static void release(ZoneImages images) {

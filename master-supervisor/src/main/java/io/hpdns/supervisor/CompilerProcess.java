@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,24 +44,37 @@ public final class CompilerProcess {
 
     private static final Logger log = LoggerFactory.getLogger(CompilerProcess.class);
     /**
-     * Out of memory, it exits at once and the master reports it. Its collector is its own: the
-     * servers run the serial collector, which suits their small heaps that queries never touch;
-     * the compiler allocates a few times a large zone's size in seconds, which G1 collects on
-     * every core, with the heap left to grow ({@code MaxHeapFreeRatio=100}: shrinking it during a
-     * compile only costs collections) and backed by transparent huge pages, which cut the time the
-     * kernel spends faulting that memory in (a million names: 7.7 s against 9.4 s, the mean of
-     * three compiles each; docs/performance.md).
+     * Out of memory, it exits at once and the master reports it. Its heap is backed by transparent
+     * huge pages, which cut the time the kernel spends faulting that memory in (a million names:
+     * 7.7 s against 9.4 s, the mean of three compiles each; docs/performance.md).
      */
     private static final List<String> JVM_DEFAULTS = List.of("-XX:+ExitOnOutOfMemoryError",
-            "-XX:+DisplayVMOutputToStderr", "-XX:+UseG1GC", "-XX:MaxHeapFreeRatio=100",
-            "-XX:+UseTransparentHugePages");
+            "-XX:+DisplayVMOutputToStderr", "-XX:+UseTransparentHugePages");
+    /**
+     * The collector of a compiler that lingers is its own: the servers run the serial collector,
+     * which suits their small heaps that queries never touch; a reload's compile allocates a few
+     * times a large zone's size in seconds, which G1 collects on every core, with the heap left to
+     * grow ({@code MaxHeapFreeRatio=100}: shrinking it during a compile only costs collections).
+     */
+    private static final List<String> LINGERING_HEAP = List.of("-XX:+UseG1GC", "-XX:MaxHeapFreeRatio=100");
+    /**
+     * Octets a start's compile allocates per octet of zone file, at most: reading a million names
+     * (29 MB of text, short records) into the zone's objects and laying them out allocates 728 MB,
+     * a signed zone of 57 MB 755 MB (docs/performance.md, "Start-up: a cold start").
+     */
+    static final int ALLOCATED_PER_ZONE_OCTET = 26;
+    /** The young generation of a start's compile, at least. */
+    static final long MIN_START_YOUNG = 64L << 20;
 
     private static final Path NICE_COMMAND = Path.of("/usr/bin/nice");
     static final int NICE = 10;
     /** How long a compiler told to exit, or found without a report, has before it is killed. */
     private static final long EXIT_GRACE_SECONDS = 10;
 
-    private final List<String> command;
+    /** The command of a compiler that may linger (reloads). */
+    private final List<String> lingering;
+    /** The command of a compiler for the compiles of a start, which do not linger. */
+    private final List<String> once;
     private final Duration linger;
 
     /** The compiler process, running or waiting for a request; null when there is none. Guarded by this. */
@@ -79,16 +93,53 @@ public final class CompilerProcess {
      * @param mainClass the class whose {@code main} runs the command line
      * @param arguments the {@code compile} command and its options
      * @param linger how long a compiler stays after a reload for the next one; zero: not at all
+     * @param zoneOctets the size of the configured zone files at the start, which sizes the heap of
+     *     the start's compiles ({@link #startHeap})
      */
-    public CompilerProcess(String mainClass, List<String> arguments, Duration linger) {
+    public CompilerProcess(String mainClass, List<String> arguments, Duration linger, long zoneOctets) {
+        this.lingering = command(mainClass, arguments, LINGERING_HEAP);
+        this.once = command(mainClass, arguments, startHeap(zoneOctets, Runtime.getRuntime().availableProcessors(),
+                physicalMemory()));
+        this.linger = linger;
+    }
+
+    private static List<String> command(String mainClass, List<String> arguments, List<String> heap) {
         List<String> options = new ArrayList<>(JVM_DEFAULTS);
+        options.addAll(heap);
         options.addAll(ChildJvm.ownSharedArchive("compiler"));
         List<String> command = new ArrayList<>(lowerPriority());
         command.addAll(ChildJvm.command(options));
         command.add(mainClass);
         command.addAll(arguments);
-        this.command = List.copyOf(command);
-        this.linger = linger;
+        return List.copyOf(command);
+    }
+
+    /**
+     * The collector and heap of the compiles of a start (its first, and the answers it deferred):
+     * a young generation that holds what the compile allocates, so that it runs without a
+     * collection, with a collector whose write barrier is a card mark, not G1's (reading a million
+     * names on one CPU: 1.4–1.6 s against 2.1–2.7 s with G1, of which 0.3–0.6 s of collections;
+     * a young generation a little too small costs one collection that copies the whole zone,
+     * 0.85 s; docs/performance.md). The serial collector on one processor, the parallel one on more, where
+     * a zone too large for the young generation is collected on every core. Such a compiler exits
+     * once it has reported, so its heap never stays; a lingering compiler keeps G1, whose heap
+     * shrinks between reloads ({@code CompilerHeap}).
+     *
+     * @param zoneOctets the size of the zone files
+     * @param memory the machine's memory: the young generation takes at most an eighth of it
+     */
+    static List<String> startHeap(long zoneOctets, int processors, long memory) {
+        // Allocations go to eden, eight tenths of the young generation (the default SurvivorRatio).
+        long eden = zoneOctets * ALLOCATED_PER_ZONE_OCTET;
+        long young = Math.max(MIN_START_YOUNG, Math.min(memory / 8, eden + eden / 4)) >> 20;
+        return List.of(processors == 1 ? "-XX:+UseSerialGC" : "-XX:+UseParallelGC", "-Xmn" + young + "m",
+                // At least the young generation and room for an old one: else the JVM shrinks the young.
+                "-Xms" + (young + (MIN_START_YOUNG >> 20)) + "m");
+    }
+
+    private static long physicalMemory() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
     }
 
     /** Runs one compile and returns its report. Callers run one compile at a time. */
@@ -105,7 +156,7 @@ public final class CompilerProcess {
             }
             if (compiler == null) {
                 try {
-                    compiler = start();
+                    compiler = start(lingers(request) ? lingering : once);
                 } catch (IOException e) {
                     log.error("cannot start the zone compiler: {}", e.getMessage());
                     return ControlReply.failed(List.of(), "cannot start the zone compiler: " + e.getMessage());
@@ -124,8 +175,7 @@ public final class CompilerProcess {
         } finally {
             synchronized (this) {
                 busy = false;
-                leaves = reply == null || stopped || request.kind() == CompileRequest.Kind.INITIAL
-                        || request.kind() == CompileRequest.Kind.ANSWERS || linger.isZero();
+                leaves = reply == null || stopped || !lingers(request) || linger.isZero();
                 if (leaves) {
                     dismiss(running);
                     compiler = null;
@@ -161,7 +211,12 @@ public final class CompilerProcess {
         }
     }
 
-    private Compiler start() throws IOException {
+    /** Whether the compiler of {@code request} stays for the next: not after the compiles of a start. */
+    private static boolean lingers(CompileRequest request) {
+        return request.kind() != CompileRequest.Kind.INITIAL && request.kind() != CompileRequest.Kind.ANSWERS;
+    }
+
+    private Compiler start(List<String> command) throws IOException {
         String build = BuildIdentity.current();
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         return new Compiler(process, new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8),

@@ -46,7 +46,7 @@ class CompilerProcessTest {
         Path broken = zone("example.net.", 1, "192.0.2.999");
         Path state = dir.resolve("state");
         CompilerProcess compiler = new CompilerProcess(HPDNS, List.of("compile", "--state-dir", state.toString(),
-                "--zone", "example.com.=" + zone, "--zone", "example.net.=" + broken), Duration.ZERO);
+                "--zone", "example.com.=" + zone, "--zone", "example.net.=" + broken), Duration.ZERO, 0);
 
         ControlReply reply;
         try (ZoneImages master = ZoneImages.open(state, BuildIdentity.current())) {
@@ -87,7 +87,7 @@ class CompilerProcessTest {
     void compilerLeavesAfterItsLinger() throws Exception {
         Path requests = dir.resolve("requests");
         CompilerProcess compiler = new CompilerProcess(AnswersEachRequest.class.getName(),
-                List.of(requests.toString()), Duration.ofMillis(100));
+                List.of(requests.toString()), Duration.ofMillis(100), 0);
 
         assertThat(compiler.compile(CompileRequest.all()).succeeded()).isTrue();
         assertThat(compiler.compile(CompileRequest.one(Name.fromString("example.com."))).succeeded())
@@ -102,7 +102,7 @@ class CompilerProcessTest {
     void compilerOfTheStartLeavesAtOnce() throws Exception {
         Path requests = dir.resolve("requests");
         CompilerProcess compiler = new CompilerProcess(AnswersEachRequest.class.getName(),
-                List.of(requests.toString()), LINGER);
+                List.of(requests.toString()), LINGER, 0);
 
         assertThat(compiler.compile(CompileRequest.initial()).succeeded()).isTrue();
 
@@ -163,7 +163,7 @@ class CompilerProcessTest {
     private static CompilerProcess compiler(Path state, Duration linger, String... zones) {
         List<String> arguments = new ArrayList<>(List.of("compile", "--state-dir", state.toString()));
         arguments.addAll(List.of(zones));
-        return new CompilerProcess(HPDNS, arguments, linger);
+        return new CompilerProcess(HPDNS, arguments, linger, 0);
     }
 
     /** The running compiler of the state directory {@code state}: the child with it on its command line. */
@@ -175,7 +175,7 @@ class CompilerProcessTest {
 
     @Test
     void compilerThatDiesBeforeItsReportIsAFailedReload() throws Exception {
-        CompilerProcess compiler = new CompilerProcess(DiesBeforeItsReport.class.getName(), List.of(), LINGER);
+        CompilerProcess compiler = new CompilerProcess(DiesBeforeItsReport.class.getName(), List.of(), LINGER, 0);
 
         ControlReply reply = compiler.compile(CompileRequest.all());
 
@@ -188,7 +188,7 @@ class CompilerProcessTest {
     @Test
     void stopEndsACompileInProgressAndRefusesTheNext() throws Exception {
         Path started = dir.resolve("started");
-        CompilerProcess compiler = new CompilerProcess(NeverReports.class.getName(), List.of(started.toString()), LINGER);
+        CompilerProcess compiler = new CompilerProcess(NeverReports.class.getName(), List.of(started.toString()), LINGER, 0);
         CompletableFuture<ControlReply> running = CompletableFuture.supplyAsync(() -> {
             try {
                 return compiler.compile(CompileRequest.all());
@@ -213,12 +213,61 @@ class CompilerProcessTest {
 
     @Test
     void compilerRunsAtALowerPriorityThanTheServers() throws Exception {
-        CompilerProcess compiler = new CompilerProcess(ReportsItsPriority.class.getName(), List.of(), LINGER);
+        CompilerProcess compiler = new CompilerProcess(ReportsItsPriority.class.getName(), List.of(), LINGER, 0);
 
         ControlReply reply = compiler.compile(CompileRequest.all());
 
         int own = ReportsItsPriority.nice();
         assertThat(reply.lines()).containsExactly("nice " + Math.min(19, own + CompilerProcess.NICE));
+    }
+
+    @Test
+    void compilesOfAStartRunWithAYoungGenerationForTheirZonesAndReloadsWithG1() throws Exception {
+        long zoneOctets = 8L << 20;
+        CompilerProcess compiler = new CompilerProcess(ReportsItsHeap.class.getName(), List.of(), LINGER, zoneOctets);
+
+        List<String> start = compiler.compile(CompileRequest.initial()).lines();
+        List<String> answers = compiler.compile(CompileRequest.answers()).lines();
+        List<String> reload = compiler.compile(CompileRequest.all()).lines();
+        compiler.stop();
+
+        String startCollector = Runtime.getRuntime().availableProcessors() == 1 ? "[Copy, MarkSweepCompact]"
+                : "[PS MarkSweep, PS Scavenge]";
+        // Eden, eight tenths of it, holds what the compile allocates.
+        String young = "young " + (zoneOctets * CompilerProcess.ALLOCATED_PER_ZONE_OCTET * 10 / 8 >> 20) + " MB";
+        assertThat(start).containsExactly(startCollector, young);
+        assertThat(answers).containsExactly(startCollector, young);
+        assertThat(reload.getFirst()).contains("G1 Young Generation");
+        assertThat(reload.getLast()).isNotEqualTo(young);
+    }
+
+    @Test
+    void youngGenerationOfAStartsCompileHoldsWhatItAllocatesWithinAnEighthOfTheMemory() {
+        long gigabyte = 1L << 30;
+
+        assertThat(CompilerProcess.startHeap(0, 1, 16 * gigabyte))
+                .containsExactly("-XX:+UseSerialGC", "-Xmn64m", "-Xms128m");
+        assertThat(CompilerProcess.startHeap(29_000_000, 2, 16 * gigabyte))
+                .containsExactly("-XX:+UseParallelGC", "-Xmn898m", "-Xms962m");
+        assertThat(CompilerProcess.startHeap(1_000_000_000, 8, 16 * gigabyte))
+                .containsExactly("-XX:+UseParallelGC", "-Xmn2048m", "-Xms2112m");
+    }
+
+    /** A compiler that reports its young collector and young generation's size, then ok, for each request. */
+    public static final class ReportsItsHeap {
+        public static void main(String[] arguments) throws Exception {
+            BufferedReader master = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String request = master.readLine(); request != null; request = master.readLine()) {
+                System.out.println(java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(java.lang.management.GarbageCollectorMXBean::getName).sorted().toList());
+                long young = Long.parseLong(java.lang.management.ManagementFactory
+                        .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                        .getVMOption("MaxNewSize").getValue());
+                System.out.println("young " + (young >> 20) + " MB");
+                System.out.println("ok");
+                System.out.flush();
+            }
+        }
     }
 
     /** A compiler that answers each request with ok, recording it as "PID REQUEST" in the file named. */
