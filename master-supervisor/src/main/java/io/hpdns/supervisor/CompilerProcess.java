@@ -190,11 +190,14 @@ public final class CompilerProcess {
             log.error("{}", error);
             return ControlReply.failed(List.of(), error);
         }
-        if (leaves) {
-            // Its report is all the start or the reload waits for: the JVM's exit, which writes its
-            // class-data-sharing archive the first time after a build (most of a second), and
-            // hands its heap back to the system, overlaps with the workers mapping the images.
+        if (leaves && request.kind() == CompileRequest.Kind.INITIAL) {
+            // Its report is all a start waits for: the JVM's exit, which writes its class-data-sharing
+            // archive the first time after a build (most of a second) and hands its heap back to
+            // the system, overlaps with the workers mapping the images and answering.
             Thread.ofVirtual().name("hpdns-compiler-exit").start(() -> reap(running.process()));
+        } else if (leaves) {
+            // Any other that leaves is gone before the reply: its memory is back.
+            exitStatus(running.process());
         }
         return reply;
     }
