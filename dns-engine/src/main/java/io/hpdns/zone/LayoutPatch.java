@@ -21,8 +21,6 @@ import java.util.TreeMap;
  * ({@code AnswerPatch.patchImage}).
  */
 public final class LayoutPatch {
-    /** Octets of answers rewritten at a time. */
-
     private final CompiledZone previous;
     /** The changes that replace a node, by the replaced node's offset. */
     private final List<ZonePatch.Change> replaced = new ArrayList<>();
@@ -85,6 +83,7 @@ public final class LayoutPatch {
      * kernel, passing through no process's memory; what the patch changes is then written where
      * the new layout is mapped, a few pages of it.
      */
+    @FunctionalInterface
     public interface Target {
         /** Copies the previous layout's octets {@code [from, from + length)} to the new one's {@code to}. */
         void copy(long from, long to, long length) throws IOException;

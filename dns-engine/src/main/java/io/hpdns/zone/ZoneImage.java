@@ -140,15 +140,11 @@ public final class ZoneImage {
          */
         public LayoutPatch.Target patchedFrom(FileChannel image) throws IOException {
             long imageLayoutAt = layoutAt(image);
-            return new LayoutPatch.Target() {
-                @Override
-                public void copy(long from, long to, long length) throws IOException {
-                    channel.position(layoutAt + to);
-                    for (long done = 0; done < length; ) {
-                        done += image.transferTo(imageLayoutAt + from + done, length - done, channel);
-                    }
+            return (from, to, length) -> {
+                channel.position(layoutAt + to);
+                for (long done = 0; done < length; ) {
+                    done += image.transferTo(imageLayoutAt + from + done, length - done, channel);
                 }
-
             };
         }
 

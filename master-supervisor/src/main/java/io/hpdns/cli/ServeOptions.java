@@ -89,19 +89,19 @@ final class ServeOptions {
                     + ServerOptions.MAX_UDP_THREADS + ", got " + udpThreads);
         }
         HpdnsConfig config = configFile == null && zones != null ? HpdnsConfig.defaults() : readConfig();
-        try {
-            if (zones != null) {
+        if (zones != null) {
+            try {
                 config = config.withZones(zones);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(ZONE + ": " + e.getMessage(), e);
             }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(ZONE + ": " + e.getMessage(), e);
         }
-        try {
-            if (listen != null) {
+        if (listen != null) {
+            try {
                 config = config.withListen(listen);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(LISTEN + ": " + e.getMessage(), e);
             }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(LISTEN + ": " + e.getMessage(), e);
         }
         if (udpThreads != null) {
             config = config.withUdpThreads(udpThreads);

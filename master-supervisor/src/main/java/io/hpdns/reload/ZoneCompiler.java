@@ -326,17 +326,12 @@ public final class ZoneCompiler {
             keepSource(config, image, new ZoneSource(text, checkpoints, result.everyRecordOnce(), 0));
         }
         long compiled = System.nanoTime();
-        if (deferred) {
-            log.info("zone {} laid out from {} into {} in {} ms (read {} ms, laid out {} ms; the answers of its {} names"
-                    + " are compiled next)", config.name(), config.file(), image.getFileName(),
-                    (compiled - started) / 1_000_000, (read - started) / 1_000_000, (compiled - read) / 1_000_000,
-                    zone.nodeCount());
-        } else {
-            log.info("zone {} compiled from {} into {} in {} ms (read {} ms, compiled {} ms; answers of {} of {} names"
-                    + " kept from the previous image)", config.name(), config.file(), image.getFileName(),
-                    (compiled - started) / 1_000_000, (read - started) / 1_000_000, (compiled - read) / 1_000_000,
-                    kept, zone.nodeCount());
-        }
+        String done = deferred ? "laid out" : "compiled";
+        String answers = deferred ? "the answers of its " + zone.nodeCount() + " names are compiled next"
+                : "answers of " + kept + " of " + zone.nodeCount() + " names kept from the previous image";
+        log.info("zone {} {} from {} into {} in {} ms (read {} ms, {} {} ms; {})", config.name(), done, config.file(),
+                image.getFileName(), (compiled - started) / 1_000_000, (read - started) / 1_000_000, done,
+                (compiled - read) / 1_000_000, answers);
         return new Compiled(ZoneImages.Entry.served(config.name(), config.file(), image, zone.serial()),
                 new ZoneOutcome(config.name(), ZoneOutcome.Kind.LOADED, zone.serial(), result.problems()), List.of());
     }
@@ -432,7 +427,7 @@ public final class ZoneCompiler {
     /** Whether {@code entry} names an image whose answers are deferred; false when it cannot be read. */
     private static boolean answersDeferred(ZoneImages.Entry entry) {
         try {
-            return entry.isServed() && ZoneImage.answersDeferred(entry.image());
+            return entry.answersDeferred();
         } catch (IOException e) {
             return false;
         }

@@ -191,6 +191,14 @@ public final class ZoneImages implements AutoCloseable {
         public boolean isServed() {
             return image != null;
         }
+
+        /**
+         * Whether the zone is served from an image whose answers are deferred
+         * ({@link ZoneImage#answersDeferred}), to be compiled next.
+         */
+        boolean answersDeferred() throws IOException {
+            return isServed() && ZoneImage.answersDeferred(image);
+        }
     }
 
     /** Where to write a new image of the zone; the manifest names it once it is published. */
@@ -266,7 +274,7 @@ public final class ZoneImages implements AutoCloseable {
      */
     public boolean anyAnswersDeferred() throws IOException {
         for (Entry entry : manifest().orElse(List.of())) {
-            if (entry.isServed() && ZoneImage.answersDeferred(entry.image())) {
+            if (entry.answersDeferred()) {
                 return true;
             }
         }

@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * in a million names: 14.5-17.3 CPU seconds in a new compiler, 6.7-7.2 in one that compiled
  * before; docs/performance.md), which on a busy server is time taken from the serving threads'
  * leftovers. Then it is told to exit (its input closed). The compiles of a start (its first, and
- * the answers it deferred) do not linger: a start is rarely followed by a reload at once. A compiler that died meanwhile, or started from
- * another build than the jar now holds (an upgrade: a reload's compiler is the new build), is
- * replaced by a new one.
+ * the answers it deferred) do not linger: a start is rarely followed by a reload at once. A
+ * compiler that died meanwhile, or started from another build than the jar now holds (an upgrade:
+ * a reload's compiler is the new build), is replaced by a new one.
  */
 public final class CompilerProcess {
 
@@ -120,10 +120,10 @@ public final class CompilerProcess {
      * collection, with a collector whose write barrier is a card mark, not G1's (reading a million
      * names on one CPU: 1.4–1.6 s against 2.1–2.7 s with G1, of which 0.3–0.6 s of collections;
      * a young generation a little too small costs one collection that copies the whole zone,
-     * 0.85 s; docs/performance.md). The serial collector on one processor, the parallel one on more, where
-     * a zone too large for the young generation is collected on every core. Such a compiler exits
-     * once it has reported, so its heap never stays; a lingering compiler keeps G1, whose heap
-     * shrinks between reloads ({@code CompilerHeap}).
+     * 0.85 s; docs/performance.md). The serial collector on one processor, the parallel one on
+     * more, where a zone too large for the young generation is collected on every core. Such a
+     * compiler exits once it has reported, so its heap never stays; a lingering compiler keeps G1,
+     * whose heap shrinks between reloads ({@code CompilerHeap}).
      *
      * @param zoneOctets the size of the zone files
      * @param memory the machine's memory: the young generation takes at most an eighth of it

@@ -104,31 +104,19 @@ public final class MasterControl implements ControlHandler {
     /**
      * After a start that serves zones from images whose answers are deferred
      * (docs/architecture.md, "Answers compiled after the first answer"): the compiler compiles
-     * their answers into new images, and every serving worker follows, as after a reload. A reload
-     * asked for meanwhile waits for it. The reply is the compiler's, or the first worker's failure.
+     * their answers into new images, and every serving worker follows, as after a reload
+     * ({@link #compiledAndFollowed}). A reload asked for meanwhile waits for it.
      */
     public ControlReply compileDeferredAnswers() throws InterruptedException {
         synchronized (changes) {
-            ControlReply compiled = compiler.compile(CompileRequest.answers());
-            if (!compiled.succeeded()) {
-                return compiled;
-            }
-            for (WorkerAnswer answer : supervisor.followAll()) {
-                if (!answer.reply().succeeded()) {
-                    return ControlReply.failed(answer.reply().lines(), "worker " + answer.worker() + ": "
-                            + answer.reply().error());
-                }
-            }
-            return compiled;
+            return compiledAndFollowed(CompileRequest.answers());
         }
     }
 
     /**
      * The compiler compiles the zones whose files changed and publishes the new manifest (see
      * {@link CompilerProcess}); then every serving worker follows it, mapping the new images and
-     * swapping them in beside what it serves. The reply, once all have swapped, is the compiler's
-     * report; a worker that could not follow adds its lines, marked with its index, and fails the
-     * reload.
+     * swapping them in beside what it serves (see {@link #compiledAndFollowed}).
      */
     private ControlReply reload(List<String> arguments) throws InterruptedException {
         CompileRequest request = CompileRequest.all();
@@ -143,34 +131,45 @@ public final class MasterControl implements ControlHandler {
             }
         }
         synchronized (changes) {
-            ControlReply compiled = compiler.compile(request);
-            List<String> lines = new ArrayList<>(compiled.lines());
-            String error = compiled.error();
-            List<WorkerAnswer> answers = supervisor.followAll();
-            if (answers.isEmpty() && error == null) {
-                error = "no worker is serving; the zones are compiled and will be served when one is";
-            }
-            for (WorkerAnswer answer : answers) {
-                ControlReply reply = answer.reply();
-                if (reply.succeeded()) {
-                    continue;
-                }
-                for (String line : reply.lines()) {
-                    lines.add("worker " + answer.worker() + ": " + line);
-                }
-                if (error == null) {
-                    error = "worker " + answer.worker() + ": " + reply.error();
-                }
-            }
+            ControlReply followed = compiledAndFollowed(request);
             // Counted once done, so that a count seen means that reload is served.
             reloads.incrementAndGet();
-            if (error != null) {
+            if (!followed.succeeded()) {
                 failedReloads.incrementAndGet();
             }
             // Every worker serves the new data now: the secondaries may be told.
             supervisor.announce();
-            return error == null ? ControlReply.ok(lines) : ControlReply.failed(lines, error);
+            return followed;
         }
+    }
+
+    /**
+     * Has the compiler carry out {@code request}, then every serving worker follow the manifest it
+     * published (even after a failure: the zones that compiled are published). The reply, once all
+     * have swapped, is the compiler's report; a worker that could not follow adds its lines, marked
+     * with its index, and fails it. Called holding {@link #changes}.
+     */
+    private ControlReply compiledAndFollowed(CompileRequest request) throws InterruptedException {
+        ControlReply compiled = compiler.compile(request);
+        List<String> lines = new ArrayList<>(compiled.lines());
+        String error = compiled.error();
+        List<WorkerAnswer> answers = supervisor.followAll();
+        if (answers.isEmpty() && error == null) {
+            error = "no worker is serving; the zones are compiled and will be served when one is";
+        }
+        for (WorkerAnswer answer : answers) {
+            ControlReply reply = answer.reply();
+            if (reply.succeeded()) {
+                continue;
+            }
+            for (String line : reply.lines()) {
+                lines.add("worker " + answer.worker() + ": " + line);
+            }
+            if (error == null) {
+                error = "worker " + answer.worker() + ": " + reply.error();
+            }
+        }
+        return error == null ? ControlReply.ok(lines) : ControlReply.failed(lines, error);
     }
 
     /** Query counters summed over the workers (those that stopped included), then the reload counts. */
