@@ -2,11 +2,14 @@ package io.hpdns.zone;
 
 import io.hpdns.wire.WireNames;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
- * The owner names of a zone being read, each once, in order of first appearance, found by name
- * ignoring ASCII case (RFC 4343) straight from a range of a byte array: a name written in a record
- * or a suffix of a stored one (its ancestors, when the zone is checked), with no key object.
+ * The owner names of a zone, each once, in order of first appearance, found by name ignoring ASCII
+ * case (RFC 4343) straight from a range of a byte array: a name written in a record or a suffix of
+ * a stored one (its ancestors, when the zone is checked), with no key object. Gathered while the
+ * zone is read, then the loaded {@link Zone}'s index of its nodes as it stands.
  *
  * <p>Laid out like {@link NameTable}: the nodes are appended to one array and the hash slots are
  * {@code int}s holding a node's index and a tag from its hash, so adding a million names writes no
@@ -16,7 +19,7 @@ import java.util.Arrays;
 final class OwnerTable {
     private static final int FIBONACCI = 0x9E3779B9;
 
-    private PendingNode[] nodes;
+    private Node[] nodes;
     /** Each node's hash, for growing the slots without reading the nodes. */
     private int[] hashes;
     private int count;
@@ -28,7 +31,7 @@ final class OwnerTable {
     /** @param expected names the zone is expected to hold; the table grows past it as needed */
     OwnerTable(int expected) {
         int capacity = Math.max(16, expected);
-        nodes = new PendingNode[capacity];
+        nodes = new Node[capacity];
         hashes = new int[capacity];
         slots = new int[Integer.highestOneBit(capacity - 1) << 2];
         indexBits = Integer.numberOfTrailingZeros(slots.length);
@@ -38,24 +41,24 @@ final class OwnerTable {
         return count;
     }
 
-    PendingNode get(int i) {
+    Node get(int i) {
         return nodes[i];
     }
 
-    /** Node {@code i}'s hash at index {@code i}: {@link NameTable#hash} of its lowercased name. */
-    int[] hashes() {
-        return hashes;
+    /** Every node, in order of first appearance; a new list, for cold paths only. */
+    List<Node> nodes() {
+        return Collections.unmodifiableList(Arrays.asList(Arrays.copyOf(nodes, count)));
     }
 
     /** The node of the uncompressed name at {@code name[off..]}, in any letter case, or null. */
-    PendingNode find(byte[] name, int off) {
+    Node find(byte[] name, int off) {
         int h = hash(name, off);
         int s = slots[probe(name, off, h)];
         return s == 0 ? null : nodes[(s & ((1 << indexBits) - 1)) - 1];
     }
 
     /** The node of the name at {@code name[off..]}, added (lowercased, an empty one) if missing. */
-    PendingNode intern(byte[] name, int off) {
+    Node intern(byte[] name, int off) {
         int h = hash(name, off);
         int slot = probe(name, off, h);
         int s = slots[slot];
@@ -67,7 +70,7 @@ final class OwnerTable {
         WireNames.copyLower(name, off, key, 0);
         // One array for both when the file wrote the name in lowercase, as it mostly does.
         byte[] owner = Arrays.equals(key, 0, len, name, off, off + len) ? key : Arrays.copyOfRange(name, off, off + len);
-        PendingNode node = new PendingNode(key, owner);
+        Node node = new Node(owner, key);
         if (count == nodes.length) {
             nodes = Arrays.copyOf(nodes, count * 2);
             hashes = Arrays.copyOf(hashes, count * 2);
@@ -90,7 +93,7 @@ final class OwnerTable {
         int s;
         while ((s = slots[slot]) != 0) {
             if ((s ^ tag) >>> indexBits == 0
-                    && WireNames.equalsIgnoreCase(nodes[(s & ((1 << indexBits) - 1)) - 1].key, 0, name, off)) {
+                    && WireNames.equalsIgnoreCase(nodes[(s & ((1 << indexBits) - 1)) - 1].key(), 0, name, off)) {
                 return slot;
             }
             slot = (slot + 1) & mask;

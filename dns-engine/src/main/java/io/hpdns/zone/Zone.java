@@ -16,10 +16,10 @@ public final class Zone {
     private final RRset soa;
     private final long serial;
     private final long negativeTtl;
-    private final NameTable<Node> nodes;
+    private final OwnerTable nodes;
     private final int recordCount;
 
-    Zone(Name origin, NameTable<Node> nodes, Node apex, int recordCount) {
+    Zone(Name origin, OwnerTable nodes, Node apex, int recordCount) {
         this.origin = origin;
         this.originKey = NameTable.key(origin.toWire());
         this.originLabels = origin.labels() - 1;
@@ -69,7 +69,7 @@ public final class Zone {
 
     /** The node owning the lowercased wire name {@code buf[off..off+len)}, or null. */
     public Node node(byte[] buf, int off, int len) {
-        return nodes.get(buf, off, len);
+        return nodes.find(buf, off);
     }
 
     /**
@@ -77,7 +77,7 @@ public final class Zone {
      * transfer walks (RFC 5936). Cold path: it makes a new read-only list on every call.
      */
     public java.util.List<Node> nodes() {
-        return nodes.values();
+        return nodes.nodes();
     }
 
     /** Number of nodes, empty non-terminals included: {@link #nodes()}'s size, without making the list. */

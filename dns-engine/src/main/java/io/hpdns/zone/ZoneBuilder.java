@@ -3,6 +3,7 @@ package io.hpdns.zone;
 import io.hpdns.wire.WireNames;
 import io.hpdns.zonefile.ScannedRecord;
 import io.hpdns.zonefile.ZoneFileScanner;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
@@ -36,7 +38,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
     private final byte[] lastOwner = new byte[256];
     private int lastOwnerLength;
     private boolean lastInZone;
-    private PendingNode lastNode;
+    private Node lastNode;
     /** Records handed over that an RRset already held. */
     private int duplicates;
     /**
@@ -45,7 +47,7 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
      */
     private final CompiledZone base;
     /** Names of {@link #base} the checks looked at, as nodes with their RRsets' types only. */
-    private final Map<String, PendingNode> baseNodes = new HashMap<>();
+    private final Map<String, Node> baseNodes = new HashMap<>();
     private final SignatureExpiry expiry = new SignatureExpiry(Instant.now());
 
     /** @param expectedNames how many owner names the zone is expected to have, to size tables up front */
@@ -110,14 +112,36 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
             covered = RRset.coveredBy(rec.data(), 0);
             expiry.signature(rec.data(), 2, RRset.rdataLength(rec.data(), 0), recFile, line);
         }
-        PendingRRset rrset = lastNode.find(type, covered);
+        RRset rrset = lastNode.rrset(type, covered);
         if (rrset == null) {
-            rrset = lastNode.add(new PendingRRset(type, covered, rec.ttl(), recFile, line));
+            rrset = lastNode.add(new RRset(type, covered, rec.ttl(), recFile, line));
             // Owners of NS RRsets below the apex are the delegation points (RFC 1034 §4.2.1).
-            lastNode.zoneCut |= type == Type.NS && !Arrays.equals(lastNode.key, apexKey);
+            if (type == Type.NS && !Arrays.equals(lastNode.key(), apexKey)) {
+                lastNode.markZoneCut();
+            }
         }
-        if (!rrset.add(rec, problems)) {
+        if (!rrset.add(rec.data(), rec.rdataEnd(), rec.canonicalEnd(), line)) {
+            problems.add(warning(recFile, line, "duplicate record ignored: " + text(rec)));
             duplicates++;
+        } else if (rec.ttl() != rrset.ttl()) {
+            problems.add(warning(recFile, line, "TTL " + rec.ttl() + " differs from the TTL " + rrset.ttl()
+                    + " of the " + kind(rrset) + " RRset at " + WireNames.toString(owner, 0) + "; using "
+                    + rrset.ttl() + " (RFC 2181 §5.2)"));
+        }
+    }
+
+    /** "MX", or "RRSIG MX" for the signatures covering MX. */
+    private static String kind(RRset rrset) {
+        return rrset.type() == Type.RRSIG ? "RRSIG " + Type.string(rrset.covered()) : Type.string(rrset.type());
+    }
+
+    /** The record in presentation form, for a message (cold path: dnsjava formats it). */
+    private static String text(ScannedRecord rec) {
+        byte[] rdata = Arrays.copyOfRange(rec.data(), 2, rec.rdataEnd());
+        try {
+            return Record.newRecord(new Name(rec.owner()), rec.type(), rec.dclass(), rec.ttl(), rdata).toString();
+        } catch (IOException | RuntimeException e) {
+            return WireNames.toString(rec.owner(), 0) + " " + Type.string(rec.type());
         }
     }
 
@@ -136,13 +160,14 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         return List.copyOf(paths);
     }
 
-    /** The names records were handed over for, in order of first appearance, with what they own. */
-    List<PendingNode> owners() {
-        List<PendingNode> list = new ArrayList<>(owners.size());
-        for (int i = 0; i < owners.size(); i++) {
-            list.add(owners.get(i));
-        }
-        return list;
+    /**
+     * The names records were handed over for, in order of first appearance, with what they own,
+     * sealed ({@link Node#seal}): no record is handed over after.
+     */
+    List<Node> owners() {
+        List<Node> nodes = owners.nodes();
+        nodes.forEach(Node::seal);
+        return nodes;
     }
 
     /** Records handed over that an RRset already held, and that were left out. */
@@ -153,36 +178,21 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
     /** Returns the zone, or null when an error was added to the problems. */
     Zone build() {
         expiry.report(file, problems);
-        PendingNode apex = owners.find(apexKey, 0);
+        Node apex = owners.find(apexKey, 0);
         checkApex(apex);
-        // One pass over the names, checking each and building its node: for a large zone each
-        // visit is a few cache misses. The empty non-terminals it adds come last and are built too.
-        int capacity = owners.size() + owners.size() / 8 + 16;
-        byte[][] keys = new byte[capacity][];
-        Object[] nodes = new Object[capacity];
+        // One pass over the names, checking and sealing each: for a large zone each visit is a
+        // few cache misses. The empty non-terminals it adds come last and are visited too.
         int recordCount = 0;
-        Node apexNode = null;
-        int count = 0;
-        for (; count < owners.size(); count++) {
-            PendingNode pending = owners.get(count);
-            Node node = checkedNode(pending);
-            for (RRset rrset : node.rrsets()) {
+        for (int i = 0; i < owners.size(); i++) {
+            for (RRset rrset : checked(owners.get(i)).rrsets()) {
                 recordCount += rrset.size();
-            }
-            if (count == keys.length) {
-                keys = Arrays.copyOf(keys, count * 2);
-                nodes = Arrays.copyOf(nodes, count * 2);
-            }
-            keys[count] = pending.key;
-            nodes[count] = node;
-            if (pending == apex) {
-                apexNode = node;
             }
         }
         if (hasError()) {
             return null;
         }
-        return new Zone(origin, new NameTable<>(keys, nodes, owners.hashes(), count), apexNode, recordCount);
+        // The names gathered are the zone's index of its nodes.
+        return new Zone(origin, owners, apex, recordCount);
     }
 
     /**
@@ -199,20 +209,21 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         }
         List<Node> nodes = new ArrayList<>(owners.size());
         for (int i = 0; i < owners.size(); i++) {
-            nodes.add(checkedNode(owners.get(i)));
+            nodes.add(checked(owners.get(i)));
         }
         return hasError() ? null : nodes;
     }
 
-    /** The node checked, with the empty non-terminals above it added to the owners. */
-    private Node checkedNode(PendingNode pending) {
-        if (pending.rrsetCount() > 0) {
-            checkNode(pending);
-            checkNameServerAddresses(pending);
-            checkOccluded(pending);
-            addEmptyNonTerminals(pending);
+    /** The node checked and sealed, with the empty non-terminals above it added to the owners. */
+    private Node checked(Node node) {
+        if (!node.isEmptyNonTerminal()) {
+            checkNode(node);
+            checkNameServerAddresses(node);
+            checkOccluded(node);
+            addEmptyNonTerminals(node);
         }
-        return pending.build();
+        node.seal();
+        return node;
     }
 
     private boolean hasError() {
@@ -229,8 +240,8 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
      * patch) the base zone's, with its RRsets' types and whether it is a zone cut; null when
      * neither has it.
      */
-    private PendingNode known(byte[] name, int off) {
-        PendingNode own = owners.find(name, off);
+    private Node known(byte[] name, int off) {
+        Node own = owners.find(name, off);
         if (own != null || base == null) {
             return own;
         }
@@ -241,27 +252,29 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
         }
         return baseNodes.computeIfAbsent(WireNames.toString(name, off), k -> {
             byte[] key = Arrays.copyOfRange(name, off, off + length);
-            PendingNode mirror = new PendingNode(key, key);
-            mirror.zoneCut = base.isZoneCut(node);
+            Node mirror = new Node(key, key);
+            if (base.isZoneCut(node)) {
+                mirror.markZoneCut();
+            }
             long rrset = base.firstRRset(node);
             for (int i = base.rrsetCount(node); i > 0; i--, rrset = base.nextRRset(rrset)) {
-                mirror.add(new PendingRRset(base.type(rrset), base.covered(rrset), base.ttl(rrset), file, 0));
+                mirror.add(new RRset(base.type(rrset), base.covered(rrset), base.ttl(rrset), file, 0));
             }
             return mirror;
         });
     }
 
-    private void checkApex(PendingNode apex) {
-        PendingRRset soa = apex == null ? null : apex.find(Type.SOA);
+    private void checkApex(Node apex) {
+        RRset soa = apex == null ? null : apex.rrset(Type.SOA);
         if (soa == null) {
             problems.add(zoneError("no SOA record at the zone apex " + origin));
         } else if (soa.size() > 1) {
-            problems.add(soa.error(soa.secondLine, "more than one SOA record at the zone apex (RFC 1035 §5.2)"));
+            problems.add(error(soa, soa.secondLine(), "more than one SOA record at the zone apex (RFC 1035 §5.2)"));
         }
-        if (apex == null || apex.find(Type.NS) == null) {
+        if (apex == null || apex.rrset(Type.NS) == null) {
             problems.add(zoneError("no NS records at the zone apex " + origin + " (RFC 1034 §4.2.1)"));
         }
-        PendingRRset nsec3param = apex == null ? null : apex.find(Type.NSEC3PARAM);
+        RRset nsec3param = apex == null ? null : apex.rrset(Type.NSEC3PARAM);
         if (nsec3param != null) {
             checkNsec3Parameters(nsec3param);
         }
@@ -272,35 +285,37 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
      * hashes its next closer name once per iteration, so a large count makes such queries cost the
      * server many hashes each.
      */
-    private void checkNsec3Parameters(PendingRRset nsec3param) {
+    private void checkNsec3Parameters(RRset nsec3param) {
         Nsec3Hash.Parameters parameters = Nsec3Hash.Parameters.of(nsec3param.rdata(0));
         if (parameters != null && (parameters.iterations() > 0 || parameters.salt().length > 0)) {
-            problems.add(PendingRRset.warning(nsec3param.file, nsec3param.firstLine, "NSEC3PARAM with "
+            problems.add(warning(nsec3param.file(), nsec3param.firstLine(), "NSEC3PARAM with "
                     + parameters.iterations() + " extra iterations and a salt of " + parameters.salt().length
                     + " octets: RFC 9276 §3.1 asks for 0 and none (each NXDOMAIN answered to DO hashes a name "
                     + (parameters.iterations() + 1) + " times)"));
         }
     }
 
-    private void checkNode(PendingNode node) {
-        PendingRRset cname = node.find(Type.CNAME);
+    private void checkNode(Node node) {
+        RRset cname = node.rrset(Type.CNAME);
         if (cname != null) {
             if (cname.size() > 1) {
-                problems.add(cname.error(cname.secondLine, "more than one CNAME record at " + node + " (RFC 2181 §10.1)"));
+                problems.add(error(cname, cname.secondLine(), "more than one CNAME record at " + node
+                        + " (RFC 2181 §10.1)"));
             }
-            for (int i = 0; i < node.rrsetCount(); i++) {
-                int t = node.rrset(i).type;
+            for (RRset rrset : node.rrsets()) {
+                int t = rrset.type();
                 // RFC 4035 §2.5: DNSSEC records are the only data allowed beside a CNAME.
                 if (t != Type.CNAME && t != Type.RRSIG && t != Type.NSEC) {
-                    problems.add(cname.error(cname.firstLine, "CNAME at " + node + " beside other data ("
+                    problems.add(error(cname, cname.firstLine(), "CNAME at " + node + " beside other data ("
                             + Type.string(t) + "), RFC 1034 §3.6.2"));
                     break;
                 }
             }
         }
-        PendingRRset dname = node.find(Type.DNAME);
+        RRset dname = node.rrset(Type.DNAME);
         if (dname != null && dname.size() > 1) {
-            problems.add(dname.error(dname.secondLine, "more than one DNAME record at " + node + " (RFC 6672 §2.4)"));
+            problems.add(error(dname, dname.secondLine(), "more than one DNAME record at " + node
+                    + " (RFC 6672 §2.4)"));
         }
     }
 
@@ -308,8 +323,8 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
      * An NS target inside this zone needs an address here: below a zone cut it is glue, without
      * which the delegation cannot be followed (RFC 1034 §4.2.1); elsewhere it is a lame name server.
      */
-    private void checkNameServerAddresses(PendingNode node) {
-        PendingRRset ns = node.find(Type.NS);
+    private void checkNameServerAddresses(Node node) {
+        RRset ns = node.rrset(Type.NS);
         if (ns == null) {
             return;
         }
@@ -319,10 +334,10 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
             if (extra < 0 || !isApexAt(target, suffix(target, 0, extra))) {
                 continue;
             }
-            PendingNode at = known(target, 0);
-            if (at == null || (at.find(Type.A) == null && at.find(Type.AAAA) == null)) {
+            Node at = known(target, 0);
+            if (at == null || (at.rrset(Type.A) == null && at.rrset(Type.AAAA) == null)) {
                 String what = underCut(target, extra) ? "missing glue: " : "no address for ";
-                problems.add(PendingRRset.warning(ns.file, ns.firstLine, what + "NS target "
+                problems.add(warning(ns.file(), ns.firstLine(), what + "NS target "
                         + WireNames.toString(target, 0) + " of " + node + " has no A or AAAA record in the zone"));
             }
         }
@@ -332,23 +347,22 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
      * Data that no query can reach: below a DNAME (RFC 6672 §2.4), or below a zone cut other than
      * the glue addresses a referral carries (RFC 1034 §4.2.1). Never served, so reported.
      */
-    private void checkOccluded(PendingNode node) {
-        byte[] key = node.key;
+    private void checkOccluded(Node node) {
+        byte[] key = node.key();
         int off = 0;
         for (int labels = WireNames.labelCount(key, 0); labels > apexLabels + 1; labels--) {
             off = suffix(key, off, 1);
-            PendingNode ancestor = known(key, off);
+            Node ancestor = known(key, off);
             if (ancestor == null) {
                 continue;
             }
-            boolean belowDname = ancestor.find(Type.DNAME) != null;
-            if (belowDname || ancestor.zoneCut) {
-                for (int i = 0; i < node.rrsetCount(); i++) {
-                    PendingRRset rrset = node.rrset(i);
-                    if (belowDname || (rrset.type != Type.A && rrset.type != Type.AAAA)) {
+            boolean belowDname = ancestor.rrset(Type.DNAME) != null;
+            if (belowDname || ancestor.isZoneCut()) {
+                for (RRset rrset : node.rrsets()) {
+                    if (belowDname || (rrset.type() != Type.A && rrset.type() != Type.AAAA)) {
                         String where = belowDname ? "below the DNAME at " + ancestor + " (RFC 6672 §2.4)"
                                 : "below the zone cut at " + ancestor + " (RFC 1034 §4.2.1)";
-                        problems.add(PendingRRset.warning(rrset.file, rrset.firstLine, Type.string(rrset.type)
+                        problems.add(warning(rrset.file(), rrset.firstLine(), Type.string(rrset.type())
                                 + " at " + node + " is " + where + " and is never served"));
                     }
                 }
@@ -361,8 +375,8 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
     private boolean underCut(byte[] name, int extra) {
         int off = 0;
         for (int i = 0; i < extra; i++) {
-            PendingNode n = known(name, off);
-            if (n != null && n.zoneCut) {
+            Node n = known(name, off);
+            if (n != null && n.isZoneCut()) {
                 return true;
             }
             off = suffix(name, off, 1);
@@ -386,8 +400,8 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
      * Adds every missing ancestor between a name and the apex: it exists as a node, an empty
      * non-terminal when it owns nothing (RFC 4592 §2.2.2, RFC 8020).
      */
-    private void addEmptyNonTerminals(PendingNode node) {
-        byte[] key = node.key;
+    private void addEmptyNonTerminals(Node node) {
+        byte[] key = node.key();
         int off = 0;
         for (int labels = WireNames.labelCount(key, 0); labels > apexLabels + 1; labels--) {
             off = suffix(key, off, 1);
@@ -400,5 +414,13 @@ final class ZoneBuilder implements ZoneFileScanner.Sink {
 
     private ZoneProblem zoneError(String message) {
         return new ZoneProblem(ZoneProblem.Severity.ERROR, file, 0, message);
+    }
+
+    private static ZoneProblem error(RRset rrset, int line, String message) {
+        return new ZoneProblem(ZoneProblem.Severity.ERROR, rrset.file(), line, message);
+    }
+
+    private static ZoneProblem warning(String file, int line, String message) {
+        return new ZoneProblem(ZoneProblem.Severity.WARNING, file, line, message);
     }
 }

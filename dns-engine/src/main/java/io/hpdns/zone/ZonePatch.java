@@ -318,18 +318,17 @@ public final class ZonePatch {
             states.add(checkpoints.get(next).movedBy(shift, lines));
         }
         Map<ByteBuffer, Node> was = new HashMap<>();
-        for (PendingNode pending : old.owners()) {
-            was.put(ByteBuffer.wrap(pending.key), pending.build());
+        for (Node read : old.owners()) {
+            was.put(ByteBuffer.wrap(read.key()), read);
         }
         Set<ByteBuffer> changed = new HashSet<>();
-        for (PendingNode pending : edited.owners()) {
-            ByteBuffer key = ByteBuffer.wrap(pending.key);
+        for (Node now : edited.owners()) {
+            ByteBuffer key = ByteBuffer.wrap(now.key());
             Node then = was.remove(key);
-            Node now = pending.build();
             if (then != null && sameNode(then, now)) {
                 continue;
             }
-            long node = previous.node(pending.key, 0, pending.key.length);
+            long node = previous.node(now.key(), 0, now.key().length);
             if (node != CompiledZone.NONE && !previous.isEmptyNonTerminal(node)
                     && (then == null || !sameNode(node, then))) {
                 return wider("a changed name has records away from the edit");
@@ -416,7 +415,7 @@ public final class ZonePatch {
                     return new Whole("a zone cut or DNAME goes at " + WireNames.toString(owner, 0)
                             + ", and names below it stay");
                 }
-                changes.add(new Change(node, new Node(owner, owner, null, false)));
+                changes.add(new Change(node, new Node(owner, owner)));
             }
         }
         return null;

@@ -180,6 +180,10 @@ public final class ZoneFileScanner {
      * array through a temporary native buffer of the read's size, which its thread keeps for the
      * next read, so reading a large zone file at once (as {@code Files.readAllBytes} does) would
      * leave a native copy of it behind, in the memory of a compiler that outlives the compile.
+     *
+     * <p>The array is the file's size, and only a file that grew while it was read is copied into
+     * a larger one: every octet of a fresh array is memory the process touches for the first time,
+     * which costs more than the read itself for a large zone.
      */
     private static byte[] readFile(Path path) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -191,15 +195,21 @@ public final class ZoneFileScanner {
             int length = 0;
             while (true) {
                 if (length == text.length) {
+                    ByteBuffer more = ByteBuffer.allocate(1);
+                    if (channel.read(more) < 0) {
+                        return text;
+                    }
                     // The file grew since its size was read: the rest is read too.
                     if (text.length == MAX_FILE) {
                         throw new IOException("larger than " + MAX_FILE + " octets");
                     }
                     text = Arrays.copyOf(text, (int) Math.min(MAX_FILE, Math.max(READ_CHUNK, 2L * text.length)));
+                    text[length++] = more.get(0);
+                    continue;
                 }
                 int n = channel.read(ByteBuffer.wrap(text, length, Math.min(READ_CHUNK, text.length - length)));
                 if (n < 0) {
-                    return length == text.length ? text : Arrays.copyOf(text, length);
+                    return Arrays.copyOf(text, length);
                 }
                 length += n;
             }

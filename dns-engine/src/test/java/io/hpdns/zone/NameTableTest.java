@@ -45,7 +45,7 @@ class NameTableTest {
     @Test
     void ownerNamesAreInternedOnceIgnoringCaseAndKeepTheirFirstSpelling() {
         OwnerTable owners = new OwnerTable(0);
-        List<PendingNode> added = new ArrayList<>();
+        List<Node> added = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
             added.add(owners.intern(wire("Host" + i + ".Example."), 0));
         }
@@ -59,16 +59,16 @@ class NameTableTest {
         }
         assertThat(owners.size()).as("interning a name held adds nothing").isEqualTo(50_000);
         assertThat(owners.find(wire("host50000.example."), 0)).isNull();
-        PendingNode first = owners.get(0);
-        assertThat(first.owner).isEqualTo(wire("Host0.Example."));
-        assertThat(first.key).isEqualTo(wire("host0.example."));
+        Node first = owners.get(0);
+        assertThat(first.owner()).isEqualTo(wire("Host0.Example."));
+        assertThat(first.key()).isEqualTo(wire("host0.example."));
     }
 
     @Test
     void nameWrittenInLowercaseIsStoredOnce() {
-        PendingNode node = new OwnerTable(16).intern(wire("www.example."), 0);
+        Node node = new OwnerTable(16).intern(wire("www.example."), 0);
 
-        assertThat(node.owner).isSameAs(node.key);
+        assertThat(node.owner()).isSameAs(node.key());
     }
 
     /** An absolute name in uncompressed wire format. */

@@ -58,12 +58,16 @@ public final class CompilerProcess {
      */
     private static final List<String> LINGERING_HEAP = List.of("-XX:+UseG1GC", "-XX:MaxHeapFreeRatio=100");
     /**
-     * Octets a start's compile allocates per octet of zone file, at most: reading a million names
-     * (29 MB of text, short records) into the zone's objects and laying them out allocates 728 MB,
-     * a signed zone of 57 MB 755 MB (docs/performance.md, "Start-up: a cold start").
+     * Octets the first compile of a start allocates per octet of zone file, at most, with room to
+     * spare: reading a million names (29 MB of text, short records) into the zone's objects and
+     * laying them out allocates 389 MB, a signed zone of 57 MB about 300 MB (docs/performance.md,
+     * "Start-up: a cold start").
      */
-    static final int ALLOCATED_PER_ZONE_OCTET = 26;
-    /** The young generation of a start's compile, at least. */
+    static final int ALLOCATED_PER_ZONE_OCTET = 20;
+    /**
+     * The young generation of a start's first compile, at least, and that of the compile of the
+     * answers it deferred.
+     */
     static final long MIN_START_YOUNG = 64L << 20;
 
     private static final Path NICE_COMMAND = Path.of("/usr/bin/nice");
@@ -73,8 +77,10 @@ public final class CompilerProcess {
 
     /** The command of a compiler that may linger (reloads). */
     private final List<String> lingering;
-    /** The command of a compiler for the compiles of a start, which do not linger. */
-    private final List<String> once;
+    /** The command of a compiler for the first compile of a start, which does not linger. */
+    private final List<String> initial;
+    /** The command of a compiler for the answers a start deferred, which does not linger. */
+    private final List<String> answers;
     private final Duration linger;
 
     /** The compiler process, running or waiting for a request; null when there is none. Guarded by this. */
@@ -98,8 +104,9 @@ public final class CompilerProcess {
      */
     public CompilerProcess(String mainClass, List<String> arguments, Duration linger, long zoneOctets) {
         this.lingering = command(mainClass, arguments, LINGERING_HEAP);
-        this.once = command(mainClass, arguments, startHeap(zoneOctets, Runtime.getRuntime().availableProcessors(),
-                physicalMemory()));
+        int processors = Runtime.getRuntime().availableProcessors();
+        this.initial = command(mainClass, arguments, startHeap(zoneOctets, processors, physicalMemory()));
+        this.answers = command(mainClass, arguments, answersHeap(processors));
         this.linger = linger;
     }
 
@@ -115,15 +122,16 @@ public final class CompilerProcess {
     }
 
     /**
-     * The collector and heap of the compiles of a start (its first, and the answers it deferred):
-     * a young generation that holds what the compile allocates, so that it runs without a
-     * collection, with a collector whose write barrier is a card mark, not G1's (reading a million
-     * names on one CPU: 1.4–1.6 s against 2.1–2.7 s with G1, of which 0.3–0.6 s of collections;
-     * a young generation a little too small costs one collection that copies the whole zone,
-     * 0.85 s; docs/performance.md). The serial collector on one processor, the parallel one on
-     * more, where a zone too large for the young generation is collected on every core. Such a
-     * compiler exits once it has reported, so its heap never stays; a lingering compiler keeps G1,
-     * whose heap shrinks between reloads ({@code CompilerHeap}).
+     * The collector and heap of the first compile of a start: a young generation that holds what
+     * the compile allocates, so that it runs without a collection, with a collector whose write
+     * barrier is a card mark, not G1's (reading a million names on one CPU: 1.4–1.6 s against
+     * 2.1–2.7 s with G1, of which 0.3–0.6 s of collections; a young generation a little too small
+     * costs one collection that copies the whole zone, 0.85 s; docs/performance.md). What it
+     * allocates is the zone it reads, alive until the compile ends, so a collection would only copy
+     * it. The serial collector on one processor, the parallel one on more, where a zone too large
+     * for the young generation is collected on every core. Such a compiler exits once it has
+     * reported, so its heap never stays; a lingering compiler keeps G1, whose heap shrinks between
+     * reloads ({@code CompilerHeap}).
      *
      * @param zoneOctets the size of the zone files
      * @param memory the machine's memory: the young generation takes at most an eighth of it
@@ -132,9 +140,26 @@ public final class CompilerProcess {
         // Allocations go to eden, eight tenths of the young generation (the default SurvivorRatio).
         long eden = zoneOctets * ALLOCATED_PER_ZONE_OCTET;
         long young = Math.max(MIN_START_YOUNG, Math.min(memory / 8, eden + eden / 4)) >> 20;
-        return List.of(processors == 1 ? "-XX:+UseSerialGC" : "-XX:+UseParallelGC", "-Xmn" + young + "m",
+        return List.of(youngCollector(processors), "-Xmn" + young + "m",
                 // At least the young generation and room for an old one: else the JVM shrinks the young.
                 "-Xms" + (young + (MIN_START_YOUNG >> 20)) + "m");
+    }
+
+    /**
+     * The collector and heap of the compile of the answers a start deferred: a small young
+     * generation, collected often. Unlike the first compile's, what it allocates dies young (each
+     * name's answers are compiled by running the query path over the mapped layout; only the
+     * answers stay), so eden's pages are used again instead of fresh ones taken for every octet
+     * allocated: every page a process touches for the first time is one the kernel (and, in a
+     * virtual machine, the host) must fault in and zero. A million names: 599 MB allocated, 4.2 s
+     * with 20 collections of 64 ms in all, against 5.2 s without a collection (docs/performance.md).
+     */
+    static List<String> answersHeap(int processors) {
+        return List.of(youngCollector(processors), "-Xmn" + (MIN_START_YOUNG >> 20) + "m");
+    }
+
+    private static String youngCollector(int processors) {
+        return processors == 1 ? "-XX:+UseSerialGC" : "-XX:+UseParallelGC";
     }
 
     private static long physicalMemory() {
@@ -156,7 +181,7 @@ public final class CompilerProcess {
             }
             if (compiler == null) {
                 try {
-                    compiler = start(lingers(request) ? lingering : once);
+                    compiler = start(commandFor(request));
                 } catch (IOException e) {
                     log.error("cannot start the zone compiler: {}", e.getMessage());
                     return ControlReply.failed(List.of(), "cannot start the zone compiler: " + e.getMessage());
@@ -212,6 +237,14 @@ public final class CompilerProcess {
         } catch (InterruptedException e) {
             process.destroyForcibly();
         }
+    }
+
+    private List<String> commandFor(CompileRequest request) {
+        return switch (request.kind()) {
+            case INITIAL -> initial;
+            case ANSWERS -> answers;
+            default -> lingering;
+        };
     }
 
     /** Whether the compiler of {@code request} stays for the next: not after the compiles of a start. */

@@ -222,7 +222,8 @@ class CompilerProcessTest {
     }
 
     @Test
-    void compilesOfAStartRunWithAYoungGenerationForTheirZonesAndReloadsWithG1() throws Exception {
+    void firstCompileOfAStartHoldsItsZoneInTheYoungGenerationDeferredAnswersReuseASmallOneAndReloadsRunG1()
+            throws Exception {
         long zoneOctets = 8L << 20;
         CompilerProcess compiler = new CompilerProcess(ReportsItsHeap.class.getName(), List.of(), LINGER, zoneOctets);
 
@@ -236,7 +237,7 @@ class CompilerProcessTest {
         // Eden, eight tenths of it, holds what the compile allocates.
         String young = "young " + (zoneOctets * CompilerProcess.ALLOCATED_PER_ZONE_OCTET * 10 / 8 >> 20) + " MB";
         assertThat(start).containsExactly(startCollector, young);
-        assertThat(answers).containsExactly(startCollector, young);
+        assertThat(answers).containsExactly(startCollector, "young " + (CompilerProcess.MIN_START_YOUNG >> 20) + " MB");
         assertThat(reload.getFirst()).contains("G1 Young Generation");
         assertThat(reload.getLast()).isNotEqualTo(young);
     }
@@ -248,9 +249,11 @@ class CompilerProcessTest {
         assertThat(CompilerProcess.startHeap(0, 1, 16 * gigabyte))
                 .containsExactly("-XX:+UseSerialGC", "-Xmn64m", "-Xms128m");
         assertThat(CompilerProcess.startHeap(29_000_000, 2, 16 * gigabyte))
-                .containsExactly("-XX:+UseParallelGC", "-Xmn898m", "-Xms962m");
+                .containsExactly("-XX:+UseParallelGC", "-Xmn691m", "-Xms755m");
         assertThat(CompilerProcess.startHeap(1_000_000_000, 8, 16 * gigabyte))
                 .containsExactly("-XX:+UseParallelGC", "-Xmn2048m", "-Xms2112m");
+        assertThat(CompilerProcess.answersHeap(1)).containsExactly("-XX:+UseSerialGC", "-Xmn64m");
+        assertThat(CompilerProcess.answersHeap(2)).containsExactly("-XX:+UseParallelGC", "-Xmn64m");
     }
 
     /** A compiler that reports its young collector and young generation's size, then ok, for each request. */
