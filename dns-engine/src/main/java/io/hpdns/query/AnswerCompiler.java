@@ -186,8 +186,9 @@ public final class AnswerCompiler {
      */
     public static int compileImage(Zone loaded, CompiledZone previous, ZoneFingerprint fingerprint, Path file)
             throws IOException {
-        try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, CompiledZoneWriter.plainSize(loaded))) {
-            return appendAnswers(CompiledZoneWriter.write(loaded, draft.layout()), previous, draft);
+        CompiledZoneWriter.Plan plan = CompiledZoneWriter.plan(loaded);
+        try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, plan.size())) {
+            return appendAnswers(CompiledZoneWriter.write(plan, draft.layout()), previous, draft);
         }
     }
 
@@ -197,8 +198,9 @@ public final class AnswerCompiler {
      * path, while {@link #compileDeferredAnswers} compiles the answers into a later image.
      */
     public static void compileLayoutImage(Zone loaded, ZoneFingerprint fingerprint, Path file) throws IOException {
-        try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, CompiledZoneWriter.plainSize(loaded))) {
-            CompiledZoneWriter.setAnswersDeferred(CompiledZoneWriter.write(loaded, draft.layout()), true);
+        CompiledZoneWriter.Plan plan = CompiledZoneWriter.plan(loaded);
+        try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, plan.size())) {
+            CompiledZoneWriter.setAnswersDeferred(CompiledZoneWriter.write(plan, draft.layout()), true);
             draft.publish();
         }
     }

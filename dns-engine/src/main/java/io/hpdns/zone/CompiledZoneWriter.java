@@ -20,27 +20,47 @@ public final class CompiledZoneWriter {
 
     /** The loaded zone, its answers not compiled yet, as a layout in memory of its own. */
     public static CompiledZone write(Zone zone) {
-        return write(zone, Arena.ofAuto().allocate(plainSize(zone), 8));
+        Plan plan = plan(zone);
+        return write(plan, Arena.ofAuto().allocate(plan.size(), 8));
     }
 
     /**
-     * The octets the layout of {@code zone} takes before its answers: the header, the origin, the
-     * nodes, the hash index and the denial chain.
+     * A zone's layout before it is written: its nodes in layout order, its denial chain and the
+     * octets it takes, each found once (for a large zone each is a pass over every node).
      */
-    public static long plainSize(Zone zone) {
-        return plainSize(zone, DenialChain.of(zone));
+    public static final class Plan {
+        final Zone zone;
+        final List<Node> nodes;
+        final DenialChain denial;
+        private final long size;
+
+        private Plan(Zone zone) {
+            this.zone = zone;
+            this.nodes = zone.nodes();
+            this.denial = DenialChain.of(zone, nodes);
+            long octets = HEADER + zone.origin().toWire().length;
+            for (Node node : nodes) {
+                octets += nodeSize(node);
+            }
+            octets += (long) slotCount(zone) * 8 + denial.size();
+            if (octets - 1 > OFFSET_MASK) {
+                throw new IllegalArgumentException("zone " + zone.origin() + " takes more than 1 TB compiled");
+            }
+            this.size = octets;
+        }
+
+        /**
+         * The octets the layout takes before its answers: the header, the origin, the nodes, the
+         * hash index and the denial chain.
+         */
+        public long size() {
+            return size;
+        }
     }
 
-    private static long plainSize(Zone zone, DenialChain denial) {
-        long size = HEADER + zone.origin().toWire().length;
-        for (Node node : zone.nodes()) {
-            size += nodeSize(node);
-        }
-        size += (long) slotCount(zone) * 8 + denial.size();
-        if (size - 1 > OFFSET_MASK) {
-            throw new IllegalArgumentException("zone " + zone.origin() + " takes more than 1 TB compiled");
-        }
-        return size;
+    /** The plan of {@code zone}'s layout, to size the memory it is written into. */
+    public static Plan plan(Zone zone) {
+        return new Plan(zone);
     }
 
     private static int slotCount(Zone zone) {
@@ -53,14 +73,15 @@ public final class CompiledZoneWriter {
     }
 
     /**
-     * Writes the zone, its answers not compiled yet, into {@code layout}: {@link #plainSize}
+     * Writes the planned zone, its answers not compiled yet, into {@code layout}: {@link Plan#size}
      * octets, all zero (fresh memory, or a new file's mapping), which the zone then reads.
      */
-    public static CompiledZone write(Zone zone, MemorySegment layout) {
-        DenialChain denial = DenialChain.of(zone);
-        // Sized by plainSize, and checked once the nodes are written: one pass over them fewer.
+    public static CompiledZone write(Plan plan, MemorySegment layout) {
+        Zone zone = plan.zone;
+        DenialChain denial = plan.denial;
+        // Sized by the plan, and checked once the nodes are written: one pass over them fewer.
         long size = layout.byteSize();
-        List<Node> nodes = zone.nodes();
+        List<Node> nodes = plan.nodes;
         byte[] origin = zone.origin().toWire();
         long nodesAt = HEADER + origin.length;
         int slotCount = slotCount(zone);

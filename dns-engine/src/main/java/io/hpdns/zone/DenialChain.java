@@ -30,16 +30,16 @@ final class DenialChain {
     }
 
     /**
-     * The zone's chain: NSEC3 when its apex has an NSEC3PARAM of a known hash algorithm (RFC 5155
-     * §4), NSEC otherwise; empty in an unsigned zone.
+     * The chain of the zone whose nodes are {@code nodes}: NSEC3 when its apex has an NSEC3PARAM
+     * of a known hash algorithm (RFC 5155 §4), NSEC otherwise; empty in an unsigned zone.
      */
-    static DenialChain of(Zone zone) {
+    static DenialChain of(Zone zone, List<Node> nodes) {
         RRset param = zone.apex().rrset(DnsConstants.TYPE_NSEC3PARAM);
         Nsec3Hash.Parameters nsec3 = param == null ? null
                 : Nsec3Hash.Parameters.of(Arrays.copyOfRange(param.data(), 2, 2 + RRset.rdataLength(param.data(), 0)));
         int hashedLength = Nsec3Hash.LABEL + zone.apex().key().length;
         List<Node> chain = new ArrayList<>();
-        for (Node node : zone.nodes()) {
+        for (Node node : nodes) {
             if (nsec3 != null ? isHashedOwner(node, hashedLength) && ownsNsec3Of(node, nsec3)
                     : node.rrset(DnsConstants.TYPE_NSEC) != null) {
                 chain.add(node);
