@@ -163,6 +163,9 @@ final class StartCommand implements Callable<Integer> {
             controlSocket.close();
             throw new CommandFailure("cannot use the state directory " + stateDir + ": " + e.getMessage());
         }
+        if (!images.warmImageOfEach(config.zones())) {
+            compiler.prestart();
+        }
         // A stop asked for while the workers are still starting ends the start too.
         Thread.ofVirtual().name("hpdns-stop").start(() -> {
             awaitUninterruptibly(stopRequested);

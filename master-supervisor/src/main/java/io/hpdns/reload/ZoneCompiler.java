@@ -493,7 +493,7 @@ public final class ZoneCompiler {
 
     /** Whether {@code before} names an image built from the file {@code config} names. */
     private static boolean builtFromItsFile(ZoneImages.Entry before, ZoneConfig config) {
-        return before != null && before.isServed() && before.file().equals(config.file().toAbsolutePath());
+        return before != null && before.builtFrom(config);
     }
 
     /**

@@ -192,6 +192,11 @@ public final class ZoneImages implements AutoCloseable {
             return image != null;
         }
 
+        /** Whether the zone is served from an image built from {@code config}'s file. */
+        public boolean builtFrom(ZoneConfig config) {
+            return isServed() && file.equals(config.file().toAbsolutePath());
+        }
+
         /**
          * Whether the zone is served from an image whose answers are deferred
          * ({@link ZoneImage#answersDeferred}), to be compiled next.
@@ -291,6 +296,21 @@ public final class ZoneImages implements AutoCloseable {
      * first compile publishes; empty after that, and when that manifest cannot be read (the zones are
      * then read from their files).
      */
+    /**
+     * Whether every one of {@code zones} has an image the previous run served, built from the file
+     * it is configured with: else the first compile of this start reads zone files.
+     */
+    public boolean warmImageOfEach(List<ZoneConfig> zones) {
+        Map<Name, Entry> warm = warm();
+        for (ZoneConfig zone : zones) {
+            Entry entry = warm.get(zone.name());
+            if (entry == null || !entry.builtFrom(zone)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     Map<Name, Entry> warm() {
         Map<Name, Entry> warm = new HashMap<>();
         try {

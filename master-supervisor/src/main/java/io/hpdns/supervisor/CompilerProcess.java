@@ -167,6 +167,27 @@ public final class CompilerProcess {
                 .getTotalMemorySize();
     }
 
+    /**
+     * Starts the compiler of a start's first compile now, when that compile will read zone files
+     * (a zone has no image of the previous run): its JVM then starts while the master opens its
+     * control socket and looks at the state directory, as worker 0's does, and the first compile
+     * ({@link CompileRequest#initial}) takes it. Nothing happens after {@link #stop} or with a
+     * compiler already there.
+     */
+    public void prestart() {
+        synchronized (this) {
+            if (stopped || compiler != null) {
+                return;
+            }
+            try {
+                compiler = start(initial);
+            } catch (IOException e) {
+                log.warn("cannot start the zone compiler ahead of the first compile: {}; it starts then",
+                        e.getMessage());
+            }
+        }
+    }
+
     /** Runs one compile and returns its report. Callers run one compile at a time. */
     public ControlReply compile(CompileRequest request) throws InterruptedException {
         Compiler running;

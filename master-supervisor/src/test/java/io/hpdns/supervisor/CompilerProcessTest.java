@@ -109,6 +109,45 @@ class CompilerProcessTest {
         awaitExit(Files.readAllLines(requests).getFirst());
     }
 
+    @Test
+    void compilerStartedAheadTakesTheFirstCompileOfTheStart() throws Exception {
+        Path requests = dir.resolve("requests");
+        CompilerProcess compiler = new CompilerProcess(AnswersEachRequest.class.getName(),
+                List.of(requests.toString()), LINGER, 0);
+
+        compiler.prestart();
+        compiler.prestart();
+        List<ProcessHandle> ahead = compilersWith(requests);
+        assertThat(compiler.compile(CompileRequest.initial()).succeeded()).isTrue();
+
+        assertThat(ahead).as("one compiler started ahead").hasSize(1);
+        assertThat(Files.readAllLines(requests)).containsExactly(ahead.getFirst().pid() + " " + CompileRequest.initial().line());
+        awaitExit(Files.readAllLines(requests).getFirst());
+    }
+
+    @Test
+    void compilerStartedAheadLeavesWhenTheStartStops() throws Exception {
+        Path requests = dir.resolve("requests");
+        CompilerProcess compiler = new CompilerProcess(AnswersEachRequest.class.getName(),
+                List.of(requests.toString()), LINGER, 0);
+        compiler.prestart();
+        ProcessHandle ahead = compilersWith(requests).getFirst();
+
+        compiler.stop();
+        compiler.prestart();
+
+        assertThat(ahead.isAlive()).isFalse();
+        assertThat(compilersWith(requests)).as("none started after the stop").isEmpty();
+        assertThat(requests).doesNotExist();
+    }
+
+    /** This JVM's child processes whose command line names {@code argument}: the compilers of one test. */
+    private static List<ProcessHandle> compilersWith(Path argument) {
+        return ProcessHandle.current().children()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(argument.toString())).orElse(false))
+                .toList();
+    }
+
     /** Waits until the compiler that handled {@code request} (a line "PID REQUEST") has exited. */
     private static void awaitExit(String request) throws Exception {
         long pid = Long.parseLong(request.substring(0, request.indexOf(' ')));
