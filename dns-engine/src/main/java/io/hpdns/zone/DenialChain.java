@@ -145,6 +145,11 @@ final class DenialChain {
         private final long[] owners;
         /** The hash label of each owner, in the chain's order. */
         private final byte[][] labels;
+        /**
+         * The first eight digits of each owner's label ({@link #head}), in the same order: most
+         * comparisons of a search end there, without reading the label's array.
+         */
+        private final long[] heads;
         private final Nsec3Hash hash = new Nsec3Hash();
         private final byte[] label = new byte[Nsec3Hash.LABEL];
 
@@ -152,21 +157,60 @@ final class DenialChain {
             this.parameters = parameters;
             this.owners = owners;
             this.labels = new byte[chain.size()][];
+            this.heads = new long[labels.length];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = Arrays.copyOf(chain.get(i).key(), Nsec3Hash.LABEL);
+                heads[i] = head(labels[i]);
             }
         }
 
         /** The NSEC3 owner matching the hash of {@code key[0..length)}, else the covering one with {@link CompiledZone#COVERS}. */
         long nsec3Of(byte[] key, int length) {
             hash.label(key, 0, length, parameters, label, 0);
-            int i = Arrays.binarySearch(labels, label, Arrays::compareUnsigned);
+            int i = search(label);
             if (i >= 0) {
                 return owners[i];
             }
             // Before the first: the last covers it (RFC 5155 §3.1.7).
             int before = -i - 2;
             return owners[before < 0 ? owners.length - 1 : before] | COVERS;
+        }
+
+        /**
+         * As {@link Arrays#binarySearch} among the labels, comparing them as unsigned octets: the
+         * index of {@code wanted}, else {@code -(the index it would go at) - 1}.
+         */
+        private int search(byte[] wanted) {
+            long head = head(wanted);
+            int low = 0;
+            int high = heads.length - 1;
+            while (low <= high) {
+                int mid = (low + high) >>> 1;
+                int c = Long.compareUnsigned(heads[mid], head);
+                if (c == 0) {
+                    c = Arrays.compareUnsigned(labels[mid], wanted);
+                }
+                if (c < 0) {
+                    low = mid + 1;
+                } else if (c > 0) {
+                    high = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -(low + 1);
+        }
+
+        /**
+         * The label's first eight digits (after its length octet) as an unsigned number, big end
+         * first: heads compare as their labels' first octets do.
+         */
+        private static long head(byte[] label) {
+            long head = 0;
+            for (int i = 1; i <= Long.BYTES; i++) {
+                head = head << 8 | (label[i] & 0xff);
+            }
+            return head;
         }
     }
 }
