@@ -101,8 +101,7 @@ class CompilerProcessTest {
     @Test
     void compilerOfTheStartLeavesAtOnce() throws Exception {
         Path requests = dir.resolve("requests");
-        CompilerProcess compiler = new CompilerProcess(AnswersEachRequest.class.getName(),
-                List.of(requests.toString()), LINGER, 0);
+        CompilerProcess compiler = recording(requests);
 
         assertThat(compiler.compile(CompileRequest.initial()).succeeded()).isTrue();
 
@@ -112,8 +111,7 @@ class CompilerProcessTest {
     @Test
     void compilerStartedAheadTakesTheFirstCompileOfTheStart() throws Exception {
         Path requests = dir.resolve("requests");
-        CompilerProcess compiler = new CompilerProcess(AnswersEachRequest.class.getName(),
-                List.of(requests.toString()), LINGER, 0);
+        CompilerProcess compiler = recording(requests);
 
         compiler.prestart();
         compiler.prestart();
@@ -121,15 +119,15 @@ class CompilerProcessTest {
         assertThat(compiler.compile(CompileRequest.initial()).succeeded()).isTrue();
 
         assertThat(ahead).as("one compiler started ahead").hasSize(1);
-        assertThat(Files.readAllLines(requests)).containsExactly(ahead.getFirst().pid() + " " + CompileRequest.initial().line());
+        assertThat(Files.readAllLines(requests))
+                .containsExactly(ahead.getFirst().pid() + " " + CompileRequest.initial().line());
         awaitExit(Files.readAllLines(requests).getFirst());
     }
 
     @Test
     void compilerStartedAheadLeavesWhenTheStartStops() throws Exception {
         Path requests = dir.resolve("requests");
-        CompilerProcess compiler = new CompilerProcess(AnswersEachRequest.class.getName(),
-                List.of(requests.toString()), LINGER, 0);
+        CompilerProcess compiler = recording(requests);
         compiler.prestart();
         ProcessHandle ahead = compilersWith(requests).getFirst();
 
@@ -139,6 +137,11 @@ class CompilerProcessTest {
         assertThat(ahead.isAlive()).isFalse();
         assertThat(compilersWith(requests)).as("none started after the stop").isEmpty();
         assertThat(requests).doesNotExist();
+    }
+
+    /** A compiler process whose compilers record each request they take in {@code requests}. */
+    private static CompilerProcess recording(Path requests) {
+        return new CompilerProcess(AnswersEachRequest.class.getName(), List.of(requests.toString()), LINGER, 0);
     }
 
     /** This JVM's child processes whose command line names {@code argument}: the compilers of one test. */
