@@ -200,7 +200,7 @@ public final class AnswerCompiler {
     public static void compileLayoutImage(Zone loaded, ZoneFingerprint fingerprint, Path file) throws IOException {
         CompiledZoneWriter.Plan plan = CompiledZoneWriter.plan(loaded);
         try (ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, plan.size())) {
-            CompiledZoneWriter.setAnswersDeferred(CompiledZoneWriter.write(plan, draft.layout()), true);
+            CompiledZoneWriter.deferAnswers(CompiledZoneWriter.write(plan, draft.layout()));
             draft.publish();
         }
     }
@@ -216,8 +216,7 @@ public final class AnswerCompiler {
         try (FileChannel source = FileChannel.open(deferredImage, StandardOpenOption.READ);
              ZoneImage.Draft draft = ZoneImage.draft(file, fingerprint, size)) {
             draft.patchedFrom(source).copy(0, 0, size);
-            CompiledZone zone = CompiledZoneWriter.setAnswersDeferred(CompiledZoneWriter.over(draft.layout()), false);
-            appendAnswers(zone, null, draft);
+            appendAnswers(CompiledZoneWriter.answersUndeferred(draft.layout()), null, draft);
         }
     }
 

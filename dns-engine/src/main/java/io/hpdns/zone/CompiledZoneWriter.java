@@ -186,18 +186,18 @@ public final class CompiledZoneWriter {
         setLengths(layout, answersLength, negativeLength);
     }
 
-    /**
-     * Marks the layout as written with its answers deferred ({@link CompiledZone#answersDeferred}),
-     * or not; returns the zone.
-     */
-    public static CompiledZone setAnswersDeferred(CompiledZone zone, boolean deferred) {
-        zone.layout().set(U32, FLAGS, deferred ? ANSWERS_DEFERRED : 0);
-        return zone;
+    /** Marks the layout as written with its answers deferred ({@link CompiledZone#answersDeferred}). */
+    public static void deferAnswers(CompiledZone zone) {
+        zone.layout().set(U32, FLAGS, ANSWERS_DEFERRED);
     }
 
-    /** The zone in {@code layout}, which this process wrote (a draft's copy of a checked image's layout). */
-    public static CompiledZone over(MemorySegment layout) {
-        return new CompiledZone(layout);
+    /**
+     * The zone in {@code copy}, a copy this process made of a checked layout whose answers were
+     * deferred, marked as having them now, for its answers to be compiled over it.
+     */
+    public static CompiledZone answersUndeferred(MemorySegment copy) {
+        copy.set(U32, FLAGS, 0);
+        return new CompiledZone(copy);
     }
 
     /** The header's lengths and offsets of the answers and the negative answer after the plain layout. */

@@ -292,11 +292,6 @@ public final class ZoneImages implements AutoCloseable {
     }
 
     /**
-     * The zones with an image that the previous run served, by name, until a starting master's
-     * first compile publishes; empty after that, and when that manifest cannot be read (the zones are
-     * then read from their files).
-     */
-    /**
      * Whether every one of {@code zones} has an image the previous run served, built from the file
      * it is configured with: else the first compile of this start reads zone files.
      */
@@ -311,6 +306,11 @@ public final class ZoneImages implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The zones with an image that the previous run served, by name, until a starting master's
+     * first compile publishes; empty after that, and when that manifest cannot be read (the zones are
+     * then read from their files).
+     */
     Map<Name, Entry> warm() {
         Map<Name, Entry> warm = new HashMap<>();
         try {

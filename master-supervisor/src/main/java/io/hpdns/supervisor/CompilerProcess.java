@@ -269,8 +269,8 @@ public final class CompilerProcess {
     }
 
     /** Whether the compiler of {@code request} stays for the next: not after the compiles of a start. */
-    private static boolean lingers(CompileRequest request) {
-        return request.kind() != CompileRequest.Kind.INITIAL && request.kind() != CompileRequest.Kind.ANSWERS;
+    private boolean lingers(CompileRequest request) {
+        return commandFor(request) == lingering;
     }
 
     private Compiler start(List<String> command) throws IOException {
