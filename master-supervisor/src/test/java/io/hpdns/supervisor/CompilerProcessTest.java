@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Name;
@@ -113,9 +115,10 @@ class CompilerProcessTest {
         Path requests = dir.resolve("requests");
         CompilerProcess compiler = recording(requests);
 
+        Set<ProcessHandle> before = children();
         compiler.prestart();
         compiler.prestart();
-        List<ProcessHandle> ahead = compilersWith(requests);
+        List<ProcessHandle> ahead = childrenSince(before);
         assertThat(compiler.compile(CompileRequest.initial()).succeeded()).isTrue();
 
         assertThat(ahead).as("one compiler started ahead").hasSize(1);
@@ -128,14 +131,16 @@ class CompilerProcessTest {
     void compilerStartedAheadLeavesWhenTheStartStops() throws Exception {
         Path requests = dir.resolve("requests");
         CompilerProcess compiler = recording(requests);
+        Set<ProcessHandle> before = children();
         compiler.prestart();
-        ProcessHandle ahead = compilersWith(requests).getFirst();
+        List<ProcessHandle> ahead = childrenSince(before);
 
         compiler.stop();
         compiler.prestart();
 
-        assertThat(ahead.isAlive()).isFalse();
-        assertThat(compilersWith(requests)).as("none started after the stop").isEmpty();
+        assertThat(ahead).hasSize(1);
+        assertThat(ahead.getFirst().isAlive()).isFalse();
+        assertThat(childrenSince(before)).as("none started after the stop").isEmpty();
         assertThat(requests).doesNotExist();
     }
 
@@ -144,11 +149,17 @@ class CompilerProcessTest {
         return new CompilerProcess(AnswersEachRequest.class.getName(), List.of(requests.toString()), LINGER, 0);
     }
 
-    /** This JVM's child processes whose command line names {@code argument}: the compilers of one test. */
-    private static List<ProcessHandle> compilersWith(Path argument) {
-        return ProcessHandle.current().children()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(argument.toString())).orElse(false))
-                .toList();
+    /** This JVM's child processes now (compilers other tests left lingering among them). */
+    private static Set<ProcessHandle> children() {
+        return ProcessHandle.current().children().collect(Collectors.toSet());
+    }
+
+    /**
+     * The child processes started since {@code before} and alive: the compilers a test started.
+     * Found by process id, not by command line, which a process shows only once its exec is done.
+     */
+    private static List<ProcessHandle> childrenSince(Set<ProcessHandle> before) {
+        return ProcessHandle.current().children().filter(p -> !before.contains(p)).toList();
     }
 
     /** Waits until the compiler that handled {@code request} (a line "PID REQUEST") has exited. */
