@@ -75,9 +75,9 @@ final class DenialChain {
         return rrset != null && parameters.match(MemorySegment.ofArray(rrset.data()), 2, RRset.rdataLength(rrset.data(), 0));
     }
 
-    /** Octets after the slots: the chain, and the NSEC3 of the nodes. */
+    /** Octets after the slots: the chain (with its heads in an NSEC3 zone), and the NSEC3 of the nodes. */
     long size() {
-        return 8L * chain.size() + (nsec3 == null ? 0 : (long) NSEC3_ENTRY * nodeCount);
+        return nsec3 == null ? 8L * chain.size() : 16L * chain.size() + (long) NSEC3_ENTRY * nodeCount;
     }
 
     /**
@@ -109,12 +109,17 @@ final class DenialChain {
             layout.set(U64, at, owner);
             at += 8;
         }
-        layout.set(U64, NSEC3_NODES, at);
         if (nsec3 == null) {
+            layout.set(U64, NSEC3_NODES, at);
             return;
         }
-        layout.set(U32, NSEC3_NODES_LENGTH, nodeCount);
         Hashed hashed = new Hashed(nsec3, sorted, owners);
+        for (long head : hashed.heads) {
+            layout.set(U64, at, head);
+            at += 8;
+        }
+        layout.set(U64, NSEC3_NODES, at);
+        layout.set(U32, NSEC3_NODES_LENGTH, nodeCount);
         byte[] wildcard = new byte[DnsConstants.MAX_NAME_LENGTH + 2];
         for (int i = 0; i < nodes.size(); i++) {
             byte[] key = nodes.get(i).key();
@@ -146,8 +151,9 @@ final class DenialChain {
         /** The hash label of each owner, in the chain's order. */
         private final byte[][] labels;
         /**
-         * The first eight digits of each owner's label ({@link #head}), in the same order: most
-         * comparisons of a search end there, without reading the label's array.
+         * The first eight digits of each owner's label ({@link Nsec3Hash#head}), in the same order:
+         * most comparisons of a search end there, without reading the label's array. The layout
+         * keeps them after the chain, for the same reason.
          */
         private final long[] heads;
         private final Nsec3Hash hash = new Nsec3Hash();
@@ -160,7 +166,7 @@ final class DenialChain {
             this.heads = new long[labels.length];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = Arrays.copyOf(chain.get(i).key(), Nsec3Hash.LABEL);
-                heads[i] = head(labels[i]);
+                heads[i] = Nsec3Hash.head(labels[i]);
             }
         }
 
@@ -181,7 +187,7 @@ final class DenialChain {
          * index of {@code wanted}, else {@code -(the index it would go at) - 1}.
          */
         private int search(byte[] wanted) {
-            long head = head(wanted);
+            long head = Nsec3Hash.head(wanted);
             int low = 0;
             int high = heads.length - 1;
             while (low <= high) {
@@ -199,18 +205,6 @@ final class DenialChain {
                 }
             }
             return -(low + 1);
-        }
-
-        /**
-         * The label's first eight digits (after its length octet) as an unsigned number, big end
-         * first: heads compare as their labels' first octets do.
-         */
-        private static long head(byte[] label) {
-            long head = 0;
-            for (int i = 1; i <= Long.BYTES; i++) {
-                head = head << 8 | (label[i] & 0xff);
-            }
-            return head;
         }
     }
 }

@@ -68,7 +68,8 @@ final class LayoutCheck {
 
     /**
      * The denial chain: nodes that own an NSEC RRset (an NSEC3 RRset in an NSEC3 zone), each once,
-     * in canonical order, which the binary search for the record covering a name relies on.
+     * in canonical order, which the binary search for the record covering a name relies on; in an
+     * NSEC3 zone, each a hashed owner name whose head follows the chain.
      *
      * @return the chain's owners in layout order
      */
@@ -88,6 +89,13 @@ final class LayoutCheck {
             require(zone.rrset(node, type) != CompiledZone.NONE, at, "a denial chain entry without its NSEC or NSEC3");
             require(previousLabels < 0 || order.compare(previous, starts, previousLabels, layout, zone.key(node)) < 0,
                     at, "the denial chain is not in canonical order");
+            if (nsec3Count > 0) {
+                long head = denialChain + 8L * (denialCount + i);
+                require(layout.get(JAVA_BYTE, zone.key(node)) == Nsec3Hash.LABEL - 1, at,
+                        "an NSEC3 chain owner that is not a hashed owner name");
+                require(layout.get(U64, head) == Nsec3Hash.head(layout.asSlice(zone.key(node))), head,
+                        "an NSEC3 chain head that is not its owner's");
+            }
             zone.copyName(zone.key(node), previous, 0);
             previousLabels = WireNames.labelStarts(previous, 0, starts);
             owners[i] = node;
@@ -177,8 +185,9 @@ final class LayoutCheck {
         nsec3Nodes = layout.get(U64, NSEC3_NODES);
         nsec3Count = layout.get(U32, NSEC3_NODES_LENGTH);
         require(slots + 8L * slotCount == denialChain, SLOTS, "slots do not end where the denial chain starts");
-        require(denialCount >= 0 && denialChain + 8L * denialCount == nsec3Nodes, DENIAL_CHAIN,
-                "the denial chain does not end where the NSEC3 of the nodes start");
+        // In an NSEC3 zone the owners are followed by their heads.
+        require(denialCount >= 0 && denialChain + (nsec3Count > 0 ? 16L : 8L) * denialCount == nsec3Nodes,
+                DENIAL_CHAIN, "the denial chain does not end where the NSEC3 of the nodes start");
         require(nsec3Count >= 0 && nsec3Nodes + (long) NSEC3_ENTRY * nsec3Count == answers, NSEC3_NODES,
                 "the NSEC3 of the nodes do not end where the answers start");
         if (answersLength < 0 || answers + answersLength != negative) {

@@ -3,6 +3,9 @@ package io.hpdns.zone;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -25,6 +28,7 @@ public final class Nsec3Hash {
     private static final int HASH = 20;
     /** Octets of a hashed owner label: its length and 32 base32hex digits. */
     public static final int LABEL = 33;
+    private static final VarHandle BIG_END_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final byte[] DIGITS = "0123456789abcdefghijklmnopqrstuv".getBytes(StandardCharsets.US_ASCII);
 
     /** The zone's NSEC3 parameters, from its NSEC3PARAM (RFC 5155 §4.2). */
@@ -48,6 +52,20 @@ public final class Nsec3Hash {
             return MemorySegment.mismatch(layout, at + 5, at + 5 + salt.length,
                     MemorySegment.ofArray(salt), 0, salt.length) < 0;
         }
+    }
+
+    /**
+     * The first eight digits of a hashed owner label at the start of {@code label} (after its
+     * length octet) as an unsigned number, big end first: heads compare as their labels' first
+     * digits do, so a search of the chain compares whole labels only when the heads are equal.
+     */
+    public static long head(byte[] label) {
+        return (long) BIG_END_LONG.get(label, 1);
+    }
+
+    /** {@link #head(byte[])} of a label in a segment. */
+    public static long head(MemorySegment label) {
+        return label.get(CompiledZone.U64, 1);
     }
 
     private final MessageDigest sha1;

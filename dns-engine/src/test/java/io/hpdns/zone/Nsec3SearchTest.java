@@ -1,7 +1,9 @@
 package io.hpdns.zone;
 
 import static io.hpdns.query.EngineFixture.name;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -22,9 +24,10 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.utils.base32;
 
 /**
- * The searches of a compiled NSEC3 zone (interpolation, not halving) find what a walk over the
- * chain finds: the NSEC3 covering or matching any hash, including those before the first owner
- * and after the last (RFC 5155 §3.1.7), and each node's own NSEC3 among the entries of the nodes.
+ * The searches of a compiled NSEC3 zone find what a walk over the chain finds: the NSEC3 covering
+ * or matching any hash, including those before the first owner and after the last (RFC 5155
+ * §3.1.7) and those whose first digits are an owner's, and each node's own NSEC3 among the entries
+ * of the nodes; the layout check refuses chain heads that are not their owners'.
  * A zone of several thousand names, one in three without an NSEC3 of its own (as opt-out leaves
  * delegations), so that names are covered as well as matched.
  */
@@ -49,7 +52,25 @@ class Nsec3SearchTest {
         }
         for (String owner : fixture.hashes) {
             assertThat(hashOf(fixture.zone, fixture.zone.nsec3Covering(label(owner)))).isEqualTo(owner);
+            // The same head as an owner's (its first eight digits), the label before or after it.
+            for (String sameHead : List.of(owner.substring(0, 8) + "0".repeat(24), owner.substring(0, 8) + "v".repeat(24))) {
+                assertThat(hashOf(fixture.zone, fixture.zone.nsec3Covering(label(sameHead))))
+                        .as("hash %s", sameHead).isEqualTo(fixture.covering(sameHead));
+            }
         }
+    }
+
+    @Test
+    void aChainHeadThatIsNotItsOwnersIsMalformed() throws IOException {
+        CompiledZone zone = fixture().zone;
+        MemorySegment layout = MemorySegment.ofArray(zone.layout().toArray(JAVA_BYTE));
+        CompiledZone.check(layout);
+        long head = layout.get(CompiledZone.U64, CompiledZone.DENIAL_CHAIN) + 8L * (zone.denialCount() + 17);
+
+        layout.set(CompiledZone.U64, head, layout.get(CompiledZone.U64, head) + 1);
+
+        assertThatThrownBy(() -> CompiledZone.check(layout)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("an NSEC3 chain head that is not its owner's (offset " + head + ")");
     }
 
     @Test
