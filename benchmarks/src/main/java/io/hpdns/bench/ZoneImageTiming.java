@@ -2,6 +2,7 @@ package io.hpdns.bench;
 
 import io.hpdns.query.AnswerCompiler;
 import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.FileState;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
 import io.hpdns.zone.ZoneLoadResult;
@@ -54,7 +55,8 @@ public final class ZoneImageTiming {
         String load = clock.lap();
         CompiledZone zone = AnswerCompiler.compile(result.zone());
         String compile = clock.lap();
-        ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), digest);
+        ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(),
+                new ZoneFingerprint.Master(FileState.UNSETTLED, digest));
         // Only the compiled zone stays, as in the server.
         result = null;
         System.out.printf("load %s, compile %s; zone heap %.1f MB%n", load, compile, clock.heldMegabytes());

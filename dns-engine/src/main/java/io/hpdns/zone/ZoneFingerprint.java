@@ -11,38 +11,69 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a zone was built from: the SHA-256 of the master file and of each file it {@code $INCLUDE}d.
- * A reload rebuilds a zone only when one of these contents changed. Contents rather than the SOA
- * serial, because an operator who fixes a record and forgets the serial still expects the fix to
- * be served; contents rather than size and mtime, because an edit within the same second with the
- * same length (a changed address, say) must not be missed.
+ * What a zone was built from: the SHA-256 of the master file and of each file it {@code $INCLUDE}d,
+ * and each file's {@link FileState} taken before it was read. A reload rebuilds a zone only when
+ * one of these contents changed. Contents rather than the SOA serial, because an operator who
+ * fixes a record and forgets the serial still expects the fix to be served; contents rather than
+ * size and mtime alone, because an edit within the same second with the same length (a changed
+ * address, say) must not be missed. The files' states spare reading and digesting them when none
+ * was written since ({@link #unchangedSinceTaken}); a state that could miss such an edit is not
+ * taken ({@link FileState#settled}).
  */
 public final class ZoneFingerprint {
 
     private final List<Path> files;
     private final List<byte[]> digests;
+    private final List<FileState> states;
 
-    /** @param digests the SHA-256 of each of the files, in the same order */
-    ZoneFingerprint(List<Path> files, List<byte[]> digests) {
+    /**
+     * @param digests the SHA-256 of each of the files, in the same order
+     * @param states the state of each, or {@link FileState#UNSETTLED}
+     */
+    ZoneFingerprint(List<Path> files, List<byte[]> digests, List<FileState> states) {
         this.files = List.copyOf(files);
         this.digests = List.copyOf(digests);
+        this.states = List.copyOf(states);
     }
 
     /**
-     * The fingerprint of a zone just loaded. The master file's digest is taken before loading (by
-     * {@link #digest}), so an edit made while the zone loads is seen as a change by the next reload;
-     * the included files are only known after loading and are digested then.
+     * What a compile takes of the master file: its state before it is read, then the digest of
+     * the octets read, so that an edit made while the zone loads is seen as a change by the next
+     * reload.
+     */
+    public record Master(FileState state, byte[] digest) {}
+
+    /**
+     * The fingerprint of a zone just loaded. The included files are only known after loading and
+     * are taken then, each state before its digest.
      *
      * @param files the files the load read, the master file first ({@link ZoneLoadResult#files()})
-     * @param masterDigest the master file's digest from before the load
+     * @param master the master file's state and digest from before the load
      */
-    public static ZoneFingerprint of(List<Path> files, byte[] masterDigest) {
+    public static ZoneFingerprint of(List<Path> files, Master master) {
         List<byte[]> digests = new ArrayList<>(files.size());
-        digests.add(masterDigest);
+        List<FileState> states = new ArrayList<>(files.size());
+        digests.add(master.digest());
+        states.add(master.state());
         for (int i = 1; i < files.size(); i++) {
+            states.add(FileState.settled(files.get(i)));
             digests.add(digest(files.get(i)));
         }
-        return new ZoneFingerprint(files, digests);
+        return new ZoneFingerprint(files, digests, states);
+    }
+
+    /**
+     * Whether no file was written since its state was taken, which tells without reading them
+     * that every file has the content it had; false when a file has no settled state, and then
+     * only {@link #unchanged} can tell.
+     */
+    public boolean unchangedSinceTaken() {
+        for (int i = 0; i < files.size(); i++) {
+            if (!states.get(i).unchanged(files.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -70,6 +101,11 @@ public final class ZoneFingerprint {
     /** The SHA-256 of each of {@link #files()}, as taken when the zone was loaded; read only. */
     List<byte[]> digests() {
         return digests;
+    }
+
+    /** The state of each of {@link #files()}, as taken when the zone was loaded. */
+    List<FileState> states() {
+        return states;
     }
 
     /** SHA-256 of a file's bytes; an empty array when it cannot be read (which loading will report). */

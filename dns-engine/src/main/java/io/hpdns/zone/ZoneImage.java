@@ -36,7 +36,9 @@ import org.xbill.DNS.Name;
  *   body checksum    u32: CRC32C of every octet after the header checksum
  *   header checksum  u32: CRC32C of the 32 octets before it
  *   padding          4 octets, zero
- * fingerprint        u32 files; per file: u32 length and the path (UTF-8), u32 length and the SHA-256
+ * fingerprint        u32 files; per file: u32 length and the path (UTF-8), u32 length and the SHA-256,
+ *                    u32 length and the file's state (0 octets: none, or 40: size, mtime and ctime in
+ *                    nanoseconds, device and inode, u64 each; {@link FileState})
  * padding            zeros up to the layout
  * layout             the {@link CompiledZone} layout, to the end of the file
  * </pre>
@@ -48,7 +50,9 @@ import org.xbill.DNS.Name;
  */
 public final class ZoneImage {
     private static final byte[] MAGIC = "HPDNSZIM".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 2;
+    /** Octets of a file's state in the fingerprint. */
+    private static final int STATE = 40;
+    static final int VERSION = 3;
     static final int HEADER = 40;
     private static final int LENGTH = 12;
     private static final int LAYOUT_AT = 20;
@@ -246,9 +250,11 @@ public final class ZoneImage {
         for (int i = 0; i < files.size(); i++) {
             byte[] path = files.get(i).toString().getBytes(StandardCharsets.UTF_8);
             byte[] digest = fingerprint.digests().get(i);
+            byte[] state = stateBytes(fingerprint.states().get(i));
             parts.add(path);
             parts.add(digest);
-            length += 8 + path.length + digest.length;
+            parts.add(state);
+            length += 12 + path.length + digest.length + state.length;
         }
         ByteBuffer out = ByteBuffer.allocate(length).putInt(files.size());
         for (byte[] part : parts) {
@@ -379,22 +385,43 @@ public final class ZoneImage {
         }
     }
 
+    private static byte[] stateBytes(FileState state) {
+        if (state.equals(FileState.UNSETTLED)) {
+            return new byte[0];
+        }
+        return ByteBuffer.allocate(STATE).putLong(state.size()).putLong(state.modified()).putLong(state.changed())
+                .putLong(state.device()).putLong(state.inode()).array();
+    }
+
+    private static FileState state(byte[] octets, Path file) throws ZoneImageException {
+        if (octets.length == 0) {
+            return FileState.UNSETTLED;
+        }
+        if (octets.length != STATE) {
+            throw new ZoneImageException(file, "malformed fingerprint: a file state of " + octets.length + " octets");
+        }
+        ByteBuffer in = ByteBuffer.wrap(octets);
+        return new FileState(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+    }
+
     private static ZoneFingerprint readFingerprint(Path file, MemorySegment image, long layoutAt)
             throws ZoneImageException {
         try {
             ByteBuffer in = image.asSlice(HEADER, layoutAt - HEADER).asByteBuffer();
             int count = in.getInt();
-            if (count < 1 || count > in.remaining() / 8) {
+            if (count < 1 || count > in.remaining() / 12) {
                 throw new ZoneImageException(file, "malformed fingerprint: " + Integer.toUnsignedString(count)
                         + " files");
             }
             List<Path> files = new ArrayList<>(count);
             List<byte[]> digests = new ArrayList<>(count);
+            List<FileState> states = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 files.add(Path.of(new String(bytes(in, file), StandardCharsets.UTF_8)));
                 digests.add(bytes(in, file));
+                states.add(state(bytes(in, file), file));
             }
-            return new ZoneFingerprint(files, digests);
+            return new ZoneFingerprint(files, digests, states);
         } catch (InvalidPathException e) {
             throw new ZoneImageException(file, "malformed fingerprint: not a path: " + e.getReason());
         }

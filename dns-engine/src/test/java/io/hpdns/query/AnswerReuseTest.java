@@ -4,6 +4,7 @@ import static io.hpdns.query.EngineFixture.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.FileState;
 import io.hpdns.zone.Zone;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
@@ -90,7 +91,8 @@ class AnswerReuseTest {
     private int assertSameAsAfresh(String what, Zone zone, CompiledZone previous) throws IOException {
         MemorySegment afresh = AnswerCompiler.compile(zone).layout();
         Path image = dir.resolve("image");
-        ZoneFingerprint noFiles = ZoneFingerprint.of(List.of(dir.resolve("none")), new byte[0]);
+        ZoneFingerprint noFiles = ZoneFingerprint.of(List.of(dir.resolve("none")),
+                new ZoneFingerprint.Master(FileState.UNSETTLED, new byte[0]));
         int kept = AnswerCompiler.compileImage(zone, previous, noFiles, image);
         MemorySegment compiled = ZoneImage.read(image).zone().layout();
         // Slices lay the answers out in another order: compared with a fresh compile in as many.

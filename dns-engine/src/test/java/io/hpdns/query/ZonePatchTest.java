@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpdns.wire.WireNames;
 import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.FileState;
 import io.hpdns.zone.PrecompiledAnswers;
 import io.hpdns.zone.ServingState;
 import io.hpdns.zone.ServingStateHolder;
@@ -292,6 +293,7 @@ class ZonePatchTest {
     }
 
     private static ZoneFingerprint fingerprint(Path file) {
-        return ZoneFingerprint.of(List.of(file), ZoneFingerprint.digest(file));
+        return ZoneFingerprint.of(List.of(file), new ZoneFingerprint.Master(FileState.UNSETTLED,
+                ZoneFingerprint.digest(file)));
     }
 }

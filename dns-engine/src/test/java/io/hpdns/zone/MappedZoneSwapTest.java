@@ -92,7 +92,7 @@ class MappedZoneSwapTest {
         ZoneLoadResult loaded = ZoneLoader.load(name("swap.example."), file);
         Path image = dir.resolve("swap" + serial + ".image");
         ZoneImage.write(AnswerCompiler.compile(loaded.zone()), ZoneFingerprint.of(List.of(file),
-                ZoneFingerprint.digest(file)), image);
+                new ZoneFingerprint.Master(FileState.UNSETTLED, ZoneFingerprint.digest(file))), image);
         return image;
     }
 

@@ -186,7 +186,8 @@ class ZoneImageDamageTest {
 
     private byte[] imageOf(CompiledZone zone) throws IOException {
         Path image = dir.resolve("written.image");
-        ZoneImage.write(zone, ZoneFingerprint.of(List.of(dir.resolve("zone")), new byte[32]), image);
+        ZoneImage.write(zone, ZoneFingerprint.of(List.of(dir.resolve("zone")),
+                new ZoneFingerprint.Master(FileState.UNSETTLED, new byte[32])), image);
         return Files.readAllBytes(image);
     }
 

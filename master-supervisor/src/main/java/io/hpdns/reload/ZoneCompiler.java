@@ -6,6 +6,7 @@ import io.hpdns.conf.ZoneConfig;
 import io.hpdns.query.AnswerCompiler;
 import io.hpdns.query.AnswerPatch;
 import io.hpdns.zone.CompiledZone;
+import io.hpdns.zone.FileState;
 import io.hpdns.zone.ZoneChanges;
 import io.hpdns.zone.ZoneFingerprint;
 import io.hpdns.zone.ZoneImage;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
@@ -241,15 +243,27 @@ public final class ZoneCompiler {
     /** One zone: kept when its files are unchanged, else compiled from them. */
     private Compiled compile(ZoneConfig config, ZoneImages.Entry before, boolean initial) {
         long started = System.nanoTime();
-        // The master file is read once: its digest tells whether it changed, its octets are compiled.
-        byte[] text = readMasterFile(config.file());
-        byte[] digest = text == null ? new byte[0] : ZoneFingerprint.digest(text);
+        // Taken before the file is read: a write after that is a change for the next reload.
+        FileState state = FileState.settled(config.file());
         if (builtFromItsFile(before, config)) {
             try {
-                Compiled kept = unchanged(config, before, initial, digest);
+                Compiled kept = unchanged(config, before, initial, ZoneFingerprint::unchangedSinceTaken);
                 if (kept != null) {
-                    // A reload completes what a start deferred (a failed or interrupted answers compile).
-                    return !initial && answersDeferred(before) ? answered(before) : kept;
+                    return completed(before, initial, kept);
+                }
+            } catch (IOException e) {
+                // The image is looked at again once the file is read, and why it cannot be used said then.
+            }
+        }
+        // The master file is read once: its digest tells whether it changed, its octets are compiled.
+        byte[] text = readMasterFile(config.file());
+        ZoneFingerprint.Master master = new ZoneFingerprint.Master(state,
+                text == null ? new byte[0] : ZoneFingerprint.digest(text));
+        if (builtFromItsFile(before, config)) {
+            try {
+                Compiled kept = unchanged(config, before, initial, fingerprint -> fingerprint.unchanged(master.digest()));
+                if (kept != null) {
+                    return completed(before, initial, kept);
                 }
                 if (initial) {
                     log.info("zone {}: its files changed since the previous run; reading them", config.name());
@@ -263,14 +277,14 @@ public final class ZoneCompiler {
         ZoneImages.Entry fallback = initial ? null : before;
         if (text == null) {
             // The loader says why the file cannot be read.
-            return compiled(config, fallback, null, ZoneLoader.load(config.name(), config.file()), null, digest,
+            return compiled(config, fallback, null, ZoneLoader.load(config.name(), config.file()), null, master,
                     null, initial, started);
         }
         // Mapped once: patched, or the answers of its unchanged nodes kept by a whole compile.
         CompiledZone previous = previousCompile(config, before);
         // A patch keeps the previous image's answers: one without is compiled whole.
         if (previous != null && !previous.answersDeferred()) {
-            Compiled patched = patched(config, before, previous, text, digest, started);
+            Compiled patched = patched(config, before, previous, text, master, started);
             if (patched != null) {
                 return patched;
             }
@@ -278,7 +292,12 @@ public final class ZoneCompiler {
         List<ScanState> checkpoints = new ArrayList<>();
         ZoneLoadResult result = ZoneLoader.load(config.name(), config.file(), text, ZoneSource.CHECKPOINT_EVERY,
                 checkpoints::add);
-        return compiled(config, fallback, previous, result, text, digest, checkpoints, initial, started);
+        return compiled(config, fallback, previous, result, text, master, checkpoints, initial, started);
+    }
+
+    /** The zone {@code kept}; by a reload, with what a start deferred completed (a failed or interrupted answers compile). */
+    private Compiled completed(ZoneImages.Entry before, boolean initial, Compiled kept) {
+        return !initial && answersDeferred(before) ? answered(before) : kept;
     }
 
     /** The master file's octets; null when it cannot be read (the loader then says why). */
@@ -297,7 +316,8 @@ public final class ZoneCompiler {
      * previous compile (null: none), keep their answers.
      */
     private Compiled compiled(ZoneConfig config, ZoneImages.Entry fallback, CompiledZone previous,
-                              ZoneLoadResult result, byte[] text, byte[] digest, List<ScanState> checkpoints,
+                              ZoneLoadResult result, byte[] text, ZoneFingerprint.Master master,
+                              List<ScanState> checkpoints,
                               boolean initial, long started) {
         logProblems(result.problems());
         if (!result.ok()) {
@@ -305,7 +325,7 @@ public final class ZoneCompiler {
         }
         long read = System.nanoTime();
         Zone zone = result.zone();
-        ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), digest);
+        ZoneFingerprint fingerprint = ZoneFingerprint.of(result.files(), master);
         Path image = images.newImage(zone.origin(), zone.serial());
         // At a start, nothing is served until this image is: a large zone is served from its
         // layout first, and its answers compiled after (compileDeferredAnswers).
@@ -359,7 +379,7 @@ public final class ZoneCompiler {
      * having published nothing, when the whole file is to be read (the reason is logged).
      */
     private Compiled patched(ZoneConfig config, ZoneImages.Entry before, CompiledZone previous, byte[] text,
-                             byte[] digest, long started) {
+                             ZoneFingerprint.Master master, long started) {
         ZoneSource source;
         try {
             source = ZoneSource.readFor(before.image());
@@ -387,7 +407,7 @@ public final class ZoneCompiler {
         ZonePatch.Patch patch = (ZonePatch.Patch) outcome;
         long read = System.nanoTime();
         Path image = images.newImage(config.name(), patch.serial());
-        ZoneFingerprint fingerprint = ZoneFingerprint.of(List.of(config.file()), digest);
+        ZoneFingerprint fingerprint = ZoneFingerprint.of(List.of(config.file()), master);
         AnswerPatch.Result result;
         try {
             result = AnswerPatch.patchImage(previous, before.image(), patch, fingerprint, image);
@@ -506,8 +526,8 @@ public final class ZoneCompiler {
      * @throws IOException when the image cannot be read or is damaged
      */
     private static Compiled unchanged(ZoneConfig config, ZoneImages.Entry before, boolean initial,
-                                      byte[] masterDigest) throws IOException {
-        if (!ZoneImage.readFingerprint(before.image()).unchanged(masterDigest)) {
+                                      Predicate<ZoneFingerprint> filesUnchanged) throws IOException {
+        if (!filesUnchanged.test(ZoneImage.readFingerprint(before.image()))) {
             return null;
         }
         if (initial) {
@@ -534,7 +554,8 @@ public final class ZoneCompiler {
             Compiled zone = null;
             if (builtFromItsFile(before, config)) {
                 try {
-                    zone = unchanged(config, before, true, ZoneFingerprint.digest(config.file()));
+                    zone = unchanged(config, before, true, fingerprint -> fingerprint.unchangedSinceTaken()
+                            || fingerprint.unchanged(ZoneFingerprint.digest(config.file())));
                 } catch (IOException e) {
                     // The compiler reads the zone's files, and says why.
                 }
