@@ -245,15 +245,9 @@ public final class ZoneCompiler {
         long started = System.nanoTime();
         // Taken before the file is read: a write after that is a change for the next reload.
         FileState state = FileState.settled(config.file());
-        if (builtFromItsFile(before, config)) {
-            try {
-                Compiled kept = unchanged(config, before, initial, ZoneFingerprint::unchangedSinceTaken);
-                if (kept != null) {
-                    return completed(before, initial, kept);
-                }
-            } catch (IOException e) {
-                // The image is looked at again once the file is read, and why it cannot be used said then.
-            }
+        Compiled unread = keptUnread(config, before, initial);
+        if (unread != null) {
+            return unread;
         }
         // The master file is read once: its digest tells whether it changed, its octets are compiled.
         byte[] text = readMasterFile(config.file());
@@ -293,6 +287,23 @@ public final class ZoneCompiler {
         ZoneLoadResult result = ZoneLoader.load(config.name(), config.file(), text, ZoneSource.CHECKPOINT_EVERY,
                 checkpoints::add);
         return compiled(config, fallback, previous, result, text, master, checkpoints, initial, started);
+    }
+
+    /**
+     * The zone kept as {@code before} names it when no file of it was written since it was read
+     * ({@link ZoneFingerprint#unchangedSinceTaken}), without reading them; else null. An image that
+     * cannot be used is looked at again once the files are read, and why said then.
+     */
+    private Compiled keptUnread(ZoneConfig config, ZoneImages.Entry before, boolean initial) {
+        if (!builtFromItsFile(before, config)) {
+            return null;
+        }
+        try {
+            Compiled kept = unchanged(config, before, initial, ZoneFingerprint::unchangedSinceTaken);
+            return kept == null ? null : completed(before, initial, kept);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The zone {@code kept}; by a reload, with what a start deferred completed (a failed or interrupted answers compile). */

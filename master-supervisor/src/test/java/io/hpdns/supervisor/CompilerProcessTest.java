@@ -115,10 +115,10 @@ class CompilerProcessTest {
         Path requests = dir.resolve("requests");
         CompilerProcess compiler = recording(requests);
 
-        Set<ProcessHandle> before = children();
-        compiler.prestart();
-        compiler.prestart();
-        List<ProcessHandle> ahead = childrenSince(before);
+        List<ProcessHandle> ahead = childrenStartedBy(() -> {
+            compiler.prestart();
+            compiler.prestart();
+        });
         assertThat(compiler.compile(CompileRequest.initial()).succeeded()).isTrue();
 
         assertThat(ahead).as("one compiler started ahead").hasSize(1);
@@ -131,16 +131,14 @@ class CompilerProcessTest {
     void compilerStartedAheadLeavesWhenTheStartStops() throws Exception {
         Path requests = dir.resolve("requests");
         CompilerProcess compiler = recording(requests);
-        Set<ProcessHandle> before = children();
-        compiler.prestart();
-        List<ProcessHandle> ahead = childrenSince(before);
+        List<ProcessHandle> ahead = childrenStartedBy(compiler::prestart);
 
         compiler.stop();
-        compiler.prestart();
+        List<ProcessHandle> afterStop = childrenStartedBy(compiler::prestart);
 
         assertThat(ahead).hasSize(1);
         assertThat(ahead.getFirst().isAlive()).isFalse();
-        assertThat(childrenSince(before)).as("none started after the stop").isEmpty();
+        assertThat(afterStop).as("none started after the stop").isEmpty();
         assertThat(requests).doesNotExist();
     }
 
@@ -149,16 +147,15 @@ class CompilerProcessTest {
         return new CompilerProcess(AnswersEachRequest.class.getName(), List.of(requests.toString()), LINGER, 0);
     }
 
-    /** This JVM's child processes now (compilers other tests left lingering among them). */
-    private static Set<ProcessHandle> children() {
-        return ProcessHandle.current().children().collect(Collectors.toSet());
-    }
-
     /**
-     * The child processes started since {@code before} and alive: the compilers a test started.
-     * Found by process id, not by command line, which a process shows only once its exec is done.
+     * The child processes of this JVM that {@code action} started, alive after it: the compilers
+     * it started. Found by process id, among the children that were not there before (compilers
+     * other tests left lingering), not by command line, which a process shows only once its exec
+     * is done.
      */
-    private static List<ProcessHandle> childrenSince(Set<ProcessHandle> before) {
+    private static List<ProcessHandle> childrenStartedBy(Runnable action) {
+        Set<ProcessHandle> before = ProcessHandle.current().children().collect(Collectors.toSet());
+        action.run();
         return ProcessHandle.current().children().filter(p -> !before.contains(p)).toList();
     }
 
