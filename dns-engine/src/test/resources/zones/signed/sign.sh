@@ -5,6 +5,7 @@
 #   nsec3.example:  NSEC3 with no salt and no extra iterations (RFC 9276 §3.1), by BIND's
 #                   dnssec-signzone (bind9-utils), one record a line as named-checkzone -D writes them
 #   optout.example: the same with opt-out: the delegation without DS is left out of the chain
+#   hashsoa.example: NSEC3, its SOA naming the hashed owner name of one of its names
 set -euo pipefail
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -26,3 +27,4 @@ sign_nsec3() {
 }
 sign_nsec3 nsec3.example
 sign_nsec3 optout.example -A
+sign_nsec3 hashsoa.example

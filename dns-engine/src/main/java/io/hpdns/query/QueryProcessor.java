@@ -67,6 +67,7 @@ public final class QueryProcessor implements QueryHandler {
     private final byte[] records = new byte[MAX_RESPONSE];
     private final byte[] owner = new byte[MAX_NAME_LENGTH];
     private final Answer answer = new Answer();
+    private final Nsec3ProofWriter nsec3Proofs = new Nsec3ProofWriter(writer, query, answer);
     private final QueryCounters counters;
     private int tcpKeepalive = ResponseWriter.NO_KEEPALIVE;
     private boolean handOffTransfers;
@@ -254,6 +255,11 @@ public final class QueryProcessor implements QueryHandler {
                 return length;
             }
         }
+        if (usePrecompiled && dnssec && zone.nsec3() != null
+                && nsec3Proofs.write(zone, edns ? writer.optLength(nsid, NO_EDE) : 0)) {
+            precompiledAnswered++;
+            return finishAnswer(answer.rcode(), true, false, edns, nsid);
+        }
         if (!writer.question(query.qnameSource(), HEADER_SIZE, query.qnameLength())) {
             return error(RCODE_SERVFAIL, edns);
         }
@@ -325,20 +331,35 @@ public final class QueryProcessor implements QueryHandler {
                 query.labelCount())) {
             return -1;
         }
-        MemorySegment soa = negative.records();
-        if (!writer.precompiled(query.qnameSource(), HEADER_SIZE, query.qnameLength(), soa, 0, (int) soa.byteSize(),
-                0, 1, 0, edns ? writer.optLength(nsid, NO_EDE) : 0)) {
+        if (!writeNegative(writer, query, negative, edns ? writer.optLength(nsid, NO_EDE) : 0)) {
             return -1;
-        }
-        int shift = negative.shift(query.qnameLength());
-        for (int i = 0; i < negative.pointerCount(); i++) {
-            writer.shiftPointer(negative.pointer(i), shift);
         }
         precompiledAnswered++;
         return finishAnswer(rcode, true, false, edns, nsid);
     }
 
-    /** How many responses came from precompiled answers: for tests that must know the fast path ran. */
+    /**
+     * Writes the question and the zone's compiled SOA record of a negative answer, moved behind
+     * it, when they fit with {@code reserve} octets more; false, writing nothing, otherwise. The
+     * negative answer must apply to the question ({@link NegativeAnswer#appliesTo}).
+     */
+    static boolean writeNegative(ResponseWriter writer, QueryReader query, NegativeAnswer negative, int reserve) {
+        MemorySegment soa = negative.records();
+        if (!writer.precompiled(query.qnameSource(), HEADER_SIZE, query.qnameLength(), soa, 0, (int) soa.byteSize(),
+                0, 1, 0, reserve)) {
+            return false;
+        }
+        int shift = negative.shift(query.qnameLength());
+        for (int i = 0; i < negative.pointerCount(); i++) {
+            writer.shiftPointer(negative.pointer(i), shift);
+        }
+        return true;
+    }
+
+    /**
+     * How many responses came from precompiled answers or, for DO, were written without the name
+     * compressor ({@link Nsec3ProofWriter}): for tests that must know the fast path ran.
+     */
     long precompiledAnswered() {
         return precompiledAnswered;
     }

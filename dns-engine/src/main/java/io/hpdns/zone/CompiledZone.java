@@ -138,6 +138,8 @@ public final class CompiledZone implements Authority {
     private final long chainHeads;
     private final long nsec3Nodes;
     private final int nsec3Count;
+    /** The apex's entry of the NSEC3 of the nodes, found once: most proofs of a flat zone start there. */
+    private final long apexNsec3Entry;
     /** The NSEC3PARAM's parameters in an NSEC3 zone; null otherwise. */
     private final Nsec3Hash.Parameters nsec3;
     private final boolean signed;
@@ -167,6 +169,7 @@ public final class CompiledZone implements Authority {
         this.nsec3Count = layout.get(U32, NSEC3_NODES_LENGTH);
         long nsec3param = nsec3Count == 0 ? NONE : rrset(apex, TYPE_NSEC3PARAM);
         this.nsec3 = nsec3param == NONE ? null : Nsec3Hash.Parameters.of(rdata(records(nsec3param)));
+        this.apexNsec3Entry = nsec3Count == 0 ? NONE : searchNsec3Entry(apex);
         this.signed = signatures(apex, TYPE_SOA) != NONE;
         long soaRdata = records(soa) + 2;
         long fixed = soaRdata + rdataLength(records(soa)) - 20;
@@ -227,6 +230,9 @@ public final class CompiledZone implements Authority {
 
     /** Labels of the origin, root excluded. */
     public int originLabels() { return originLabels; }
+
+    /** Octets of the origin in wire format. */
+    public int originLength() { return originKey.length; }
 
     public long serial() { return serial; }
 
@@ -354,11 +360,16 @@ public final class CompiledZone implements Authority {
         return layout.get(U64, nsec3Entry(node) + 16);
     }
 
-    /** The entry of the NSEC3 of the nodes for {@code node}: by interpolation search, the entries in node order. */
+    /** The entry of the NSEC3 of the nodes for {@code node}. */
     private long nsec3Entry(long node) {
         if (nsec3Count == 0) {
             throw new IllegalArgumentException("not an NSEC3 zone");
         }
+        return node == apex ? apexNsec3Entry : searchNsec3Entry(node);
+    }
+
+    /** The entry for {@code node} by interpolation search, the entries in node order. */
+    private long searchNsec3Entry(long node) {
         int low = 0;
         int high = nsec3Count - 1;
         long lowNode = nsec3EntryNode(low);

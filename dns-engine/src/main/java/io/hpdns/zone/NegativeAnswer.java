@@ -162,6 +162,19 @@ public final class NegativeAnswer {
         return true;
     }
 
+    /**
+     * Whether a name in the SOA has a label of 32 octets just above the origin, the shape of an
+     * NSEC3 owner name (RFC 5155 §3): the writer could compress a proof's owner against it.
+     */
+    public boolean namesHashedOwnerShape() {
+        for (byte[] guard : guards) {
+            if (guard.length == Nsec3Hash.LABEL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How far the compression pointers move after a question name of {@code qnameLen} octets. */
     public int shift(int qnameLen) {
         return qnameLen - originLength;

@@ -12,6 +12,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,11 +58,31 @@ class PrecompiledAnswerEquivalenceTest {
             Rfc4035DnssecTest.ZONE,
             Rfc5155Nsec3Test.ZONE,
             Rfc5155Nsec3Test.OPT_OUT,
+            // Its SOA names a hashed owner name: proofs of that owner are compressed against it.
+            EngineFixture.zone("hashsoa.example.", "signed/hashsoa.example.zone"),
         };
 
         Coverage coverage = compare(zones);
 
         assertThat(coverage.precompiled).as("answers from precompiled bytes").isGreaterThan(coverage.queries / 4);
+    }
+
+    @Test
+    void nsec3DenialsAndWildcardAnswersToDoAreWrittenWithoutTheNameCompressor() {
+        ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of(Rfc5155Nsec3Test.ZONE)));
+        QueryProcessor fast = QueryBattery.processors(holder, true).getFirst();
+        Exchange exchange = new Exchange(Exchange.MAX_MESSAGE);
+        // NXDOMAIN below the apex and below an empty non-terminal, and an answer from *.wild.
+        for (String name : List.of("nowhere.nsec3.example.", "a.b.ent.nsec3.example.", "x.wild.nsec3.example.")) {
+            Message query = Message.newQuery(Record.newRecord(EngineFixture.name(name), Type.A, DClass.IN));
+            query.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+            byte[] wire = query.toWire();
+            long before = fast.precompiledAnswered();
+
+            EngineFixture.answer(fast, exchange, wire, wire.length, Protocol.UDP);
+
+            assertThat(fast.precompiledAnswered()).as(name).isEqualTo(before + 1);
+        }
     }
 
     @Test

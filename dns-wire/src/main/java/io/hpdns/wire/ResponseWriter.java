@@ -4,6 +4,7 @@ import static io.hpdns.wire.DnsConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Writes one response message into a caller-owned buffer: header, the question copied from the
@@ -19,6 +20,7 @@ public final class ResponseWriter {
     /** The owner offset that means "the question name", written as a pointer to offset 12. */
     public static final int OWNER_QNAME = -1;
     private static final int QNAME_POINTER = 0xC000 | HEADER_SIZE;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final NameCompressor compressor = new NameCompressor();
     private final int[] counts = new int[3];
@@ -145,6 +147,85 @@ public final class ResponseWriter {
         return true;
     }
 
+    /** Whether {@code octets} more fit in the message. */
+    public boolean fits(int octets) {
+        return pos + octets <= limit;
+    }
+
+    /**
+     * Octets {@link #rrsetAt} writes for {@code count} records of {@code recordsLength} octets
+     * (rdata and their lengths), each owned by a pointer; one owned by a label and a pointer
+     * ({@link #rrsetUnder}) takes that label's octets more.
+     */
+    public static int pointedRRsetLength(int count, int recordsLength) {
+        return count * 10 + recordsLength;
+    }
+
+    /**
+     * Writes every record of an RRset, or none of them, each owned by the name already written at
+     * {@code ownerAt}: a compression pointer to it. Only for types whose rdata hold no name to
+     * compress (RFC 3597 §4); they are copied as they are. This is what {@link #rrset} writes when
+     * the first name in the message equal to the owner is the one at {@code ownerAt}, without
+     * searching the message for it.
+     *
+     * @param records {@code count} times a 16-bit rdata length followed by the rdata, {@code length} octets
+     */
+    public boolean rrsetAt(int section, int ownerAt, int type, long ttl, MemorySegment src, long records, int count,
+                           int length) {
+        if (!fits(pointedRRsetLength(count, length))) {
+            return false;
+        }
+        pos = pointedRecords(ownerAt, type, ttl, src, records, count, pos);
+        counts[section] += count;
+        return true;
+    }
+
+    /**
+     * As {@link #rrsetAt}, for an RRset owned by the label at {@code src[labelAt..]} (length octet
+     * first) under the name already written at {@code parentAt}, whose uncompressed length is
+     * {@code parentLength}: the first owner is the label and a pointer to the parent, the others
+     * point at it. This is what {@link #rrset} writes when no name in the message ends with the
+     * owner and the first name equal to the parent is the one at {@code parentAt}.
+     *
+     * @return where the owner was written, for the owner of its RRSIGs; -1 when it does not fit
+     */
+    public int rrsetUnder(int section, MemorySegment src, long labelAt, int parentAt, int parentLength, int type,
+                          long ttl, long records, int count, int length) {
+        int labelLength = (src.get(ValueLayout.JAVA_BYTE, labelAt) & 0xff) + 1;
+        if (!fits(labelLength + pointedRRsetLength(count, length))) {
+            return -1;
+        }
+        int ownerAt = pos;
+        compressor.add(ownerAt, labelLength + parentLength);
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, labelAt, out, pos, labelLength);
+        int p = putShort(pos + labelLength, 0xC000 | parentAt);
+        p = recordFields(p, type, ttl, src, records);
+        long next = records + 2 + (src.get(U16, records) & 0xffff);
+        pos = pointedRecords(ownerAt, type, ttl, src, next, count - 1, p);
+        counts[section] += count;
+        return ownerAt;
+    }
+
+    /** Writes {@code count} records owned by a pointer to {@code ownerAt}, from {@code p}; the position after them. */
+    private int pointedRecords(int ownerAt, int type, long ttl, MemorySegment src, long records, int count, int p) {
+        long r = records;
+        for (int i = 0; i < count; i++) {
+            p = recordFields(putShort(p, 0xC000 | ownerAt), type, ttl, src, r);
+            r += 2 + (src.get(U16, r) & 0xffff);
+        }
+        return p;
+    }
+
+    /** Type, class IN, TTL and the record at {@code src[record..]} (rdata length and rdata), from {@code p}. */
+    private int recordFields(int p, int type, long ttl, MemorySegment src, long record) {
+        int length = 2 + (src.get(U16, record) & 0xffff);
+        p = putShort(p, type);
+        p = putShort(p, CLASS_IN);
+        p = putInt(p, ttl);
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, record, out, p, length);
+        return p + length;
+    }
+
     /** Where the message ends now, for {@link #rewind}. */
     public long mark() {
         return (long) compressor.mark() << 32 | pos;
@@ -210,9 +291,14 @@ public final class ResponseWriter {
      * others are copied as they are.
      */
     private int writeRdata(int p, int type, byte[] rdata, int off, int len) {
+        if (!compressesRdata(type)) {
+            if (p + len > limit) {
+                return -1;
+            }
+            System.arraycopy(rdata, off, out, p, len);
+            return p + len;
+        }
         switch (type) {
-            case TYPE_NS, TYPE_CNAME, TYPE_PTR, 3 /* MD */, 4 /* MF */, 7 /* MB */, 8 /* MG */, 9 /* MR */:
-                return compressor.write(out, p, limit, rdata, off);
             case TYPE_MX: {
                 if (p + 2 > limit) {
                     return -1;
@@ -240,12 +326,18 @@ public final class ResponseWriter {
                 return p + rest;
             }
             default:
-                if (p + len > limit) {
-                    return -1;
-                }
-                System.arraycopy(rdata, off, out, p, len);
-                return p + len;
+                // NS, CNAME, PTR, MD, MF, MB, MG, MR: the rdata is one name.
+                return compressor.write(out, p, limit, rdata, off);
         }
+    }
+
+    /** Whether the names in this type's rdata are compressed: the RFC 1035 types that hold names (RFC 3597 §4). */
+    public static boolean compressesRdata(int type) {
+        return switch (type) {
+            case TYPE_NS, TYPE_CNAME, TYPE_PTR, 3 /* MD */, 4 /* MF */, 7 /* MB */, 8 /* MG */, 9 /* MR */,
+                 TYPE_MX, TYPE_SOA, 14 /* MINFO */ -> true;
+            default -> false;
+        };
     }
 
     /** For {@link #opt}: no Extended DNS Error option. */
