@@ -46,6 +46,8 @@ public final class Answer {
     private final int[] counts = new int[3];
     private int rcode;
     private boolean authoritative;
+    private long referralCut;
+    private int referralCutLabel;
 
     public Answer() {
         for (Entry[] section : entries) {
@@ -59,7 +61,27 @@ public final class Answer {
         counts[0] = counts[1] = counts[2] = 0;
         rcode = DnsConstants.RCODE_NOERROR;
         authoritative = true;
+        referralCut = CompiledZone.NONE;
     }
+
+    /**
+     * Makes the answer the referral of the zone cut {@code cut}, the question's label
+     * {@code label}, above the question: left to the cut's compiled referral, with no entries.
+     */
+    void referralCut(long cut, int label) {
+        this.referralCut = cut;
+        this.referralCutLabel = label;
+        this.authoritative = false;
+    }
+
+    /**
+     * The zone cut above the question whose referral is the answer, when the lookup left it to
+     * the cut's compiled answers; else {@link CompiledZone#NONE}.
+     */
+    public long referralCut() { return referralCut; }
+
+    /** The index of the {@link #referralCut}'s first label among the question's labels. */
+    public int referralCutLabel() { return referralCutLabel; }
 
     /**
      * Adds a zone RRset of type {@code type}, owned by {@code owner[ownerOff..]} (-1: the question

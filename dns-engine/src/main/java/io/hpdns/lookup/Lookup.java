@@ -49,6 +49,7 @@ public final class Lookup {
     private final Denial denial = new Denial();
 
     private CompiledZone zone;
+    private boolean cutsCompiled;
     private int qtype;
     private boolean tcp;
     /** RRSIGs with the RRsets: the client set DO and the zone is signed. */
@@ -69,9 +70,12 @@ public final class Lookup {
      * @param labelStarts offsets of the name's labels, entry {@code labelCount} the root label
      * @param tcp whether the full ANY answer may be given (RFC 8482 §4.1)
      * @param dnssecOk whether the query set DO (RFC 3225): RRSIGs and denial proofs wanted
+     * @param cutsCompiled whether a referral for a name below a zone cut is left to the cut's
+     *     compiled referral: the answer then only names the cut ({@link Answer#referralCut})
      */
     public void lookup(CompiledZone zone, byte[] qname, int qnameLen, int[] labelStarts, int labelCount, int qtype,
-                       boolean tcp, boolean dnssecOk, Answer answer) {
+                       boolean tcp, boolean dnssecOk, boolean cutsCompiled, Answer answer) {
+        this.cutsCompiled = cutsCompiled;
         this.zone = zone;
         this.qtype = qtype;
         this.tcp = tcp;
@@ -131,7 +135,12 @@ public final class Lookup {
             // RFC 4035 §3.1.4.1: DS lives on the parent side of the cut, so a DS query for the cut
             // itself is answered here, not referred.
             if (zone.isZoneCut(node) && !(i == 0 && qtype == TYPE_DS)) {
-                referral(node, i, hop);
+                if (cutsCompiled && i > 0 && hop == 0) {
+                    // The referral is the cut's own, which its compiled answers hold.
+                    answer.referralCut(node, i);
+                } else {
+                    referral(node, i, hop);
+                }
                 return false;
             }
             long dname = i > 0 ? zone.rrset(node, TYPE_DNAME) : CompiledZone.NONE;

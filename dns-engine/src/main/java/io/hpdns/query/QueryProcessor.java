@@ -247,8 +247,14 @@ public final class QueryProcessor implements QueryHandler {
                 return length;
             }
         }
-        lookup.lookup(zone, query.qnameLower(), query.qnameLength(), query.labelStarts(), query.labelCount(),
-                query.qtype(), protocol == Protocol.TCP, query.dnssecOk(), answer);
+        lookUp(zone, protocol, usePrecompiled && zone.answers() != PrecompiledAnswers.NONE);
+        if (answer.referralCut() != CompiledZone.NONE) {
+            int length = answerReferral(zone, dnssec, edns, nsid);
+            if (length >= 0) {
+                return length;
+            }
+            lookUp(zone, protocol, false);
+        }
         if (usePrecompiled && !dnssec && isNegativeOnly(zone)) {
             int length = answerNegative(zone, answer.rcode(), edns, nsid);
             if (length >= 0) {
@@ -312,6 +318,38 @@ public final class QueryProcessor implements QueryHandler {
         }
         precompiledAnswered++;
         return finishAnswer(answers.rcode(r), answers.authoritative(r), false, edns, nsid);
+    }
+
+    /** Looks the question up in {@code zone} into {@link #answer}. */
+    private void lookUp(CompiledZone zone, Protocol protocol, boolean cutsCompiled) {
+        lookup.lookup(zone, query.qnameLower(), query.qnameLength(), query.labelStarts(), query.labelCount(),
+                query.qtype(), protocol == Protocol.TCP, query.dnssecOk(), cutsCompiled, answer);
+    }
+
+    /**
+     * The referral of the zone cut above the question ({@link Answer#referralCut}), copied from the
+     * cut's compiled answers: below a cut every name is referred to the cut (RFC 1034 §4.3.2 step
+     * 3b), with the records compiled after a question of the cut's name, every compression pointer
+     * moved along by the longer question. -1 when they are not compiled or do not fit, or when a
+     * name server's name may end with the question's label just above the cut: the writer would
+     * point it into the question.
+     */
+    private int answerReferral(CompiledZone zone, boolean dnssec, boolean edns, byte[] nsid) {
+        long cut = answer.referralCut();
+        PrecompiledAnswers answers = zone.answers();
+        int r = answers.otherResponse(zone.answersAt(cut), dnssec);
+        if (r < 0 || answers.isNegative(r) || answers.authoritative(r)
+                || zone.nameServerUnder(cut, query.qnameLower(), query.labelStarts()[answer.referralCutLabel() - 1])) {
+            return -1;
+        }
+        if (!writer.precompiled(query.qnameSource(), HEADER_SIZE, query.qnameLength(), answers.bytes(),
+                answers.recordsAt(r), answers.recordsLength(r), answers.answerCount(r), answers.authorityCount(r),
+                answers.additionalCount(r), edns ? writer.optLength(nsid, NO_EDE) : 0)) {
+            return -1;
+        }
+        writer.shiftPointers(query.qnameLength() - zone.ownerLength(cut));
+        precompiledAnswered++;
+        return finishAnswer(answers.rcode(r), false, false, edns, nsid);
     }
 
     /** Whether the lookup's answer is the zone's NXDOMAIN or NODATA: its SOA in authority, and nothing else. */

@@ -1,5 +1,6 @@
 package io.hpdns.zone;
 
+import static io.hpdns.wire.DnsConstants.TYPE_NS;
 import static io.hpdns.wire.DnsConstants.TYPE_NSEC3;
 import static io.hpdns.wire.DnsConstants.TYPE_NSEC3PARAM;
 import static io.hpdns.wire.DnsConstants.TYPE_RRSIG;
@@ -507,6 +508,42 @@ public final class CompiledZone implements Authority {
             }
         }
         return n > 0;
+    }
+
+    /**
+     * Whether a name server of the zone cut {@code cut}, a name of its NS RRset, may lie below it
+     * under the label {@code label[off..]} (length first, lowercased): its label just above a
+     * suffix as long as the cut's name is that label, in any letter case.
+     */
+    public boolean nameServerUnder(long cut, byte[] label, int off) {
+        long ns = rrset(cut, TYPE_NS);
+        int suffix = (label[off] & 0xff) + 1 + ownerLength(cut);
+        long record = records(ns);
+        for (int i = size(ns); i > 0; i--, record = nextRecord(record)) {
+            long end = record + 2 + rdataLength(record);
+            long p = record + 2;
+            while (end - p > suffix) {
+                p += (layout.get(JAVA_BYTE, p) & 0xff) + 1;
+            }
+            if (end - p == suffix && labelEqualsIgnoreCase(p, label, off)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the label at {@code at} is {@code label[off..]} (lowercased) but for letter case. */
+    private boolean labelEqualsIgnoreCase(long at, byte[] label, int off) {
+        int length = label[off] & 0xff;
+        if ((layout.get(JAVA_BYTE, at) & 0xff) != length) {
+            return false;
+        }
+        for (int i = 1; i <= length; i++) {
+            if ((byte) WireNames.lower(layout.get(JAVA_BYTE, at + i)) != label[off + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A node without RRsets: an empty non-terminal (RFC 8020 §2). */

@@ -83,6 +83,18 @@ public final class PrecompiledAnswers {
     }
 
     /**
+     * The response to every type without one of its own among a node's answers at {@code at}, or
+     * -1 when the writer must answer it.
+     */
+    public int otherResponse(int at, boolean dnssecOk) {
+        if (at < 0) {
+            return -1;
+        }
+        int other = (dnssecOk ? at + dnssecBlock(at) : at) + 1;
+        return (octet(other) & COMPILED) != 0 ? other : -1;
+    }
+
+    /**
      * Whether the node's answers at {@code at} give every type without a response of its own the
      * zone's NODATA: the node exists, and no CNAME, DNAME or zone cut at it or above it redirects
      * its queries.

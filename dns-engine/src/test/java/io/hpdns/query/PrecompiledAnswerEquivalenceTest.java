@@ -68,12 +68,14 @@ class PrecompiledAnswerEquivalenceTest {
     }
 
     @Test
-    void nsec3DenialsAndWildcardAnswersToDoAreWrittenWithoutTheNameCompressor() {
+    void nsec3DenialsWildcardAnswersAndReferralsBelowCutsToDoAreWrittenWithoutTheNameCompressor() {
         ServingStateHolder holder = new ServingStateHolder(ServingState.of(List.of(Rfc5155Nsec3Test.ZONE)));
         QueryProcessor fast = QueryBattery.processors(holder, true).getFirst();
         Exchange exchange = new Exchange(Exchange.MAX_MESSAGE);
-        // NXDOMAIN below the apex and below an empty non-terminal, and an answer from *.wild.
-        for (String name : List.of("nowhere.nsec3.example.", "a.b.ent.nsec3.example.", "x.wild.nsec3.example.")) {
+        // NXDOMAIN below the apex and below an empty non-terminal, an answer from *.wild, and
+        // referrals of names below a signed and an unsigned delegation.
+        for (String name : List.of("nowhere.nsec3.example.", "a.b.ent.nsec3.example.", "x.wild.nsec3.example.",
+                "www.child.nsec3.example.", "a.b.insecure.nsec3.example.")) {
             Message query = Message.newQuery(Record.newRecord(EngineFixture.name(name), Type.A, DClass.IN));
             query.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
             byte[] wire = query.toWire();

@@ -126,6 +126,45 @@ public final class ResponseWriter {
     }
 
     /**
+     * Moves every compression pointer in the {@link #precompiled} records by {@code shift} octets,
+     * finding them by reading the records (owner names, and the names in the rdata of the types
+     * whose names are compressed): for records written after a question {@code shift} octets
+     * shorter, which is a suffix of this one, and all of whose names point into that suffix or into
+     * the records themselves.
+     */
+    public void shiftPointers(int shift) {
+        int p = recordsStart;
+        while (p < pos) {
+            p = shiftName(p, shift);
+            int type = ((out[p] & 0xff) << 8) | (out[p + 1] & 0xff);
+            int rdata = p + 10;
+            if (compressesRdata(type)) {
+                switch (type) {
+                    case TYPE_MX -> shiftName(rdata + 2, shift);
+                    case TYPE_SOA, 14 /* MINFO */ -> shiftName(shiftName(rdata, shift), shift);
+                    default -> shiftName(rdata, shift);
+                }
+            }
+            p = rdata + (((out[p + 8] & 0xff) << 8) | (out[p + 9] & 0xff));
+        }
+    }
+
+    /** Moves the pointer that ends the name at {@code p}, if it has one; the position after the name. */
+    private int shiftName(int p, int shift) {
+        while (true) {
+            int len = out[p] & 0xff;
+            if ((len & 0xC0) == 0xC0) {
+                shiftPointer(p - recordsStart, shift);
+                return p + 2;
+            }
+            if (len == 0) {
+                return p + 1;
+            }
+            p += len + 1;
+        }
+    }
+
+    /**
      * Writes every record of an RRset, or none of them.
      *
      * @param owner owner name array, ignored when {@code ownerOff} is {@link #OWNER_QNAME}
